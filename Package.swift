@@ -1,0 +1,49 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "stem-cosim",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "stemsim", targets: ["stemsim"]),
+        .library(name: "StemModel", targets: ["StemModel"]),
+        .library(name: "StemRTL", targets: ["StemRTL"]),
+        .library(name: "StemCheck", targets: ["StemCheck"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // The STEM semantics, the network/input formats and the golden model.
+        .target(name: "StemModel"),
+        // The C ABI between Swift and a Verilated model (header only; the C++ behind it
+        // is compiled by ModelBuilder together with the Verilated RTL, never by SwiftPM).
+        .systemLibrary(name: "CStemShim", path: "Sources/CStemShim"),
+        // Building, caching and loading Verilated models; mapping networks onto the mesh.
+        .target(name: "StemRTL", dependencies: ["StemModel", "CStemShim"],
+                plugins: ["EmbedHardwareSources"]),
+        // The engine protocol and the lockstep cross-check.
+        .target(name: "StemCheck", dependencies: ["StemModel"]),
+        // Waveform writers (golden VCD, comparison trace, viewer save files).
+        .target(name: "StemTrace", dependencies: ["StemModel"]),
+        // Design-space sweeps.
+        .target(name: "StemSweep", dependencies: ["StemModel", "StemRTL", "StemCheck"]),
+        .executableTarget(
+            name: "stemsim",
+            dependencies: [
+                "StemModel", "StemRTL", "StemCheck", "StemTrace", "StemSweep",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        // Embeds rtl/, the shim and the SystemC testbench into StemRTL at build time.
+        .executableTarget(name: "embed-sources", path: "Plugins/EmbedSourcesTool"),
+        .plugin(name: "EmbedHardwareSources", capability: .buildTool(),
+                dependencies: ["embed-sources"], path: "Plugins/EmbedHardwareSources"),
+
+        .testTarget(name: "StemModelTests", dependencies: ["StemModel"]),
+        .testTarget(name: "StemRTLTests", dependencies: ["StemRTL", "StemModel", "StemCheck"]),
+        .testTarget(name: "StemCheckTests", dependencies: ["StemCheck", "StemModel", "StemRTL"]),
+        .testTarget(name: "StemTraceTests", dependencies: ["StemTrace", "StemModel"]),
+        .testTarget(name: "StemSweepTests", dependencies: ["StemSweep", "StemModel"]),
+        .testTarget(name: "stemsimTests", dependencies: ["StemModel"]),
+    ]
+)

@@ -1,0 +1,6 @@
+import ArgumentParser
+
+@main
+struct StemSim: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "stemsim", abstract: "STEM co-simulation")
+}
