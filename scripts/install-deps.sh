@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs what stem-cosim needs beyond Swift, when it is missing:
+#   verilator, yosys, libsystemc-dev (SystemC 2.3 + TLM-2.0), g++, make, zlib (FST traces),
+#   pkg-config, and (with --python) numpy + scikit-learn for scripts/train_digits.py.
+# Installs with apt-get when run as root or with sudo; otherwise prints what to install.
+set -euo pipefail
+
+want_python=0
+[ "${1:-}" = "--python" ] && want_python=1
+
+missing=()
+command -v verilator >/dev/null 2>&1 || missing+=(verilator)
+command -v yosys >/dev/null 2>&1 || missing+=(yosys)
+[ -f /usr/include/systemc.h ] || [ -f /usr/include/systemc ] || missing+=(libsystemc-dev)
+command -v g++ >/dev/null 2>&1 || missing+=(g++)
+command -v make >/dev/null 2>&1 || missing+=(make)
+command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
+[ -f /usr/include/zlib.h ] || missing+=(zlib1g-dev)
+
+if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" = 0 ]; then sudo=""; elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo="sudo"; else sudo="none"; fi
+    if [ "$sudo" = none ]; then
+        echo "stem-cosim needs: ${missing[*]}" >&2
+        echo "Install them with:  sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
+        exit 1
+    fi
+    echo "Installing ${missing[*]} with apt-get ..." >&2
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if [ $want_python = 1 ]; then
+    if ! python3 -c 'import numpy, sklearn' >/dev/null 2>&1; then
+        echo "Installing numpy and scikit-learn with pip ..." >&2
+        python3 -m pip install -q -r "$(dirname "$0")/requirements.txt"
+    fi
+fi
+echo "dependencies: ok (verilator $(verilator --version | cut -d' ' -f2), yosys $(yosys -V | cut -d' ' -f2), systemc $(pkg-config --modversion systemc 2>/dev/null || echo '?'))" >&2
