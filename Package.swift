@@ -40,7 +40,8 @@ let package = Package(
                 dependencies: ["embed-sources"], path: "Plugins/EmbedHardwareSources"),
 
         .testTarget(name: "StemModelTests", dependencies: ["StemModel"]),
-        .testTarget(name: "StemRTLTests", dependencies: ["StemRTL", "StemModel", "StemCheck"]),
+        .testTarget(name: "StemRTLTests", dependencies: ["StemRTL", "StemModel", "StemCheck"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "StemCheckTests", dependencies: ["StemCheck", "StemModel", "StemRTL"]),
         .testTarget(name: "StemTraceTests", dependencies: ["StemTrace", "StemModel"]),
         .testTarget(name: "StemSweepTests", dependencies: ["StemSweep", "StemModel"]),

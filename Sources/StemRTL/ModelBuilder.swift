@@ -1,0 +1,331 @@
+import Foundation
+
+/// Builds model libraries with Verilator, one per parameter set, through the on-disk cache.
+///
+/// ```swift
+/// let builder = try ModelBuilder()
+/// let library = try builder.load(ModelParameters(accBits: 24)) { print($0) }
+/// let model = try MeshModel(library: library)
+/// ```
+/// A build materializes the sources into a temporary folder inside the cache, runs
+/// ``verilatorArguments(for:sources:includeFolder:jobs:)`` there, and renames the finished entry
+/// into place; a second request with the same ``cacheKey(for:)`` runs nothing. Two processes or
+/// threads building the same key wait for each other on the entry's lock file.
+public struct ModelBuilder: Sendable {
+    /// Something a build reports while it works, for progress output.
+    public enum Event: Sendable, CustomStringConvertible {
+        /// Another process or thread holds the entry's lock (is building it); waiting.
+        case waiting(parameters: ModelParameters, key: String)
+        /// Starting Verilator.
+        case building(parameters: ModelParameters, key: String)
+        /// The build finished.
+        case built(parameters: ModelParameters, key: String, seconds: Double, library: URL)
+        /// The library was already in the cache.
+        case cached(parameters: ModelParameters, key: String, library: URL)
+
+        public var description: String {
+            switch self {
+            case .waiting(let parameters, let key):
+                "waiting for another build of \(parameters.summary) (\(key.prefix(12)))"
+            case .building(let parameters, let key):
+                "building \(parameters.summary) ... (cached as \(key.prefix(12)))"
+            case .built(let parameters, _, let seconds, _):
+                "built \(parameters.summary) in \(String(format: "%.1f", seconds)) s"
+            case .cached(let parameters, let key, _):
+                "using cached \(parameters.summary) (\(key.prefix(12)))"
+            }
+        }
+    }
+
+    /// A library ready in the cache.
+    public struct Product: Hashable, Sendable {
+        /// The parameters it was built for.
+        public let parameters: ModelParameters
+        /// The cache key.
+        public let key: String
+        /// The shared library.
+        public let libraryURL: URL
+        /// The entry's folder (library, meta.json, build.log).
+        public let directory: URL
+        /// Seconds Verilator took, or nil if the library came from the cache.
+        public let buildSeconds: Double?
+
+        /// True if this request ran the build (false: found in the cache).
+        public var wasBuilt: Bool { buildSeconds != nil }
+    }
+
+    /// The sources compiled.
+    public var sources: HardwareSources
+    /// Which of the sources make up a build.
+    public var layout: HardwareLayout
+    /// Where libraries are kept.
+    public var cache: ModelCache
+    /// The environment of Verilator and its compiler; its `PATH` is where `verilator` is
+    /// looked up.
+    public var environment: [String: String]
+    /// Parallel compile jobs (`-j`); not part of the cache key.
+    public var jobs: Int
+
+    /// A builder of the given sources into the given cache.
+    public init(
+        sources: HardwareSources, layout: HardwareLayout = .standard, cache: ModelCache,
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    ) {
+        self.sources = sources
+        self.layout = layout
+        self.cache = cache
+        self.environment = environment
+        self.jobs = max(1, jobs)
+    }
+
+    /// The usual builder: sources from `STEM_RTL_DIR` or built in, the cache from
+    /// `STEM_CACHE_DIR` or the XDG cache folder.
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment) throws(ModelBuildError) {
+        self.init(sources: try HardwareSources.current(environment: environment),
+                  cache: ModelCache.standard(environment: environment), environment: environment)
+    }
+
+    // MARK: The command
+
+    /// The Verilator arguments (after `verilator`) that build `parameters`' library, run in a
+    /// folder holding the materialized sources. This is the one place the command is spelled.
+    ///
+    /// - Parameters:
+    ///   - includeFolder: the shim include folder as the C++ compiler sees it (the compiler
+    ///     runs in `obj/`, so `../<layout.shimIncludeFolder>`).
+    ///   - jobs: the `-j` value.
+    public func verilatorArguments(
+        for parameters: ModelParameters, includeFolder: String? = nil, jobs: Int
+    ) throws(ModelBuildError) -> [String] {
+        guard let top = layout.topModules[parameters.top] else {
+            throw .sourcesIncomplete(origin: sources.origin.description,
+                                     missing: "no top module is named for the \(parameters.top.rawValue) top")
+        }
+        let rtl = layout.rtlFiles(in: sources)
+        guard rtl.contains(where: { $0.hasSuffix(".sv") || $0.hasSuffix(".v") }) else {
+            throw .sourcesIncomplete(origin: sources.origin.description,
+                                     missing: "there are no Verilog files in \(layout.rtlFolder)/")
+        }
+        let shims = layout.shimFiles[parameters.top] ?? []
+        for shim in shims where sources.file(atPath: shim) == nil {
+            throw .sourcesIncomplete(origin: sources.origin.description,
+                                     missing: "\(shim) (the C shim of top \(top)) is missing")
+        }
+        if shims.isEmpty {
+            throw .sourcesIncomplete(origin: sources.origin.description,
+                                     missing: "no shim is named for top \(top)")
+        }
+        var arguments = [
+            "--cc", "--build", "--exe", "-j", String(jobs), "-O3",
+            "--top-module", top, "-I\(layout.rtlFolder)",
+        ]
+        arguments += parameters.verilatorParameters.map { "-G\($0.name)=\($0.value)" }
+        switch parameters.trace {
+        case .none: break
+        case .vcd: arguments.append("--trace")
+        case .fst: arguments.append("--trace-fst")
+        }
+        let include = includeFolder ?? "../" + layout.shimIncludeFolder
+        arguments += [
+            "-CFLAGS", "-fPIC -O2 -std=c++17 -I\(include) -DSTEM_TRACE=\(parameters.trace.shimValue)",
+            "-LDFLAGS", "-shared",
+            "-o", layout.libraryName,
+        ]
+        arguments += rtl
+        arguments += shims
+        arguments += ["-Mdir", "obj"]
+        return arguments
+    }
+
+    // MARK: The key
+
+    /// The cache key of `parameters`: SHA-256 over every source file's path and text, the
+    /// parameters, the Verilator command (without `-j`), and the Verilator and compiler
+    /// versions.
+    public func cacheKey(for parameters: ModelParameters) throws(ModelBuildError) -> String {
+        try cacheKey(for: parameters, toolchain: Toolchain.locate(environment: environment))
+    }
+
+    /// The cache key of `parameters` built with `toolchain`.
+    public func cacheKey(for parameters: ModelParameters, toolchain: Toolchain) throws(ModelBuildError) -> String {
+        let normalized = parameters.normalized
+        var hash = SHA256()
+        hash.update("stem-cosim model cache v1\n")
+        for file in sources.files {
+            let bytes = Array(file.text.utf8)
+            hash.update("file \(file.path) \(bytes.count)\n")
+            hash.update(bytes)
+            hash.update("\n")
+        }
+        hash.update("parameters \(normalized.description) trace=\(normalized.trace.rawValue)\n")
+        for argument in try verilatorArguments(for: normalized, jobs: 0) {
+            hash.update("argument \(argument.utf8.count) \(argument)\n")
+        }
+        hash.update("verilator \(toolchain.verilatorVersion)\n")
+        hash.update("compiler \(toolchain.compilerVersion)\n")
+        return hash.finalize().hexString
+    }
+
+    // MARK: Building
+
+    /// Returns the cached library of `parameters`, building it first if needed.
+    ///
+    /// - Parameter progress: receives what the build is doing (see ``Event``).
+    /// - Throws: ``ModelBuildError``.
+    @discardableResult
+    public func build(_ parameters: ModelParameters,
+                      progress: (Event) -> Void = { _ in }) throws(ModelBuildError) -> Product {
+        let (lock, product) = try lockedEntry(parameters, progress: progress)
+        lock.release()
+        return product
+    }
+
+    /// Builds `parameters` if needed and loads its library, holding the entry's lock until it
+    /// is open (so a concurrent `stemsim cache clear` cannot remove it in between).
+    ///
+    /// - Throws: ``ModelBuildError`` or ``ModelLoadError``.
+    public func load(_ parameters: ModelParameters,
+                     progress: (Event) -> Void = { _ in }) throws -> ModelLibrary {
+        let (lock, product) = try lockedEntry(parameters, progress: progress)
+        defer { lock.release() }
+        return try ModelLibrary(url: product.libraryURL, top: parameters.top)
+    }
+
+    /// The entry of `parameters` (built if missing) and its lock, held.
+    private func lockedEntry(
+        _ parameters: ModelParameters, progress: (Event) -> Void
+    ) throws(ModelBuildError) -> (FileLock, Product) {
+        try parameters.validate()
+        let toolchain = try Toolchain.locate(environment: environment)
+        let key = try cacheKey(for: parameters, toolchain: toolchain)
+        guard let lock = try cache.lock(key: key, onContention: { progress(.waiting(parameters: parameters, key: key)) })
+        else { throw .cacheUnusable(path: cache.lockPath(key: key), reason: "cannot lock") }
+
+        if let entry = cache.entry(forKey: key) {
+            progress(.cached(parameters: parameters, key: key, library: entry.libraryURL))
+            return (lock, Product(parameters: parameters, key: key, libraryURL: entry.libraryURL,
+                                  directory: entry.directory, buildSeconds: nil))
+        }
+        progress(.building(parameters: parameters, key: key))
+        let product: Product
+        do {
+            product = try buildEntry(parameters, key: key, toolchain: toolchain)
+        } catch {
+            lock.release()
+            throw error
+        }
+        progress(.built(parameters: parameters, key: key, seconds: product.buildSeconds ?? 0,
+                        library: product.libraryURL))
+        return (lock, product)
+    }
+
+    /// Builds the entry of `key` (its lock held by the caller).
+    private func buildEntry(_ parameters: ModelParameters, key: String,
+                            toolchain: Toolchain) throws(ModelBuildError) -> Product {
+        let fm = FileManager.default
+        // Anything left from an earlier build of this key died with its builder.
+        for name in (try? fm.contentsOfDirectory(atPath: cache.directory.path)) ?? []
+        where name.hasPrefix(".tmp-\(key)-") {
+            try? fm.removeItem(at: cache.directory.appendingPathComponent(name))
+        }
+        let work = cache.directory.appendingPathComponent(".tmp-\(key)-\(UUID().uuidString)", isDirectory: true)
+        let sourceFolder = work.appendingPathComponent("src", isDirectory: true)
+        let logURL = work.appendingPathComponent(ModelCache.logName)
+        defer { try? fm.removeItem(at: work) }
+
+        let arguments = try verilatorArguments(for: parameters, jobs: jobs)
+        do {
+            try fm.createDirectory(at: sourceFolder, withIntermediateDirectories: true)
+            try sources.materialize(into: sourceFolder)
+        } catch {
+            throw .cacheUnusable(path: work.path, reason: "cannot write the build folder: \(error)")
+        }
+
+        let started = Date()
+        let status = try runLogged(toolchain.verilatorPath, arguments, in: sourceFolder, log: logURL)
+        let seconds = Date().timeIntervalSince(started)
+        let built = sourceFolder.appendingPathComponent("obj").appendingPathComponent(layout.libraryName)
+        if status != 0 || !fm.fileExists(atPath: built.path) {
+            throw keepFailedBuild(parameters, key: key, work: work, status: status == 0 ? -1 : status)
+        }
+
+        let staging = work.appendingPathComponent("entry", isDirectory: true)
+        let metadata = ModelCache.Metadata(
+            key: key, parameters: parameters, date: Date(), buildSeconds: seconds,
+            verilatorVersion: toolchain.verilatorVersion, compilerVersion: toolchain.compilerVersion,
+            topModule: layout.topModules[parameters.top] ?? "", sources: sources.origin.description,
+            command: ["verilator"] + arguments)
+        let destination = cache.entryDirectory(key: key)
+        do {
+            try fm.createDirectory(at: staging, withIntermediateDirectories: true)
+            try fm.moveItem(at: built, to: staging.appendingPathComponent(layout.libraryName))
+            try fm.moveItem(at: logURL, to: staging.appendingPathComponent(ModelCache.logName))
+            try ModelCache.encoder.encode(metadata).write(to: staging.appendingPathComponent(ModelCache.metadataName))
+            if fm.fileExists(atPath: destination.path) { try cache.discard(destination) }
+            try fm.moveItem(at: staging, to: destination)
+        } catch {
+            throw .cacheUnusable(path: destination.path, reason: "cannot store the built library: \(error)")
+        }
+        return Product(parameters: parameters, key: key,
+                       libraryURL: destination.appendingPathComponent(layout.libraryName),
+                       directory: destination, buildSeconds: seconds)
+    }
+
+    /// Moves a failed build's folder to `failed/<key>/` and makes the error with the log's tail.
+    private func keepFailedBuild(_ parameters: ModelParameters, key: String, work: URL,
+                                 status: Int32) -> ModelBuildError {
+        let fm = FileManager.default
+        let kept = cache.failedDirectory(key: key)
+        var logPath = work.appendingPathComponent(ModelCache.logName).path
+        do {
+            try fm.createDirectory(at: kept.deletingLastPathComponent(), withIntermediateDirectories: true)
+            if fm.fileExists(atPath: kept.path) { try fm.removeItem(at: kept) }
+            try fm.moveItem(at: work, to: kept)
+            logPath = kept.appendingPathComponent(ModelCache.logName).path
+        } catch {
+            // Keep the log where it is; the defer in buildEntry would remove it, so copy it out.
+            let fallback = cache.directory.appendingPathComponent("failed-\(key).log")
+            try? fm.removeItem(at: fallback)
+            if (try? fm.copyItem(atPath: logPath, toPath: fallback.path)) != nil { logPath = fallback.path }
+        }
+        let text = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+        let tail = text.split(separator: "\n", omittingEmptySubsequences: false)
+            .map(String.init).reversed().drop { $0.isEmpty }.reversed().suffix(20)
+        return .buildFailed(parameters: parameters, status: status, logPath: logPath, logTail: Array(tail))
+    }
+
+    /// Runs the build command in `folder`, its output appended to `log` after a header giving
+    /// the folder and the command.
+    private func runLogged(_ executable: String, _ arguments: [String], in folder: URL,
+                           log: URL) throws(ModelBuildError) -> Int32 {
+        let quoted = ([executable] + arguments).map(Self.shellQuoted).joined(separator: " ")
+        let header = "# stem-cosim model build\n# cd \(Self.shellQuoted(folder.path))\n# \(quoted)\n\n"
+        guard FileManager.default.createFile(atPath: log.path, contents: Data(header.utf8)),
+              let handle = FileHandle(forWritingAtPath: log.path) else {
+            throw .cacheUnusable(path: log.path, reason: "cannot write the build log")
+        }
+        defer { try? handle.close() }
+        handle.seekToEndOfFile()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.currentDirectoryURL = folder
+        process.environment = environment
+        process.standardOutput = handle
+        process.standardError = handle
+        process.standardInput = FileHandle.nullDevice
+        do {
+            try process.run()
+        } catch {
+            throw .toolFailed(command: quoted, status: -1, output: "cannot start: \(error)")
+        }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    static func shellQuoted(_ word: String) -> String {
+        let plain = word.allSatisfy { $0.isLetter || $0.isNumber || "-_./=+:,@".contains($0) }
+        return plain && !word.isEmpty ? word : "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+}

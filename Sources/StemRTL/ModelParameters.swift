@@ -1,0 +1,187 @@
+/// The build-time parameters of one Verilated model library (docs/hardware-interface.md,
+/// "Build parameters").
+///
+/// Every distinct value is a separate build and a separate cache entry. The defaults are the
+/// documented ones: an 8-step, 8-bit-weight, 16-bit-accumulator, wrapping 2x2 mesh of
+/// 64-neuron, 64-axon cores without tracing.
+public struct ModelParameters: Hashable, Codable, Sendable, CustomStringConvertible {
+    /// The RTL top module a library is built from.
+    public enum Top: String, Hashable, Codable, Sendable, CaseIterable {
+        /// `stem_mesh`: the cores on the network-on-chip (exports `stem_shim_v1`).
+        case mesh
+        /// `stem_noc`: the bare network-on-chip (exports `stem_noc_v1`).
+        case noc
+    }
+
+    /// The waveform format a library can write (a traced model is a separate build).
+    public enum Trace: String, Hashable, Codable, Sendable, CaseIterable {
+        /// No tracing compiled in (fastest).
+        case none
+        /// Value change dump (Verilator `--trace`).
+        case vcd
+        /// GTKWave's fast signal trace (Verilator `--trace-fst`).
+        case fst
+
+        /// The value of the shim's `STEM_TRACE` define (`stem_trace_kind`).
+        public var shimValue: Int {
+            switch self {
+            case .none: 0
+            case .vcd: 1
+            case .fst: 2
+            }
+        }
+    }
+
+    /// The top module.
+    public var top: Top
+    /// `TimeSteps`: bits per activation, time steps per window (B).
+    public var timeSteps: Int
+    /// `WeightBits`: the signed weight width.
+    public var weightBits: Int
+    /// `AccBits`: the width of the membrane potential V.
+    public var accBits: Int
+    /// `Saturate`: saturate on overflow (true) or wrap (false).
+    public var saturate: Bool
+    /// `NumNeurons`: neurons per core.
+    public var numNeurons: Int
+    /// `NumAxons`: inputs per core.
+    public var numAxons: Int
+    /// `MaxFanout`: fan-out table entries per neuron.
+    public var maxFanout: Int
+    /// `MeshX`: tiles along x.
+    public var meshX: Int
+    /// `MeshY`: tiles along y.
+    public var meshY: Int
+    /// `FifoDepth`: router input FIFO depth.
+    public var fifoDepth: Int
+    /// The waveform format compiled in.
+    public var trace: Trace
+
+    /// Parameters with the documented defaults for everything not given.
+    public init(
+        top: Top = .mesh, timeSteps: Int = 8, weightBits: Int = 8, accBits: Int = 16,
+        saturate: Bool = false, numNeurons: Int = 64, numAxons: Int = 64, maxFanout: Int = 4,
+        meshX: Int = 2, meshY: Int = 2, fifoDepth: Int = 4, trace: Trace = .none
+    ) {
+        self.top = top
+        self.timeSteps = timeSteps
+        self.weightBits = weightBits
+        self.accBits = accBits
+        self.saturate = saturate
+        self.numNeurons = numNeurons
+        self.numAxons = numAxons
+        self.maxFanout = maxFanout
+        self.meshX = meshX
+        self.meshY = meshY
+        self.fifoDepth = fifoDepth
+        self.trace = trace
+    }
+
+    /// Decodes, taking the default for every field the JSON leaves out.
+    public init(from decoder: any Decoder) throws {
+        let defaults = ModelParameters()
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        top = try c.decodeIfPresent(Top.self, forKey: .top) ?? defaults.top
+        timeSteps = try c.decodeIfPresent(Int.self, forKey: .timeSteps) ?? defaults.timeSteps
+        weightBits = try c.decodeIfPresent(Int.self, forKey: .weightBits) ?? defaults.weightBits
+        accBits = try c.decodeIfPresent(Int.self, forKey: .accBits) ?? defaults.accBits
+        saturate = try c.decodeIfPresent(Bool.self, forKey: .saturate) ?? defaults.saturate
+        numNeurons = try c.decodeIfPresent(Int.self, forKey: .numNeurons) ?? defaults.numNeurons
+        numAxons = try c.decodeIfPresent(Int.self, forKey: .numAxons) ?? defaults.numAxons
+        maxFanout = try c.decodeIfPresent(Int.self, forKey: .maxFanout) ?? defaults.maxFanout
+        meshX = try c.decodeIfPresent(Int.self, forKey: .meshX) ?? defaults.meshX
+        meshY = try c.decodeIfPresent(Int.self, forKey: .meshY) ?? defaults.meshY
+        fifoDepth = try c.decodeIfPresent(Int.self, forKey: .fifoDepth) ?? defaults.fifoDepth
+        trace = try c.decodeIfPresent(Trace.self, forKey: .trace) ?? defaults.trace
+    }
+
+    // MARK: Ranges
+
+    /// The allowed range of every RTL parameter, by its Verilator name.
+    public static let ranges: [String: ClosedRange<Int>] = [
+        "TimeSteps": 2...16,
+        "WeightBits": 2...16,
+        "AccBits": 2...48,
+        "Saturate": 0...1,
+        "NumNeurons": 1...65536,
+        "NumAxons": 1...65536,
+        "MaxFanout": 1...16,
+        "MeshX": 1...16,
+        "MeshY": 1...16,
+        "FifoDepth": 2...64,
+    ]
+
+    /// Index capacity of one address-map region (`addr[17:0]`).
+    public static let regionCapacity = 1 << 18
+
+    /// Every RTL parameter of the mesh top, by Verilator name, in declaration order.
+    public var allVerilatorParameters: [(name: String, value: Int)] {
+        [
+            ("TimeSteps", timeSteps), ("WeightBits", weightBits), ("AccBits", accBits),
+            ("Saturate", saturate ? 1 : 0), ("NumNeurons", numNeurons), ("NumAxons", numAxons),
+            ("MaxFanout", maxFanout), ("MeshX", meshX), ("MeshY", meshY), ("FifoDepth", fifoDepth),
+        ]
+    }
+
+    /// The `-G` parameters of this build's top: all of them for `stem_mesh`; only `MeshX`,
+    /// `MeshY` and `FifoDepth` for `stem_noc`.
+    public var verilatorParameters: [(name: String, value: Int)] {
+        switch top {
+        case .mesh: allVerilatorParameters
+        case .noc: allVerilatorParameters.filter { ["MeshX", "MeshY", "FifoDepth"].contains($0.name) }
+        }
+    }
+
+    /// The parameters with every field the top does not use reset to its default, so that
+    /// two values that build the same library compare equal.
+    public var normalized: ModelParameters {
+        guard top == .noc else { return self }
+        return ModelParameters(top: .noc, meshX: meshX, meshY: meshY, fifoDepth: fifoDepth, trace: trace)
+    }
+
+    /// Checks every parameter against its range and the address map's limits.
+    ///
+    /// - Throws: ``ModelBuildError/invalidParameter(name:value:allowed:)`` naming the first
+    ///   parameter out of range.
+    public func validate() throws(ModelBuildError) {
+        for (name, value) in verilatorParameters {
+            guard let range = Self.ranges[name] else { continue }
+            if !range.contains(value) {
+                throw .invalidParameter(name: name, value: String(value),
+                                        allowed: "\(range.lowerBound)...\(range.upperBound)")
+            }
+        }
+        guard top == .mesh else { return }
+        if numAxons * numNeurons > Self.regionCapacity {
+            throw .invalidParameter(
+                name: "NumAxons * NumNeurons", value: "\(numAxons) * \(numNeurons) = \(numAxons * numNeurons)",
+                allowed: "at most \(Self.regionCapacity) (the weight region's index space)")
+        }
+        if numNeurons * maxFanout > Self.regionCapacity {
+            throw .invalidParameter(
+                name: "NumNeurons * MaxFanout", value: "\(numNeurons) * \(maxFanout) = \(numNeurons * maxFanout)",
+                allowed: "at most \(Self.regionCapacity) (the fan-out region's index space)")
+        }
+    }
+
+    /// `stem_mesh TimeSteps=8 WeightBits=8 ... trace=none`: the top and every parameter the
+    /// build uses.
+    public var description: String {
+        let name = top == .mesh ? "stem_mesh" : "stem_noc"
+        let values = verilatorParameters.map { "\($0.name)=\($0.value)" }.joined(separator: " ")
+        return "\(name) \(values)" + (trace == .none ? "" : " trace=\(trace.rawValue)")
+    }
+
+    /// The top and the parameters that differ from the defaults, e.g.
+    /// `stem_mesh AccBits=24 Saturate=1`, or `stem_mesh (defaults)`.
+    public var summary: String {
+        let defaults = ModelParameters(top: top).allVerilatorParameters
+        var parts: [String] = []
+        for (name, value) in verilatorParameters where defaults.first(where: { $0.name == name })?.value != value {
+            parts.append("\(name)=\(value)")
+        }
+        if trace != .none { parts.append("trace=\(trace.rawValue)") }
+        if parts.isEmpty { parts.append("(defaults)") }
+        return ([top == .mesh ? "stem_mesh" : "stem_noc"] + parts).joined(separator: " ")
+    }
+}

@@ -1,0 +1,94 @@
+import ArgumentParser
+import Foundation
+import StemRTL
+
+/// `stemsim cache list|clear|path`: the on-disk cache of built hardware models
+/// (docs/model-cache.md).
+struct CacheCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cache",
+        abstract: "List or clear the cache of Verilated hardware models.",
+        discussion: """
+            Every parameter set of the RTL is compiled once by Verilator into a shared library \
+            and kept in the cache folder: $STEM_CACHE_DIR, else $XDG_CACHE_HOME/stem-cosim, \
+            else ~/.cache/stem-cosim.
+            """,
+        subcommands: [List.self, Clear.self, Path.self],
+        defaultSubcommand: List.self)
+
+    /// Runs `body`, turning cache errors into a message and exit code 3.
+    static func reporting(_ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch let error as ModelBuildError {
+            FileHandle.standardError.write(Data("stemsim: \(error)\n".utf8))
+            throw ExitCode(3)
+        }
+    }
+
+    static func formatted(bytes: Int64) -> String {
+        let units = ["B", "KB", "MB", "GB"]
+        var value = Double(bytes)
+        var unit = 0
+        while value >= 1024, unit < units.count - 1 {
+            value /= 1024
+            unit += 1
+        }
+        return unit == 0 ? "\(bytes) B" : String(format: "%.1f %@", value, units[unit])
+    }
+
+    static func formatted(date: Date?) -> String {
+        guard let date else { return "?" }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm"
+        return formatter.string(from: date)
+    }
+}
+
+extension CacheCommand {
+    /// `stemsim cache list`
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List the cached models: key prefix, parameters, size and build date.")
+
+        func run() throws {
+            let cache = ModelCache.standard()
+            let entries = cache.entries()
+            for entry in entries {
+                let parameters = entry.metadata.map { $0.parameters.description } ?? "(unreadable meta.json)"
+                print("\(entry.key.prefix(12))  \(parameters)  \(CacheCommand.formatted(bytes: entry.sizeBytes))  \(CacheCommand.formatted(date: entry.metadata?.date))")
+            }
+            let total = entries.reduce(Int64(0)) { $0 + $1.sizeBytes }
+            let count = entries.count == 1 ? "1 model" : "\(entries.count) models"
+            print("cache folder: \(cache.directory.path) (\(count), \(CacheCommand.formatted(bytes: total)))")
+        }
+    }
+
+    /// `stemsim cache clear`
+    struct Clear: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Remove every cached model, failed build and leftover temporary folder.",
+            discussion: "Safe while other stemsim processes build or load models: each entry is removed under its lock, and builds in progress are left alone.")
+
+        func run() throws {
+            try CacheCommand.reporting {
+                let cache = ModelCache.standard()
+                let summary = try cache.clear()
+                let models = summary.entries == 1 ? "1 model" : "\(summary.entries) models"
+                var line = "removed \(models) and \(summary.leftovers) leftovers (\(CacheCommand.formatted(bytes: summary.bytes))) from \(cache.directory.path)"
+                if summary.busy > 0 { line += "; \(summary.busy) builds in progress left alone" }
+                print(line)
+            }
+        }
+    }
+
+    /// `stemsim cache path`
+    struct Path: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print the cache folder.")
+
+        func run() throws {
+            print(ModelCache.standard().directory.path)
+        }
+    }
+}

@@ -1,0 +1,163 @@
+import Foundation
+import Testing
+@testable import StemRTL
+
+/// The cache key and the Verilator command, with a fixed toolchain (no Verilator needed).
+@Suite struct ModelBuilderKeyTests {
+    static let toolchain = Toolchain(verilatorPath: "/usr/bin/verilator",
+                                     verilatorVersion: "Verilator 5.006 2023-01-22 rev (Debian 5.006-3)",
+                                     compilerVersion: "g++ (Debian 12.2.0-14+deb12u1) 12.2.0")
+
+    func key(_ parameters: ModelParameters = ModelParameters(),
+             sources: HardwareSources = ToyModel.sources(),
+             layout: HardwareLayout = ToyModel.layout,
+             toolchain: Toolchain = toolchain, jobs: Int = 2) throws -> String {
+        let builder = ModelBuilder(sources: sources, layout: layout,
+                                   cache: ModelCache(directory: URL(fileURLWithPath: "/nonexistent")),
+                                   environment: [:], jobs: jobs)
+        return try builder.cacheKey(for: parameters, toolchain: toolchain)
+    }
+
+    @Test func keyIsStable() throws {
+        let k = try key()
+        #expect(k.count == 64 && ModelCache.isKey(k))
+        #expect(try key() == k)
+        // Not part of the key: parallel jobs, file order, fields the top does not use.
+        #expect(try key(jobs: 7) == k)
+        let reversed = HardwareSources(files: ToyModel.sources().files.reversed())
+        #expect(try key(sources: reversed) == k)
+        #expect(try key(ModelParameters(top: .noc, accBits: 20)) == key(ModelParameters(top: .noc, accBits: 30)))
+    }
+
+    @Test func keyChangesWithEverySourceParameterFlagAndVersion() throws {
+        let base = try key()
+        var keys: [String: String] = [:]
+        keys["source text"] = try key(sources: ToyModel.sources { $0[ToyModel.rtl]! += "\n// edited\n" })
+        keys["shim text"] = try key(sources: ToyModel.sources { $0[ToyModel.shim]! += " " })
+        keys["header text"] = try key(sources: ToyModel.sources { $0[ToyModel.header]! += " " })
+        keys["source path"] = try key(sources: ToyModel.sources {
+            $0["rtl/toy_mesh2.sv"] = $0.removeValue(forKey: ToyModel.rtl)
+        })
+        keys["unused file"] = try key(sources: ToyModel.sources { $0["testbenches/driver.cpp"] = "int main() {}" })
+        keys["AccBits"] = try key(ModelParameters(accBits: 17))
+        keys["Saturate"] = try key(ModelParameters(saturate: true))
+        keys["TimeSteps"] = try key(ModelParameters(timeSteps: 4))
+        keys["FifoDepth"] = try key(ModelParameters(fifoDepth: 8))
+        keys["top"] = try key(ModelParameters(top: .noc))
+        keys["trace vcd"] = try key(ModelParameters(trace: .vcd))
+        keys["trace fst"] = try key(ModelParameters(trace: .fst))
+        var otherTop = ToyModel.layout
+        otherTop.topModules[.mesh] = "other_top"
+        keys["top module"] = try key(layout: otherTop)
+        var otherLibrary = ToyModel.layout
+        otherLibrary.libraryName = "libother.so"
+        keys["output name"] = try key(layout: otherLibrary)
+        keys["verilator"] = try key(toolchain: Toolchain(
+            verilatorPath: Self.toolchain.verilatorPath, verilatorVersion: "Verilator 5.020",
+            compilerVersion: Self.toolchain.compilerVersion))
+        keys["compiler"] = try key(toolchain: Toolchain(
+            verilatorPath: Self.toolchain.verilatorPath, verilatorVersion: Self.toolchain.verilatorVersion,
+            compilerVersion: "clang version 16"))
+        for (what, k) in keys {
+            #expect(k != base, "changing the \(what) must change the key")
+        }
+        #expect(Set(keys.values).count == keys.count, "every change gives its own key")
+    }
+
+    @Test func commandHasTheDocumentedShape() throws {
+        let builder = ModelBuilder(sources: ToyModel.sources(), layout: ToyModel.layout,
+                                   cache: ModelCache(directory: URL(fileURLWithPath: "/tmp")), environment: [:])
+        let arguments = try builder.verilatorArguments(for: ModelParameters(accBits: 24, trace: .fst), jobs: 3)
+        #expect(arguments == [
+            "--cc", "--build", "--exe", "-j", "3", "-O3", "--top-module", "toy_mesh", "-Irtl",
+            "-GTimeSteps=8", "-GWeightBits=8", "-GAccBits=24", "-GSaturate=0", "-GNumNeurons=64",
+            "-GNumAxons=64", "-GMaxFanout=4", "-GMeshX=2", "-GMeshY=2", "-GFifoDepth=4",
+            "--trace-fst",
+            "-CFLAGS", "-fPIC -O2 -std=c++17 -I../Sources/CStemShim/include -DSTEM_TRACE=2",
+            "-LDFLAGS", "-shared", "-o", "libstem_model.so",
+            "rtl/toy_pkg.sv", "rtl/toy_mesh.sv", "Sources/CStemShim/shim/toy_shim.cpp",
+            "-Mdir", "obj",
+        ])
+        let noc = try builder.verilatorArguments(for: ModelParameters(top: .noc, meshX: 3, trace: .vcd), jobs: 1)
+        #expect(noc.filter { $0.hasPrefix("-G") } == ["-GMeshX=3", "-GMeshY=2", "-GFifoDepth=4"])
+        #expect(noc.contains("--trace") && noc.contains { $0.hasSuffix("-DSTEM_TRACE=1") })
+    }
+
+    @Test func standardLayoutNamesTheRealFiles() throws {
+        let sources = HardwareSources(files: [
+            .init(path: "rtl/stem_pkg.sv", text: ""), .init(path: "rtl/stem_mesh.sv", text: ""),
+            .init(path: "rtl/stem_core.sv", text: ""),
+            .init(path: "Sources/CStemShim/include/stem_shim.h", text: ""),
+            .init(path: "Sources/CStemShim/shim/stem_shim.cpp", text: ""),
+        ])
+        let builder = ModelBuilder(sources: sources, cache: ModelCache(directory: URL(fileURLWithPath: "/tmp")),
+                                   environment: [:])
+        let arguments = try builder.verilatorArguments(for: ModelParameters(), jobs: 2)
+        #expect(arguments.contains("stem_mesh"))
+        #expect(Array(arguments.suffix(6)) == [
+            "rtl/stem_pkg.sv", "rtl/stem_core.sv", "rtl/stem_mesh.sv",
+            "Sources/CStemShim/shim/stem_shim.cpp", "-Mdir", "obj",
+        ])
+        // The noc shim is not there: a clear error naming it.
+        #expect {
+            try builder.verilatorArguments(for: ModelParameters(top: .noc), jobs: 2)
+        } throws: { error in
+            "\(error)".contains("Sources/CStemShim/shim/stem_noc_shim.cpp") && "\(error)".contains("stem_noc")
+        }
+    }
+
+    @Test func sourcesWithoutRTLAreRejected() {
+        let builder = ModelBuilder(sources: HardwareSources(files: [], origin: .embedded),
+                                   cache: ModelCache(directory: URL(fileURLWithPath: "/tmp")), environment: [:])
+        #expect {
+            try builder.verilatorArguments(for: ModelParameters(), jobs: 2)
+        } throws: { error in
+            "\(error)" == "the hardware sources built into stemsim are incomplete: there are no Verilog files in rtl/"
+        }
+    }
+
+    @Test func missingVerilatorGivesTheInstallHint() throws {
+        let cache = ToyModel.temporaryFolder("no-verilator")
+        let builder = ToyModel.builder(cache: cache, environment: ["PATH": "/nonexistent/bin:/also/missing"])
+        #expect {
+            try builder.build(ModelParameters())
+        } throws: { error in
+            guard case ModelBuildError.verilatorNotFound(let searchPath) = error else { return false }
+            let text = "\(error)"
+            return searchPath == "/nonexistent/bin:/also/missing"
+                && text.contains("apt-get install verilator") && text.contains("PATH")
+        }
+        // Nothing was written to the cache.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: cache.path).isEmpty)
+    }
+
+    @Test func invalidParametersFailBeforeAnythingRuns() throws {
+        let builder = ToyModel.builder(cache: ToyModel.temporaryFolder("bad-params"), environment: ["PATH": ""])
+        #expect(throws: ModelBuildError.invalidParameter(name: "AccBits", value: "64", allowed: "2...48")) {
+            try builder.build(ModelParameters(accBits: 64))
+        }
+    }
+
+    @Test func cacheFolderFollowsTheEnvironment() {
+        #expect(ModelCache.folder(environment: ["STEM_CACHE_DIR": "/c", "XDG_CACHE_HOME": "/x", "HOME": "/h"]).path == "/c")
+        #expect(ModelCache.folder(environment: ["XDG_CACHE_HOME": "/x", "HOME": "/h"]).path == "/x/stem-cosim")
+        #expect(ModelCache.folder(environment: ["HOME": "/h"]).path == "/h/.cache/stem-cosim")
+        #expect(ModelCache.folder(environment: ["XDG_CACHE_HOME": "relative", "HOME": "/h"]).path == "/h/.cache/stem-cosim")
+    }
+}
+
+@Suite struct ModelBuilderEventTests {
+    @Test func eventsReadAsProgressLines() {
+        let p = ModelParameters(accBits: 24)
+        let key = "0123456789abcdef" + String(repeating: "0", count: 48)
+        let url = URL(fileURLWithPath: "/c/lib.so")
+        #expect("\(ModelBuilder.Event.building(parameters: p, key: key))"
+                == "building stem_mesh AccBits=24 ... (cached as 0123456789ab)")
+        #expect("\(ModelBuilder.Event.built(parameters: p, key: key, seconds: 23.44, library: url))"
+                == "built stem_mesh AccBits=24 in 23.4 s")
+        #expect("\(ModelBuilder.Event.cached(parameters: p, key: key, library: url))"
+                == "using cached stem_mesh AccBits=24 (0123456789ab)")
+        #expect("\(ModelBuilder.Event.waiting(parameters: p, key: key))"
+                == "waiting for another build of stem_mesh AccBits=24 (0123456789ab)")
+    }
+}
