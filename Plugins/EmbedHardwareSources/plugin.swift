@@ -12,16 +12,21 @@ struct EmbedHardwareSources: BuildToolPlugin {
 
     func createBuildCommands(context: PluginContext, target: Target) throws -> [Command] {
         let root = context.package.directoryURL
+        // The tool lists the folders itself when it runs, so a file added to rtl/ is embedded
+        // too; the folders are inputs beside the files so that adding or removing a file
+        // (which changes its folder) reruns the command on an incremental build.
         var inputs: [URL] = []
         let fm = FileManager.default
         for folder in Self.folders {
             let base = root.appendingPathComponent(folder)
-            guard let walker = fm.enumerator(at: base, includingPropertiesForKeys: [.isRegularFileKey]) else { continue }
+            guard let walker = fm.enumerator(at: base, includingPropertiesForKeys: [.isRegularFileKey, .isDirectoryKey]) else { continue }
+            inputs.append(base)
             for case let url as URL in walker {
+                let values = try? url.resourceValues(forKeys: [.isRegularFileKey, .isDirectoryKey])
+                if values?.isDirectory == true { inputs.append(url); continue }
                 let name = url.lastPathComponent
-                guard Self.endings.contains(where: { name.hasSuffix($0) }) else { continue }
-                let isFile = (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) ?? false
-                if isFile { inputs.append(url) }
+                guard Self.endings.contains(where: { name.hasSuffix($0) }), values?.isRegularFile == true else { continue }
+                inputs.append(url)
             }
         }
         inputs.sort { $0.path < $1.path }
@@ -29,9 +34,9 @@ struct EmbedHardwareSources: BuildToolPlugin {
         let tool = try context.tool(named: "embed-sources")
         return [
             .buildCommand(
-                displayName: "Embedding \(inputs.count) hardware source files",
+                displayName: "Embedding the hardware sources",
                 executable: tool.url,
-                arguments: [root.path, output.path] + inputs.map(\.path),
+                arguments: [root.path, output.path, Self.endings.joined(separator: ",")] + Self.folders,
                 inputFiles: inputs,
                 outputFiles: [output])
         ]
