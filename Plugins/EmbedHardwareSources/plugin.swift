@@ -19,6 +19,8 @@ struct EmbedHardwareSources: BuildToolPlugin {
         let fm = FileManager.default
         for folder in Self.folders {
             let base = root.appendingPathComponent(folder)
+            var isFolder: ObjCBool = false
+            guard fm.fileExists(atPath: base.path, isDirectory: &isFolder), isFolder.boolValue else { continue }
             guard let walker = fm.enumerator(at: base, includingPropertiesForKeys: [.isRegularFileKey, .isDirectoryKey]) else { continue }
             inputs.append(base)
             for case let url as URL in walker {
