@@ -75,34 +75,32 @@ public final class GoldenModel {
     /// (the layer-0 neurons spiking in this step, ascending) and returns the spikes of layers
     /// `1...L` in this step, each ascending.
     /// - Throws: ``EngineError`` before ``start(sampleCount:)``, past the last step, for an
-    ///   input index outside the input layer, or for input spikes in a window without a sample.
+    ///   input index outside the input layer, or for input spikes in a window without a sample;
+    ///   a step that throws changes nothing.
     public func step(inputSpikes: [Int32]) throws(EngineError) -> [[Int32]] {
         guard sampleCount > 0 else { throw EngineError(engine: name, message: "step before start") }
         let tau = stepsTaken
         guard tau < stepCount else {
             throw EngineError(engine: name, message: "step \(tau) is past the end of the run (\(stepCount) steps)")
         }
-        if tau > 0 { closeStep(tau - 1) }
         let window = tau / timeSteps
         let bit = timeSteps - 1 - tau % timeSteps
-        for core in cores { core.clearCurrents() }
-
-        // Layer 0 -> layer 1.
         if !inputSpikes.isEmpty {
             guard isAccumulating(1, inWindow: window) else {
                 throw EngineError(engine: name,
                                   message: "input spikes in step \(tau) (window \(window)), which carries no sample")
             }
-            let first = cores[0]
-            for i in inputSpikes {
-                guard i >= 0, Int(i) < first.fanIn else {
-                    throw EngineError(engine: name,
-                                      message: "input spike of neuron \(i), outside 0..<\(first.fanIn)")
-                }
-                first.addRow(Int(i))
-                sops += first.inputNonzero[Int(i)]
+            let fanIn = cores[0].fanIn
+            for i in inputSpikes where i < 0 || Int(i) >= fanIn {
+                throw EngineError(engine: name, message: "input spike of neuron \(i), outside 0..<\(fanIn)")
             }
         }
+        if tau > 0 { closeStep(tau - 1) }
+        for core in cores { core.clearCurrents() }
+
+        // Layer 0 -> layer 1.
+        var sops = self.sops
+        if !inputSpikes.isEmpty { sops += cores[0].addRows(inputSpikes) }
         // Layers 1...L send; each spike feeds the next layer.
         var result: [[Int32]] = []
         result.reserveCapacity(cores.count)
@@ -112,15 +110,12 @@ public final class GoldenModel {
                 continue
             }
             let spikes = core.spikes(bit: bit)
-            if index + 1 < cores.count {
-                let next = cores[index + 1]
-                for j in spikes {
-                    next.addRow(Int(j))
-                    sops += next.inputNonzero[Int(j)]
-                }
+            if index + 1 < cores.count && !spikes.isEmpty {
+                sops += cores[index + 1].addRows(spikes)
             }
             result.append(spikes)
         }
+        self.sops = sops
         stepsTaken = tau + 1
         return result
     }
@@ -204,7 +199,7 @@ final class LayerCore {
     let inputNonzero: [Int]
     let signedInputs: Bool
 
-    private let bias: [Int64]
+    private let bias: UnsafeMutableBufferPointer<Int64>
     private let biasMode: BiasMode
     private let shift: Int
     private let multiplier: Int64
@@ -220,6 +215,10 @@ final class LayerCore {
     private let startSmallest: Int64
     private let startLargest: Int64
     private var currentsDirty = false
+    /// The spike schedule of the window being sent: `scheduleList[scheduleStart[b]..<scheduleStart[b+1]]`
+    /// are the neurons whose `Y` has bit `b` set (they spike in step `B-1-b`), ascending.
+    private let scheduleList: UnsafeMutableBufferPointer<Int32>
+    private let scheduleStart: UnsafeMutableBufferPointer<Int>
 
     var statistics = LayerStatistics()
 
@@ -228,7 +227,8 @@ final class LayerCore {
         width = layer.width
         fanIn = layer.inputCount
         signedInputs = number == 1 && network.inputSigned
-        bias = layer.bias
+        bias = .allocate(capacity: max(1, width))
+        _ = bias.initialize(from: layer.bias)
         biasMode = layer.biasMode
         shift = layer.shift
         multiplier = Int64(layer.multiplier)
@@ -238,6 +238,9 @@ final class LayerCore {
         timeSteps = network.timeSteps
         accumulatorBits = network.accumulatorBits
         overflowMode = network.overflow
+        scheduleList = .allocate(capacity: max(1, width * network.timeSteps))
+        scheduleStart = .allocate(capacity: network.timeSteps + 1)
+        scheduleStart.initialize(repeating: 0)
 
         weights = .allocate(capacity: max(1, width * fanIn))
         var nonzero = Array(repeating: 0, count: fanIn)
@@ -280,12 +283,15 @@ final class LayerCore {
         currents.deallocate()
         potentials.deallocate()
         values.deallocate()
+        bias.deallocate()
+        scheduleList.deallocate()
+        scheduleStart.deallocate()
     }
 
     func reset() {
         currents.update(repeating: 0)
         potentials.update(repeating: 0)
-        values.update(repeating: 0)
+        clearValues()
         currentsDirty = false
         statistics = LayerStatistics()
     }
@@ -305,7 +311,10 @@ final class LayerCore {
     }
 
     func clearPotentials() { potentials.update(repeating: 0) }
-    func clearValues() { values.update(repeating: 0) }
+    func clearValues() {
+        values.update(repeating: 0)
+        scheduleStart.update(repeating: 0)
+    }
 
     func clearCurrents() {
         if currentsDirty {
@@ -314,56 +323,149 @@ final class LayerCore {
         }
     }
 
-    /// The hot loop: one spike of input `i` adds row `i` to the currents.
-    @inline(__always)
-    func addRow(_ i: Int) {
+    /// The hot loop: each spike of input `i` adds row `i` to the currents. Rows are added four
+    /// at a time, so each current is loaded and stored once per four spikes (wrapping adds are
+    /// exact here: every partial sum is a sum of at most 65536 16-bit weights, and the final
+    /// one fits `Int32`). Returns the synaptic operations (nonzero weights reached).
+    func addRows(_ spiking: [Int32]) -> Int {
         currentsDirty = true
-        let row = weights.baseAddress! + i * width
         let sums = currents.baseAddress!
-        for j in 0..<width {
-            sums[j] &+= Int32(truncatingIfNeeded: row[j])
+        let rows = weights.baseAddress!
+        let width = self.width
+        var operations = 0
+        spiking.withUnsafeBufferPointer { spiking in
+            inputNonzero.withUnsafeBufferPointer { nonzero in
+                var k = 0
+                while k + 8 <= spiking.count {
+                    let r0 = rows + Int(spiking[k]) * width
+                    let r1 = rows + Int(spiking[k + 1]) * width
+                    let r2 = rows + Int(spiking[k + 2]) * width
+                    let r3 = rows + Int(spiking[k + 3]) * width
+                    let r4 = rows + Int(spiking[k + 4]) * width
+                    let r5 = rows + Int(spiking[k + 5]) * width
+                    let r6 = rows + Int(spiking[k + 6]) * width
+                    let r7 = rows + Int(spiking[k + 7]) * width
+                    for j in 0..<width {
+                        let a = (Int32(truncatingIfNeeded: r0[j]) &+ Int32(truncatingIfNeeded: r1[j]))
+                            &+ (Int32(truncatingIfNeeded: r2[j]) &+ Int32(truncatingIfNeeded: r3[j]))
+                        let b = (Int32(truncatingIfNeeded: r4[j]) &+ Int32(truncatingIfNeeded: r5[j]))
+                            &+ (Int32(truncatingIfNeeded: r6[j]) &+ Int32(truncatingIfNeeded: r7[j]))
+                        sums[j] &+= a &+ b
+                    }
+                    for m in k..<(k + 8) { operations &+= nonzero[Int(spiking[m])] }
+                    k += 8
+                }
+                while k + 4 <= spiking.count {
+                    let r0 = rows + Int(spiking[k]) * width
+                    let r1 = rows + Int(spiking[k + 1]) * width
+                    let r2 = rows + Int(spiking[k + 2]) * width
+                    let r3 = rows + Int(spiking[k + 3]) * width
+                    for j in 0..<width {
+                        let pair0 = Int32(truncatingIfNeeded: r0[j]) &+ Int32(truncatingIfNeeded: r1[j])
+                        let pair1 = Int32(truncatingIfNeeded: r2[j]) &+ Int32(truncatingIfNeeded: r3[j])
+                        sums[j] &+= pair0 &+ pair1
+                    }
+                    operations &+= nonzero[Int(spiking[k])] &+ nonzero[Int(spiking[k + 1])]
+                        &+ nonzero[Int(spiking[k + 2])] &+ nonzero[Int(spiking[k + 3])]
+                    k += 4
+                }
+                while k < spiking.count {
+                    let row = rows + Int(spiking[k]) * width
+                    for j in 0..<width {
+                        sums[j] &+= Int32(truncatingIfNeeded: row[j])
+                    }
+                    operations &+= nonzero[Int(spiking[k])]
+                    k += 1
+                }
+            }
         }
+        return operations
     }
 
-    /// `V = fit(V + round_shift(sigma * I * 2^weightShift, s))` for every neuron with a current.
+    /// `V = fit(V + round_shift(sigma * I * 2^weightShift, s))` for every neuron, in a step in
+    /// which the layer received spikes (otherwise every term is 0 and nothing changes); clears
+    /// the currents for the next step on the way.
     func integrate(weightShift: Int, negate: Bool) {
         guard currentsDirty else { return }
+        let s = shift
+        // Specialized loops: the common case (no shift, no sign) has no rounding or multiply.
+        switch (overflowMode, s == 0 && !negate) {
+        case (.wrap, true):
+            let unused = 64 - accumulatorBits
+            integrateLoop(term: { $0 &<< weightShift }, fit: { ($0 &<< unused) &>> unused })
+        case (.wrap, false):
+            let unused = 64 - accumulatorBits
+            let sign: Int64 = negate ? -1 : 1
+            integrateLoop(term: { roundShift(($0 &* sign) &<< weightShift, by: s) },
+                          fit: { ($0 &<< unused) &>> unused })
+        case (.saturate, true):
+            let high = (Int64(1) << (accumulatorBits - 1)) - 1
+            let low = -high - 1
+            integrateLoop(term: { $0 &<< weightShift }, fit: { min(max($0, low), high) })
+        case (.saturate, false):
+            let high = (Int64(1) << (accumulatorBits - 1)) - 1
+            let low = -high - 1
+            let sign: Int64 = negate ? -1 : 1
+            integrateLoop(term: { roundShift(($0 &* sign) &<< weightShift, by: s) },
+                          fit: { min(max($0, low), high) })
+        }
+        currentsDirty = false
+    }
+
+    /// `V = fit(V + term(I))` for every neuron, tracking the extremes before `fit` and the
+    /// overflow events, and clearing the currents.
+    @inline(__always)
+    private func integrateLoop(term: (Int64) -> Int64, fit: (Int64) -> Int64) {
+        let sums = currents.baseAddress!
+        let potential = potentials.baseAddress!
         var smallest = statistics.smallestPotential
         var largest = statistics.largestPotential
         var overflowCount = 0
         for j in 0..<width {
-            let current = Int64(currents[j])
-            if current == 0 { continue }
-            let term = roundShift((negate ? -current : current) << weightShift, by: shift)
-            let raw = potentials[j] + term
-            if raw < smallest { smallest = raw }
-            if raw > largest { largest = raw }
-            let (fitted, overflowed) = fit(raw, bits: accumulatorBits, mode: overflowMode)
-            potentials[j] = fitted
-            if overflowed { overflowCount += 1 }
+            let current = Int64(sums[j])
+            sums[j] = 0
+            let raw = potential[j] &+ term(current)
+            smallest = min(smallest, raw)
+            largest = max(largest, raw)
+            let fitted = fit(raw)
+            overflowCount &+= fitted == raw ? 0 : 1
+            potential[j] = fitted
         }
         statistics.smallestPotential = smallest
         statistics.largestPotential = largest
         statistics.overflows += overflowCount
     }
 
-    /// `Y` from `V` at the end of a window (spec steps 4 to 6).
+    /// `Y` from `V` at the end of a window (spec steps 4 to 6), and the spike schedule of the
+    /// window in which it is sent.
     func computeValues() {
+        let sent = values.baseAddress!
+        let potential = potentials.baseAddress!
+        let bias = self.bias.baseAddress!
+        let outputBias = biasMode == .output
         for j in 0..<width {
-            var y = roundShift(potentials[j] * multiplier, by: postShift)
-            if biasMode == .output { y += bias[j] }
+            var y = roundShift(potential[j] * multiplier, by: postShift)
+            if outputBias { y += bias[j] }
             y = clampActivation(y, timeSteps: timeSteps)
             y = rot(y, factor: rotFactor, timeSteps: timeSteps)
-            values[j] = drlo(y, keep: drloLimit)
+            sent[j] = drlo(y, keep: drloLimit)
         }
+        // Per bit, the neurons that have it, by branch-free compaction.
+        let start = scheduleStart.baseAddress!
+        let list = scheduleList.baseAddress!
+        var k = 0
+        for bit in 0..<timeSteps {
+            start[bit] = k
+            for j in 0..<width {
+                list[k] = Int32(truncatingIfNeeded: j)
+                k &+= Int(truncatingIfNeeded: (sent[j] &>> bit) & 1)
+            }
+        }
+        start[timeSteps] = k
     }
 
     /// The neurons whose value has bit `bit` set, ascending.
     func spikes(bit: Int) -> [Int32] {
-        var result: [Int32] = []
-        for j in 0..<width where (values[j] >> bit) & 1 != 0 {
-            result.append(Int32(truncatingIfNeeded: j))
-        }
-        return result
+        Array(UnsafeBufferPointer(rebasing: scheduleList[scheduleStart[bit]..<scheduleStart[bit + 1]]))
     }
 }

@@ -30,8 +30,16 @@ public struct InputStimulus: Sendable {
         let window = tau / timeSteps
         guard tau >= 0, window < patterns.count else { return }
         let bit = UInt32(timeSteps - 1 - tau % timeSteps)
-        for (i, pattern) in patterns[window].enumerated() where (pattern >> bit) & 1 != 0 {
-            result.append(Int32(i))
+        patterns[window].withUnsafeBufferPointer { pattern in
+            withUnsafeTemporaryAllocation(of: Int32.self, capacity: pattern.count) { found in
+                // Branch-free compaction: write every index, advance past the spiking ones.
+                var count = 0
+                for i in 0..<pattern.count {
+                    found[count] = Int32(truncatingIfNeeded: i)
+                    count &+= Int(truncatingIfNeeded: (pattern[i] &>> bit) & 1)
+                }
+                result.append(contentsOf: UnsafeBufferPointer(rebasing: found[0..<count]))
+            }
         }
     }
 }
