@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Foundation
 import Testing
 @testable import StemModel
 
@@ -12,6 +13,11 @@ func makeTemporaryFolder() -> String {
     let path = template.withUnsafeMutableBufferPointer { buffer in mkdtemp(buffer.baseAddress!) }
     precondition(path != nil)
     return String(cString: path!)
+}
+
+/// Removes a folder made by `makeTemporaryFolder()` and everything in it.
+func removeFolder(_ path: String) {
+    try? FileManager.default.removeItem(atPath: path)
 }
 
 /// The names in a folder, sorted (without . and ..).
@@ -35,6 +41,7 @@ func readText(_ path: String) throws -> String {
 @Suite struct OutputTests {
     @Test func atomicWritesAppearOnlyWhenCommitted() throws {
         let folder = makeTemporaryFolder()
+        defer { removeFolder(folder) }
         let path = folder + "/out.json"
         let writer = try AtomicFileWriter(path: path)
         try writer.write("hello ")
@@ -83,6 +90,7 @@ func readText(_ path: String) throws -> String {
         #expect(SpikeRecordWriter.line(step: 7, spikes: [[0, 3], [], [2]]) == "{\"t\":7,\"spikes\":[[0,0],[0,3],[2,2]]}\n")
         #expect(SpikeRecordWriter.line(step: 0, spikes: [[], []]) == "{\"t\":0,\"spikes\":[]}\n")
         let folder = makeTemporaryFolder()
+        defer { removeFolder(folder) }
         let writer = try SpikeRecordWriter(path: folder + "/s.jsonl")
         try writer.append(step: 0, spikes: [[1], []])
         try writer.append(step: 1, spikes: [[], [0, 2]])
@@ -120,6 +128,7 @@ func readText(_ path: String) throws -> String {
 
     @Test func networksAndInputsWriteAndLoadBack() throws {
         let folder = makeTemporaryFolder()
+        defer { removeFolder(folder) }
         var options = RandomNetworkOptions(layerSizes: [6, 5, 3])
         options.biasMode = nil
         options.rot = 0...3

@@ -29,6 +29,7 @@ private let ioArguments = ["run", "--network", "network.json", "--inputs", "inpu
 
     @Test func aGoldenRunWritesTheRecordTheReportAndASummary() throws {
         let (folder, network, inputs) = try fixture()
+        defer { StemSimRunner.remove(folder) }
         let outcome = try run(ioArguments, in: folder)
         #expect(outcome.status == 0, "\(outcome.stderr)")
         #expect(try StemSimRunner.contents(folder) == ["inputs.json", "network.json", "report.json", "spikes.jsonl"])
@@ -55,6 +56,7 @@ private let ioArguments = ["run", "--network", "network.json", "--inputs", "inpu
 
     @Test func limitRunsTheFirstSamples() throws {
         let (folder, _, _) = try fixture(samples: 5)
+        defer { StemSimRunner.remove(folder) }
         let outcome = try run(ioArguments + ["--limit", "2"], in: folder)
         #expect(outcome.status == 0, "\(outcome.stderr)")
         guard case .object(let report) = try JSONParser.parse(try FileIO.read(folder + "/report.json"), file: "r"),
@@ -67,6 +69,7 @@ private let ioArguments = ["run", "--network", "network.json", "--inputs", "inpu
 
     @Test func aBadNetworkExitsTwoNamingPathValueAndRangeAndWritesNothing() throws {
         let (folder, network, _) = try fixture()
+        defer { StemSimRunner.remove(folder) }
         var text = network.jsonText
         // Put 300 at layers[0].weights[1][2].
         var bad = network
@@ -82,6 +85,7 @@ private let ioArguments = ["run", "--network", "network.json", "--inputs", "inpu
 
     @Test func aSyntaxErrorExitsTwoWithLineAndColumn() throws {
         let (folder, _, _) = try fixture()
+        defer { StemSimRunner.remove(folder) }
         try FileIO.writeAtomically(Array("{\n  \"format\": \"stem-network\",\n  \"version\" 1\n}\n".utf8),
                                    to: folder + "/network.json")
         let outcome = try run(ioArguments, in: folder)
@@ -93,6 +97,7 @@ private let ioArguments = ["run", "--network", "network.json", "--inputs", "inpu
 
     @Test func badInputsExitTwo() throws {
         let (folder, _, _) = try fixture()
+        defer { StemSimRunner.remove(folder) }
         try FileIO.writeAtomically(Array(#"{"samples":[[1,2,3,4,5,6,256]]}"#.utf8), to: folder + "/inputs.json")
         let outcome = try run(ioArguments, in: folder)
         #expect(outcome.status == 2)
@@ -103,6 +108,7 @@ private let ioArguments = ["run", "--network", "network.json", "--inputs", "inpu
 
     @Test func aMissingFileExitsTwo() throws {
         let (folder, _, _) = try fixture()
+        defer { StemSimRunner.remove(folder) }
         let outcome = try run(["run", "--network", "nope.json", "--inputs", "inputs.json"], in: folder)
         #expect(outcome.status == 2)
         #expect(outcome.stderr.contains("nope.json: cannot read: No such file or directory"), "\(outcome.stderr)")
@@ -110,6 +116,7 @@ private let ioArguments = ["run", "--network", "network.json", "--inputs", "inpu
 
     @Test func anUnwritableOutputExitsTwoAndLeavesNothing() throws {
         let (folder, _, _) = try fixture()
+        defer { StemSimRunner.remove(folder) }
         let outcome = try run(["run", "--network", "network.json", "--inputs", "inputs.json",
                                "--spikes", "spikes.jsonl", "--report", "missing/report.json"], in: folder)
         #expect(outcome.status == 2)
@@ -120,6 +127,7 @@ private let ioArguments = ["run", "--network", "network.json", "--inputs", "inpu
     @Test(arguments: ["rtl", "both"])
     func theRTLEnginesAreNotAvailableYetAndExitThree(engine: String) throws {
         let (folder, _, _) = try fixture()
+        defer { StemSimRunner.remove(folder) }
         let outcome = try run(ioArguments + ["--engine", engine], in: folder)
         #expect(outcome.status == 3)
         #expect(outcome.stderr.contains("the RTL engine is not available yet"), "\(outcome.stderr)")
@@ -130,6 +138,7 @@ private let ioArguments = ["run", "--network", "network.json", "--inputs", "inpu
                       ["run", "--bogus"], ["frobnicate"], ["bench", "--samples", "0"]])
     func usageErrorsExitTwo(arguments: [String]) throws {
         let folder = try StemSimRunner.temporaryFolder()
+        defer { StemSimRunner.remove(folder) }
         let outcome = try run(arguments, in: folder)
         #expect(outcome.status == 2, "\(outcome.stderr)")
         #expect(!outcome.stderr.isEmpty)
@@ -137,11 +146,14 @@ private let ioArguments = ["run", "--network", "network.json", "--inputs", "inpu
 
     @Test func defaultsAreTheDigitsExample() throws {
         let folder = try StemSimRunner.temporaryFolder()
+        defer { StemSimRunner.remove(folder) }
         let missing = try run(["run"], in: folder)
         #expect(missing.status == 2)
         #expect(missing.stderr.contains("no --network given and the default examples/digits/network.json does not exist"))
 
         let (source, _, _) = try fixture()
+
+        defer { StemSimRunner.remove(source) }
         try FileManager.default.createDirectory(atPath: folder + "/examples/digits", withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: source + "/network.json", toPath: folder + "/examples/digits/network.json")
         try FileManager.default.copyItem(atPath: source + "/inputs.json", toPath: folder + "/examples/digits/test.json")
@@ -152,14 +164,17 @@ private let ioArguments = ["run", "--network", "network.json", "--inputs", "inpu
     }
 
     @Test func helpExitsZero() throws {
-        let outcome = try run(["run", "--help"], in: try StemSimRunner.temporaryFolder())
+        let folder = try StemSimRunner.temporaryFolder()
+        defer { StemSimRunner.remove(folder) }
+        let outcome = try run(["run", "--help"], in: folder)
         #expect(outcome.status == 0)
         #expect(outcome.stdout.contains("--engine"))
     }
 
     @Test func benchReportsBothRatesAndTheRatio() throws {
-        let outcome = try run(["bench", "--samples", "2", "--repeat", "1", "--shape", "16-32-8"],
-                              in: try StemSimRunner.temporaryFolder())
+        let folder = try StemSimRunner.temporaryFolder()
+        defer { StemSimRunner.remove(folder) }
+        let outcome = try run(["bench", "--samples", "2", "--repeat", "1", "--shape", "16-32-8"], in: folder)
         #expect(outcome.status == 0, "\(outcome.stderr)")
         #expect(outcome.stdout.contains("SOP/s"))
         #expect(outcome.stdout.contains("plain C loop"))

@@ -51,6 +51,11 @@ struct StemSimRunner {
         return url.path
     }
 
+    /// Removes a folder and everything in it.
+    static func remove(_ folder: String) {
+        try? FileManager.default.removeItem(atPath: folder)
+    }
+
     /// The names in a folder, sorted.
     static func contents(_ folder: String) throws -> [String] {
         try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
