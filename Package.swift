@@ -28,10 +28,12 @@ let package = Package(
         .target(name: "StemTrace", dependencies: ["StemModel"]),
         // Design-space sweeps.
         .target(name: "StemSweep", dependencies: ["StemModel", "StemRTL", "StemCheck"]),
+        // The plain C loop `stemsim bench` compares the golden model with.
+        .target(name: "CStemBench"),
         .executableTarget(
             name: "stemsim",
             dependencies: [
-                "StemModel", "StemRTL", "StemCheck", "StemTrace", "StemSweep",
+                "StemModel", "StemRTL", "StemCheck", "StemTrace", "StemSweep", "CStemBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Embeds rtl/, the shim and the SystemC testbench into StemRTL at build time.

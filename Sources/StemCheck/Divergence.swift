@@ -1,0 +1,96 @@
+import StemModel
+
+/// The first time step in which two engines' spikes differ, with the state of the differing
+/// neurons on both sides.
+public struct Divergence: Error, CustomStringConvertible, Sendable {
+    /// One neuron that spiked on one side only.
+    public struct Neuron: Sendable, Equatable {
+        public var index: Int
+        /// Whether the reference engine spiked.
+        public var expectedSpike: Bool
+        /// Whether the device under test spiked.
+        public var actualSpike: Bool
+        /// The reference engine's state of the neuron (nil if it cannot observe it).
+        public var expected: NeuronState?
+        /// The device's state of the neuron (nil if it cannot observe it).
+        public var actual: NeuronState?
+
+        public init(index: Int, expectedSpike: Bool, actualSpike: Bool, expected: NeuronState?, actual: NeuronState?) {
+            self.index = index
+            self.expectedSpike = expectedSpike
+            self.actualSpike = actualSpike
+            self.expected = expected
+            self.actual = actual
+        }
+    }
+
+    /// The reference engine's name.
+    public var referenceName: String
+    /// The device under test's name.
+    public var deviceName: String
+    /// Global step `tau`.
+    public var step: Int
+    /// `B`.
+    public var timeSteps: Int
+    /// The lowest layer whose spikes differ (`1...L`).
+    public var layer: Int
+    /// The differing neurons of ``layer``, ascending (at most the runner's limit).
+    public var neurons: [Neuron]
+    /// How many neurons of ``layer`` differ (can exceed `neurons.count`).
+    public var differingNeuronCount: Int
+    /// Other layers whose spikes differ in the same step.
+    public var otherLayers: [Int]
+    /// `S`, to name the sample involved.
+    public var sampleCount: Int
+
+    public init(referenceName: String, deviceName: String, step: Int, timeSteps: Int, layer: Int,
+                neurons: [Neuron], differingNeuronCount: Int, otherLayers: [Int], sampleCount: Int) {
+        self.referenceName = referenceName
+        self.deviceName = deviceName
+        self.step = step
+        self.timeSteps = timeSteps
+        self.layer = layer
+        self.neurons = neurons
+        self.differingNeuronCount = differingNeuronCount
+        self.otherLayers = otherLayers
+        self.sampleCount = sampleCount
+    }
+
+    /// The window `w` of the step.
+    public var window: Int { step / timeSteps }
+    /// The step `t` within the window.
+    public var stepInWindow: Int { step % timeSteps }
+    /// The sample ``layer`` sends in this window, if any (`window - layer`).
+    public var sample: Int? {
+        let k = window - layer
+        return (0..<sampleCount).contains(k) ? k : nil
+    }
+
+    public var description: String {
+        var text = "spikes differ at step \(step) (window \(window), step \(stepInWindow) of \(timeSteps)), "
+            + "layer \(layer)"
+        if let sample { text += " (sending sample \(sample))" } else { text += " (a window without a sample)" }
+        text += ": \(differingNeuronCount) neuron\(differingNeuronCount == 1 ? "" : "s")"
+        if !otherLayers.isEmpty {
+            text += "; layer\(otherLayers.count == 1 ? "" : "s") "
+                + otherLayers.map(String.init).joined(separator: ", ") + " also differ"
+        }
+        for neuron in neurons {
+            let who = neuron.expectedSpike ? referenceName : deviceName
+            let whoNot = neuron.expectedSpike ? deviceName : referenceName
+            text += "\n  neuron \(neuron.index): \(who) spikes, \(whoNot) does not"
+            text += "\n    \(referenceName.padded(to: 8)) \(neuron.expected.map(\.description) ?? "state not observable")"
+            text += "\n    \(deviceName.padded(to: 8)) \(neuron.actual.map(\.description) ?? "state not observable")"
+        }
+        if differingNeuronCount > neurons.count {
+            text += "\n  ... and \(differingNeuronCount - neurons.count) more"
+        }
+        return text
+    }
+}
+
+extension String {
+    fileprivate func padded(to width: Int) -> String {
+        count >= width ? self + ":" : self + ":" + String(repeating: " ", count: width - count)
+    }
+}

@@ -1,0 +1,27 @@
+import StemModel
+
+/// Something that runs a STEM network one time step at a time: the golden model, a Verilated
+/// RTL model, ... The lockstep runner knows engines only through this protocol.
+///
+/// An engine is configured with its network when it is made; a run is
+/// `start(sampleCount:)` followed by exactly `(S + L) * B` calls of `step(inputSpikes:)`
+/// (docs/stem-spec.md section 7).
+public protocol SpikingEngine: AnyObject {
+    /// A short name for messages ("golden", "rtl").
+    var name: String { get }
+
+    /// Resets the run state for a run of `sampleCount` samples (step 0 of window 0, counters 0).
+    func start(sampleCount: Int) throws
+
+    /// Runs the next time step: `inputSpikes` are the layer-0 neurons spiking in it
+    /// (ascending). Returns the spiking neurons of layers `1...L` in this step: `L` arrays,
+    /// each strictly ascending.
+    func step(inputSpikes: [Int32]) throws -> [[Int32]]
+
+    /// The state of a neuron of layer `layer` (`1...L`) at the end of the last step, before
+    /// it is closed; nil if this engine cannot observe it.
+    func state(layer: Int, neuron: Int) throws -> NeuronState?
+
+    /// Counters since `start`.
+    func counters() throws -> EngineCounters
+}

@@ -1,0 +1,154 @@
+import ArgumentParser
+import CStemBench
+import StemModel
+
+/// `stemsim bench`: synaptic operations per second of the golden model, beside a plain C loop
+/// doing the same adds on the same spike events.
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Measure the golden model's synaptic operations per second against a plain C loop.",
+        discussion: """
+            Builds a random network (default 64-256-256-10, 8-bit weights, seeded), runs the golden \
+            model on random samples, then replays the same spike events as plain C row adds. \
+            Reports the best of --repeat runs. Build with -c release for meaningful figures.
+            """)
+
+    @Option(help: ArgumentHelp("Layer widths, input first.", valueName: "widths"))
+    var shape = "64-256-256-10"
+
+    @Option(help: "Samples per run.")
+    var samples = 200
+
+    @Option(help: "Time steps (bits per activation).")
+    var timeSteps = 8
+
+    @Option(help: "Timed runs of each side; the best is reported.")
+    var `repeat` = 5
+
+    @Option(help: "Seed of the random network and samples.")
+    var seed: UInt64 = 1
+
+    func validate() throws {
+        guard let widths = Self.parseShape(shape), widths.count >= 2 else {
+            throw ValidationError("--shape must be at least two widths like 64-256-256-10, got \(shape)")
+        }
+        if widths.contains(where: { !Network.Limits.width.contains($0) }) {
+            throw ValidationError("--shape widths must be in \(Network.Limits.width)")
+        }
+        if samples < 1 { throw ValidationError("--samples must be at least 1") }
+        if `repeat` < 1 { throw ValidationError("--repeat must be at least 1") }
+        if !Network.Limits.timeSteps.contains(timeSteps) {
+            throw ValidationError("--time-steps must be in \(Network.Limits.timeSteps)")
+        }
+    }
+
+    static func parseShape(_ text: String) -> [Int]? {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false).map { Int($0) }
+        return parts.contains(where: { $0 == nil }) ? nil : parts.map { $0! }
+    }
+
+    func run() throws {
+        #if DEBUG
+        printToStandardError("stemsim bench: this is a debug build; build with -c release for meaningful figures\n")
+        #endif
+        let widths = Self.parseShape(shape)!
+        var options = RandomNetworkOptions(layerSizes: widths)
+        options.timeSteps = timeSteps
+        options.weightBits = 8
+        options.accumulatorBits = 32
+        let network = Network.random(options, seed: seed)
+        let inputs = InputSet.random(for: network, count: samples, seed: seed &+ 1)
+        let model = try GoldenModel(network: network)
+        let depth = network.depth
+
+        // One untimed run records the events: per step, which rows of which layer are added.
+        var eventLayers: [Int32] = []
+        var eventRows: [Int32] = []
+        var stepEnds: [Int64] = []
+        var adds = 0
+        var spikeCount = 0
+        var goldenChecksum: Int64 = 0
+        let reference = try model.run(samples: inputs.samples) { _, spikes in
+            for l in 1...depth { goldenChecksum &+= model.neuronState(layer: l, neuron: 0).current }
+            for l in 0..<depth {
+                for i in spikes[l] {
+                    eventLayers.append(Int32(l))
+                    eventRows.append(i)
+                    adds += network.layers[l].width
+                }
+            }
+            spikeCount += spikes.reduce(0) { $0 + $1.count }
+            stepEnds.append(Int64(eventRows.count))
+        }
+        let sops = model.sops
+        let steps = model.stepCount
+
+        let clock = ContinuousClock()
+        var goldenBest = Double.infinity
+        for _ in 0..<`repeat` {
+            let started = clock.now
+            let outputs = try model.run(samples: inputs.samples)
+            goldenBest = min(goldenBest, (clock.now - started).seconds)
+            guard outputs == reference, model.sops == sops else {
+                throw CommandFailure(.environment, "the golden model is not deterministic")
+            }
+        }
+
+        // The same adds in C: transposed int16 weights, int32 currents.
+        let layerCount = network.depth
+        let weightRows = UnsafeMutablePointer<UnsafePointer<Int16>?>.allocate(capacity: layerCount)
+        let currentRows = UnsafeMutablePointer<UnsafeMutablePointer<Int32>?>.allocate(capacity: layerCount)
+        var buffers: [(UnsafeMutableBufferPointer<Int16>, UnsafeMutableBufferPointer<Int32>)] = []
+        for (l, layer) in network.layers.enumerated() {
+            let weights = UnsafeMutableBufferPointer<Int16>.allocate(capacity: layer.width * layer.inputCount)
+            for (j, row) in layer.weights.enumerated() {
+                for (i, w) in row.enumerated() { weights[i * layer.width + j] = Int16(w) }
+            }
+            let currents = UnsafeMutableBufferPointer<Int32>.allocate(capacity: layer.width)
+            currents.initialize(repeating: 0)
+            weightRows[l] = UnsafePointer(weights.baseAddress)
+            currentRows[l] = currents.baseAddress
+            buffers.append((weights, currents))
+        }
+        defer {
+            for (weights, currents) in buffers {
+                weights.deallocate()
+                currents.deallocate()
+            }
+            weightRows.deallocate()
+            currentRows.deallocate()
+        }
+        let layerWidths = network.layers.map { Int32($0.width) }
+        var cBest = Double.infinity
+        var checksum: Int64 = 0
+        for _ in 0..<`repeat` {
+            let started = clock.now
+            checksum = stem_bench_replay(Int32(layerCount), weightRows, layerWidths, currentRows, eventLayers,
+                                         eventRows, stepEnds, Int64(stepEnds.count))
+            cBest = min(cBest, (clock.now - started).seconds)
+        }
+
+        guard checksum == goldenChecksum else {
+            throw CommandFailure(.environment, "the C loop's currents (checksum \(checksum)) differ from the golden "
+                + "model's (\(goldenChecksum))")
+        }
+
+        let goldenAdds = Double(adds) / goldenBest
+        let cAdds = Double(adds) / cBest
+        print("""
+            network       \(shape) (seeded \(seed)), timeSteps \(timeSteps), 8-bit weights
+            run           \(samples) samples, \(steps) steps, \(spikeCount) spikes (layers 0...\(depth))
+            work          \(adds) adds (synapses reached by a spike), \(sops) SOPs (the nonzero ones)
+            golden model  \(Run.fixed(goldenBest * 1e3, 2)) ms  \(Self.rate(Double(sops) / goldenBest)) SOP/s  \
+            \(Self.rate(goldenAdds)) adds/s  (whole model: adds, integration, requantization)
+            plain C loop  \(Run.fixed(cBest * 1e3, 2)) ms  \(Self.rate(cAdds)) adds/s  (the same adds only; same currents)
+            ratio         golden / C = \(Run.fixed(goldenAdds / cAdds, 2))  (best of \(`repeat`) runs each)
+            """)
+    }
+
+    static func rate(_ value: Double) -> String {
+        if value >= 1e9 { return Run.fixed(value / 1e9, 2) + "e9" }
+        if value >= 1e6 { return Run.fixed(value / 1e6, 1) + "e6" }
+        return Run.fixed(value, 0)
+    }
+}

@@ -1,0 +1,185 @@
+import ArgumentParser
+import StemCheck
+import StemModel
+
+/// `stemsim run`: runs a network on samples with the golden model, the RTL, or both in
+/// lockstep, and writes the spike record and the report.
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a network on samples (golden model, RTL, or both cross-checked in lockstep).",
+        discussion: """
+            Exit codes: 0 success, 1 the engines disagree, 2 bad input or usage, \
+            3 tool or environment failure. Output files appear only when complete: on a \
+            divergence (without --keep-going) or an error none is written.
+            """)
+
+    static let defaultNetwork = "examples/digits/network.json"
+    static let defaultInputs = "examples/digits/test.json"
+
+    @Option(help: ArgumentHelp("The network file.", valueName: "file"))
+    var network: String?
+
+    @Option(help: ArgumentHelp("The inputs file (samples and optional labels).", valueName: "file"))
+    var inputs: String?
+
+    @Option(help: "golden, rtl, or both (golden as reference, RTL checked against it).")
+    var engine: EngineChoice = .golden
+
+    @Option(help: ArgumentHelp("Write the spike record (JSON Lines, one object per time step).",
+                               valueName: "file.jsonl"))
+    var spikes: String?
+
+    @Option(help: ArgumentHelp("Write the run report (JSON).", valueName: "file.json"))
+    var report: String?
+
+    @Option(help: ArgumentHelp("Run only the first N samples.", valueName: "N"))
+    var limit: Int?
+
+    @Flag(help: "With --engine both: run to the end and count every divergence instead of stopping at the first.")
+    var keepGoing = false
+
+    func validate() throws {
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1, got \(limit)") }
+        if keepGoing && engine != .both { throw ValidationError("--keep-going needs --engine both") }
+        if let spikes, spikes == report { throw ValidationError("--spikes and --report name the same file") }
+    }
+
+    func run() throws {
+        let networkPath = try Self.inputPath(network, default: Self.defaultNetwork, option: "--network")
+        let inputsPath = try Self.inputPath(inputs, default: Self.defaultInputs, option: "--inputs")
+        let net = try Network.load(from: networkPath)
+        var inputSet = try InputSet.load(from: inputsPath, for: net)
+        if let limit { inputSet = inputSet.prefix(limit) }
+
+        let engines = try EngineFactory.makeEngines(engine, network: net)
+        // Create the outputs now so that a bad path fails before a long run; they appear
+        // under their names only at the end.
+        let spikeWriter = try spikes.map { path throws(OutputFileError) in try SpikeRecordWriter(path: path) }
+        let reportWriter = try report.map { path throws(OutputFileError) in try AtomicFileWriter(path: path) }
+        defer {
+            spikeWriter?.discard()
+            reportWriter?.discard()
+        }
+
+        var lockstep = Lockstep(network: net, samples: inputSet.samples, reference: engines.reference,
+                                device: engines.device)
+        lockstep.keepGoing = keepGoing
+        if let spikeWriter {
+            lockstep.recordSink = { step, spikes in try spikeWriter.append(step: step, spikes: spikes) }
+        }
+        let progressLine = ProgressLine()
+        lockstep.progress = { progress in
+            let note = progress.divergentSteps > 0 ? ", \(progress.divergentSteps) divergent" : ""
+            progressLine.update(step: progress.step, total: progress.totalSteps, note: note)
+        }
+        let clock = ContinuousClock()
+        let started = clock.now
+        let result = try lockstep.run()
+        let elapsed = clock.now - started
+        progressLine.finish()
+
+        if let divergence = result.firstDivergence, !keepGoing {
+            throw CommandFailure(.mismatch, "\(divergence)\nno output file written (use --keep-going to run to the end)")
+        }
+        guard result.completed else {
+            throw CommandFailure(.environment, "the run stopped after \(result.stepsRun) of \(result.totalSteps) steps")
+        }
+
+        let qannOutputs = QuantizedANN(network: net).outputs(for: inputSet.samples)
+        let runReport = RunReport(outputs: result.outputs, qannOutputs: qannOutputs, labels: inputSet.labels,
+                                  timeSteps: result.totalSteps, sops: result.sops,
+                                  overflows: result.referenceCounters.overflows,
+                                  divergentSteps: result.divergentSteps)
+        if let reportWriter {
+            try reportWriter.write(runReport.jsonText)
+            try reportWriter.commit()
+        }
+        try spikeWriter?.commit()
+
+        print(summary(network: net, networkPath: networkPath, inputsPath: inputsPath, engines: engines,
+                      result: result, report: runReport, seconds: elapsed.seconds))
+
+        if !result.agrees {
+            var problems: [String] = []
+            if result.divergentSteps > 0 {
+                problems.append("\(result.divergentSteps) divergent steps (\(result.differingSpikes) differing spikes); "
+                    + "first: \(result.firstDivergence!)")
+            }
+            if !result.overflowsAgree, let device = result.deviceCounters {
+                problems.append("overflow counts differ: \(engines.reference.name) \(result.referenceCounters.overflows), "
+                    + "\(engines.device!.name) \(device.overflows)")
+            }
+            throw CommandFailure(.mismatch, problems.joined(separator: "\n"))
+        }
+    }
+
+    /// The path for an input option, or its default if that exists here.
+    static func inputPath(_ given: String?, default path: String, option: String) throws -> String {
+        if let given { return given }
+        guard FileIO.exists(path) else {
+            throw CommandFailure(.badInput, "no \(option) given and the default \(path) does not exist "
+                + "(run from the repository root or pass \(option))")
+        }
+        return path
+    }
+
+    private func summary(network: Network, networkPath: String, inputsPath: String, engines: EngineSet,
+                         result: LockstepResult, report: RunReport, seconds: Double) -> String {
+        let shape = network.layerWidths.map(String.init).joined(separator: "-")
+        var lines: [String] = []
+        lines.append("network    \(networkPath): \(shape), timeSteps \(network.timeSteps), "
+            + "accumulator \(network.accumulatorBits) bits \(network.overflow.rawValue)")
+        lines.append("samples    \(report.samples.count) from \(inputsPath)")
+        let engineText = engines.device.map { "\(engines.reference.name) and \($0.name) in lockstep" }
+            ?? engines.reference.name
+        lines.append("engine     \(engineText)")
+        let name = engines.reference.name
+        if let correct = report.correct, let qannCorrect = report.qannCorrect {
+            lines.append("accuracy   \(name) \(Self.percent(correct, report.samples.count)) (\(correct)/\(report.samples.count)), "
+                + "QANN \(Self.percent(qannCorrect, report.samples.count)) (\(qannCorrect)/\(report.samples.count))")
+        } else {
+            lines.append("accuracy   no labels")
+        }
+        lines.append("QANN       outputs equal in \(report.qannMatches)/\(report.samples.count) samples")
+        lines.append("sops       \(report.sops)")
+        var overflowText = "\(report.overflows)"
+        if let device = result.deviceCounters, let deviceEngine = engines.device {
+            overflowText = "\(name) \(report.overflows), \(deviceEngine.name) \(device.overflows)"
+        }
+        lines.append("overflows  \(overflowText)")
+        if let cycles = result.deviceCounters?.cycles ?? result.referenceCounters.cycles {
+            lines.append("cycles     \(cycles)")
+        }
+        if engines.device != nil {
+            lines.append("lockstep   \(result.divergentSteps == 0 ? "every spike agrees" : "\(result.divergentSteps) divergent steps")")
+        }
+        let rate = seconds > 0 ? Double(result.totalSteps) / seconds : 0
+        lines.append("time       \(result.totalSteps) steps in \(Self.fixed(seconds, 3)) s (\(Int(rate.rounded())) steps/s)")
+        return lines.joined(separator: "\n")
+    }
+
+    static func percent(_ part: Int, _ whole: Int) -> String {
+        fixed(whole > 0 ? 100 * Double(part) / Double(whole) : 0, 2) + "%"
+    }
+
+    /// `value` with `digits` decimals.
+    static func fixed(_ value: Double, _ digits: Int) -> String {
+        var scale = 1.0
+        for _ in 0..<digits { scale *= 10 }
+        let scaled = Int64((value * scale).rounded())
+        let sign = scaled < 0 ? "-" : ""
+        let magnitude = scaled.magnitude
+        let whole = magnitude / UInt64(scale)
+        let fraction = String(magnitude % UInt64(scale))
+        if digits == 0 { return sign + String(whole) }
+        return sign + String(whole) + "." + String(repeating: "0", count: digits - fraction.count) + fraction
+    }
+}
+
+extension Duration {
+    /// The duration in seconds.
+    var seconds: Double {
+        let (s, attoseconds) = components
+        return Double(s) + Double(attoseconds) * 1e-18
+    }
+}

@@ -1,0 +1,63 @@
+import Foundation
+import StemModel
+
+/// Runs the built `stemsim` binary (the one beside this test bundle, or `$STEMSIM`).
+struct StemSimRunner {
+    struct Outcome {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static let executable: String = {
+        if let path = ProcessInfo.processInfo.environment["STEMSIM"] { return path }
+        #if os(Linux)
+        let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            ?? CommandLine.arguments[0]
+        var folder = URL(fileURLWithPath: me).deletingLastPathComponent()
+        #else
+        var folder = Bundle.main.bundleURL.deletingLastPathComponent()
+        #endif
+        // Inside an .xctest bundle on macOS the binary sits beside the bundle.
+        for _ in 0..<4 where !FileManager.default.fileExists(atPath: folder.appendingPathComponent("stemsim").path) {
+            folder = folder.deletingLastPathComponent()
+        }
+        return folder.appendingPathComponent("stemsim").path
+    }()
+
+    /// Runs `stemsim arguments...` in `folder`.
+    static func run(_ arguments: [String], in folder: String) throws -> Outcome {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: folder)
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        // Read both pipes before waiting so a full pipe cannot block the child.
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Outcome(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                       stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// A fresh empty folder.
+    static func temporaryFolder() throws -> String {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("stemsim-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url.path
+    }
+
+    /// Removes a folder and everything in it.
+    static func remove(_ folder: String) {
+        try? FileManager.default.removeItem(atPath: folder)
+    }
+
+    /// The names in a folder, sorted.
+    static func contents(_ folder: String) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
+    }
+}
