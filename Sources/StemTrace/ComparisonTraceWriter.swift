@@ -68,7 +68,7 @@ public final class ComparisonTraceWriter {
     /// like `network.layers`. Returns the number of neurons that mismatched in this step
     /// (also for steps outside the window, which are not written).
     @discardableResult
-    public func record(step: UInt64, golden goldenState: [[NeuronState]],
+    public func record(step: UInt64, golden goldenState: [[NeuronSample]],
                        rtl rtlState: [[NeuronObservation]]) throws -> Int {
         precondition(!done, "ComparisonTraceWriter used after finish or cancel")
         do {

@@ -44,7 +44,7 @@ public final class GoldenTraceWriter {
 
     /// Records the state at the end of step `step`: `neurons[k][j]` is neuron `j` of
     /// `network.layers[k]`.
-    public func record(step: UInt64, neurons: [[NeuronState]]) throws {
+    public func record(step: UInt64, neurons: [[NeuronSample]]) throws {
         precondition(!done, "GoldenTraceWriter used after finish or cancel")
         do {
             guard try recorder.admit(step) else { return }

@@ -13,7 +13,7 @@ struct NeuronSignals {
         output = try writer.declare(scope: scope, name: "Y", width: widths.output)
     }
 
-    func set(_ state: NeuronState, in writer: VCDWriter) throws {
+    func set(_ state: NeuronSample, in writer: VCDWriter) throws {
         try writer.set(spike, bit: state.spike)
         try writer.set(potential, to: state.potential)
         try writer.set(current, to: state.current)

@@ -11,7 +11,7 @@ import Testing
         var field: WritableKeyPath<NeuronObservation, Int64?>?   // nil: flip the spike
     }
 
-    static func observations(_ golden: [[[NeuronState]]], planted: [Planted], unread: Set<Int> = []) -> [[[NeuronObservation]]] {
+    static func observations(_ golden: [[[NeuronSample]]], planted: [Planted], unread: Set<Int> = []) -> [[[NeuronObservation]]] {
         var rtl = golden.enumerated().map { step, layers in
             layers.map { $0.map { state -> NeuronObservation in
                 unread.contains(step) ? NeuronObservation(spike: state.spike) : NeuronObservation(state)

@@ -4,7 +4,7 @@ import Testing
 
 @Suite struct GoldenTraceWriterTests {
     /// Reads back every signal of every neuron in every step and compares with what was written.
-    static func expectTrace(_ reader: VCDReader, network: TracedNetwork, states: [[[NeuronState]]],
+    static func expectTrace(_ reader: VCDReader, network: TracedNetwork, states: [[[NeuronSample]]],
                             steps: ClosedRange<Int>, timing: StepTiming = .oneUnitPerStep,
                             prefix: [String] = []) throws {
         for step in steps {

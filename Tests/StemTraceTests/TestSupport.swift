@@ -59,20 +59,20 @@ enum RandomValues {
 
 /// Random states for every neuron of `network` in each of `steps` steps; values keep their
 /// previous value with probability 1/3, so "only changes are written" is exercised.
-func randomStates(for network: TracedNetwork, steps: Int, seed: UInt64) -> [[[NeuronState]]] {
+func randomStates(for network: TracedNetwork, steps: Int, seed: UInt64) -> [[[NeuronSample]]] {
     var random = SplitMix64(seed: seed)
-    var result: [[[NeuronState]]] = []
-    var previous: [[NeuronState]]?
+    var result: [[[NeuronSample]]] = []
+    var previous: [[NeuronSample]]?
     for _ in 0..<steps {
-        var step: [[NeuronState]] = []
+        var step: [[NeuronSample]] = []
         for (k, layer) in network.layers.enumerated() {
-            var states: [NeuronState] = []
+            var states: [NeuronSample] = []
             for j in 0..<layer.neuronCount {
                 if let previous, random.next() % 3 == 0 {
                     states.append(previous[k][j])
                     continue
                 }
-                states.append(NeuronState(
+                states.append(NeuronSample(
                     current: RandomValues.signedValue(width: network.widths.current, using: &random),
                     potential: RandomValues.signedValue(width: network.widths.potential, using: &random),
                     output: RandomValues.unsignedValue(width: network.widths.output, using: &random),

@@ -1,8 +1,8 @@
-/// The state of one neuron at the end of a time step, as `docs/stem-spec.md` ("State
+/// One neuron as traced at the end of a time step, as `docs/stem-spec.md` ("State
 /// observable at the end of a step") defines it: `I` (the current of the step), `V` (the
 /// potential before the step's term is added), `Y` (the value being sent in this window) and
 /// whether the neuron spiked in the step.
-public struct NeuronState: Hashable, Sendable {
+public struct NeuronSample: Hashable, Sendable {
     /// `I`.
     public var current: Int64
     /// `V`.
@@ -37,13 +37,13 @@ public struct NeuronObservation: Hashable, Sendable {
     }
 
     /// A full observation (all of `I`, `V`, `Y` read).
-    public init(_ state: NeuronState) {
+    public init(_ state: NeuronSample) {
         self.init(spike: state.spike, current: state.current, potential: state.potential, output: state.output)
     }
 
     /// Whether this observation differs from the golden `state` in the spike or in any of
     /// `I`, `V`, `Y` that was read.
-    public func differs(from state: NeuronState) -> Bool {
+    public func differs(from state: NeuronSample) -> Bool {
         if spike != state.spike { return true }
         if let current, current != state.current { return true }
         if let potential, potential != state.potential { return true }
