@@ -20,7 +20,7 @@ let package = Package(
         // is compiled by ModelBuilder together with the Verilated RTL, never by SwiftPM).
         .systemLibrary(name: "CStemShim", path: "Sources/CStemShim"),
         // Building, caching and loading Verilated models; mapping networks onto the mesh.
-        .target(name: "StemRTL", dependencies: ["StemModel", "CStemShim"],
+        .target(name: "StemRTL", dependencies: ["StemModel", "StemCheck", "CStemShim"],
                 plugins: ["EmbedHardwareSources"]),
         // The engine protocol and the lockstep cross-check.
         .target(name: "StemCheck", dependencies: ["StemModel"]),

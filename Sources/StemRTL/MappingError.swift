@@ -1,0 +1,37 @@
+/// Why a network does not fit the chosen mesh; each case names the layer and the limit.
+public enum MappingError: Error, Equatable, CustomStringConvertible {
+    /// A layer's fan-in exceeds the core's axons.
+    case fanInTooLarge(layer: Int, fanIn: Int, numAxons: Int)
+    /// A layer needs more cores than a neuron's fan-out table can reach.
+    case tooManyCores(layer: Int, width: Int, cores: Int, numNeurons: Int, maxFanout: Int)
+    /// The mesh has fewer tiles than the network needs cores.
+    case meshTooSmall(cores: Int, meshX: Int, meshY: Int)
+    /// The mesh is larger than the flit's 4-bit coordinates allow.
+    case meshTooLarge(cores: Int)
+    /// A requested mesh size outside 1x1...16x16.
+    case meshSizeOutOfRange(meshX: Int, meshY: Int)
+    /// A core does not fit the address map or the flit's 16-bit axon field.
+    case coreTooLarge(numNeurons: Int, numAxons: Int, maxFanout: Int)
+
+    public var description: String {
+        switch self {
+        case let .fanInTooLarge(layer, fanIn, numAxons):
+            return "layer \(layer) has fan-in \(fanIn), but a core has \(numAxons) axons (NumAxons); "
+                + "use cores with --axons \(fanIn) or more"
+        case let .tooManyCores(layer, width, cores, numNeurons, maxFanout):
+            return "layer \(layer) has \(width) neurons and needs \(cores) cores of \(numNeurons) neurons, "
+                + "but a neuron's fan-out table reaches at most \(maxFanout) cores (MaxFanout); "
+                + "use larger cores (--neurons) or --max-fanout \(cores)"
+        case let .meshTooSmall(cores, meshX, meshY):
+            return "the network needs \(cores) cores, but a \(meshX)x\(meshY) mesh has \(meshX * meshY) tiles"
+        case let .meshTooLarge(cores):
+            return "the network needs \(cores) cores, more than the largest mesh (16x16) holds; use larger cores"
+        case let .meshSizeOutOfRange(meshX, meshY):
+            return "a \(meshX)x\(meshY) mesh is outside 1x1...16x16 (the flit has 4-bit coordinates)"
+        case let .coreTooLarge(numNeurons, numAxons, maxFanout):
+            return "a core of \(numNeurons) neurons, \(numAxons) axons and \(maxFanout) fan-out entries does not fit "
+                + "the tile address map (NumNeurons*NumAxons and NumNeurons*MaxFanout at most 262144, "
+                + "NumAxons and the output width at most 65536)"
+        }
+    }
+}

@@ -1,0 +1,160 @@
+import StemCheck
+import StemModel
+
+/// The Verilated STEM mesh as a ``SpikingEngine``: configures the mesh from a
+/// ``MeshMapping``, turns each step's input spikes into host flits, runs the step with one
+/// C call, and turns the spike monitor's (tile, neuron) events back into (layer, neuron).
+public final class RTLEngine: SpikingEngine {
+    /// How the configuration reaches the tiles.
+    public enum ConfigurationPath: String, Sendable, CaseIterable {
+        /// As configuration flits through the mesh, as on a real chip.
+        case packets
+        /// Through the debug port, bypassing the mesh.
+        case backdoor
+    }
+
+    /// Network traffic figures of a run.
+    public struct NetworkStatistics: Sendable, Equatable {
+        /// Flits delivered to cores, and to the host.
+        public var coreFlits: Int, hostFlits: Int
+        /// Flits the host injected.
+        public var injectedFlits: Int
+        /// Mean and largest latency (cycles from entering the mesh to delivery) over all of them.
+        public var meanLatency: Double, maxLatency: Int
+        /// Clock cycles of the run, and the largest of one step.
+        public var cycles: Int, maxStepCycles: Int
+        /// Steps run.
+        public var steps: Int
+    }
+
+    public let name = "rtl"
+    /// Where the network sits on the mesh.
+    public let mapping: MeshMapping
+    /// The Verilated model.
+    public let model: MeshModel
+    /// How `start` configures the mesh.
+    public let configurationPath: ConfigurationPath
+
+    private let depth: Int
+    private let tileLayer: [Int]        // per tile: its layer (0 = unused)
+    private let tileBase: [Int32]       // per tile: global index of its local neuron 0
+    private let inputFlits: [[UInt64]]  // per input neuron: the host's flits
+    private var hostFlits: [UInt64] = []
+    private var result = MeshModel.StepResult()
+    private var configured = false
+    private var hostLatencySum = 0, hostLatencyMax = 0, hostFlitCount = 0, maxStepCycles = 0
+
+    /// An engine on `model`, which must have been built for `mapping.modelParameters()`.
+    public init(mapping: MeshMapping, model: MeshModel, configurationPath: ConfigurationPath = .packets) throws {
+        self.mapping = mapping
+        self.model = model
+        self.configurationPath = configurationPath
+        self.depth = mapping.network.depth
+        var layer = [Int](repeating: 0, count: mapping.tileCount)
+        var base = [Int32](repeating: 0, count: mapping.tileCount)
+        for core in mapping.cores {
+            layer[core.tile] = core.layer
+            base[core.tile] = Int32(core.neurons.lowerBound)
+        }
+        self.tileLayer = layer
+        self.tileBase = base
+        self.inputFlits = (0..<mapping.network.inputSize).map { mapping.inputFlits(input: $0).map(\.bits) }
+        let built = try model.parameters()
+        let wanted = mapping.modelParameters(trace: built.trace)
+        guard built == wanted else {
+            throw EngineError(engine: name, message: "the model library was built for \(built), the mapping needs \(wanted)")
+        }
+    }
+
+    public func start(sampleCount: Int) throws {
+        if configured { try model.reset() }
+        let image = mapping.configuration(sampleCount: sampleCount)
+        switch configurationPath {
+        case .packets:
+            try model.configure(flits: image.flits.map(\.bits))
+        case .backdoor:
+            try model.configureBackdoor(
+                tiles: image.writes.map { UInt32($0.tile) }, addresses: image.writes.map(\.address.rawValue),
+                data: image.writes.map(\.data))
+        }
+        configured = true
+        try model.start()
+        hostLatencySum = 0; hostLatencyMax = 0; hostFlitCount = 0; maxStepCycles = 0
+    }
+
+    public func step(inputSpikes: [Int32]) throws -> [[Int32]] {
+        hostFlits.removeAll(keepingCapacity: true)
+        for input in inputSpikes { hostFlits.append(contentsOf: inputFlits[Int(input)]) }
+        try model.step(hostFlits: hostFlits, into: &result)
+        var spikes = [[Int32]](repeating: [], count: depth)
+        for spike in result.spikes {
+            let layer = spike.tile < tileLayer.count ? tileLayer[spike.tile] : 0
+            guard layer > 0 else {
+                throw EngineError(engine: name, message: "step \(result.step): unused tile \(spike.tile) sent a spike (neuron \(spike.neuron))")
+            }
+            spikes[layer - 1].append(tileBase[spike.tile] + Int32(spike.neuron))
+        }
+        for l in spikes.indices { spikes[l].sort() }
+        try checkHostFlits(against: spikes[depth - 1])
+        maxStepCycles = max(maxStepCycles, Int(result.cycles))
+        return spikes
+    }
+
+    /// Every spike of the output layer must reach the host exactly once, as a host flit whose
+    /// axon is the neuron's index; anything else is a hardware fault the spike record alone
+    /// would not show.
+    private func checkHostFlits(against outputs: [Int32]) throws {
+        var received: [Int32] = []
+        received.reserveCapacity(result.hostFlits.count)
+        for (bits, cycle) in zip(result.hostFlits, result.hostCycles) {
+            let flit = Flit(bits: bits)
+            guard !flit.isConfig, flit.isToHost else {
+                throw EngineError(engine: name, message: "step \(result.step): the host received an unexpected flit: \(flit)")
+            }
+            received.append(Int32(flit.axon))
+            let latency = flit.latency(arrivalCycle: cycle)
+            hostLatencySum += latency
+            hostLatencyMax = max(hostLatencyMax, latency)
+        }
+        hostFlitCount += received.count
+        received.sort()
+        guard received == outputs else {
+            throw EngineError(engine: name, message: "step \(result.step): the output cores sent \(outputs) but the host received \(received)")
+        }
+    }
+
+    public func state(layer: Int, neuron: Int) throws -> NeuronState? {
+        let (tile, local) = mapping.location(layer: layer, neuron: neuron)
+        func read(_ region: TileAddress.Region) throws -> Int64 {
+            try model.peek(tile: tile, address: TileAddress(region, local).rawValue)[0]
+        }
+        return NeuronState(current: try read(.current), potential: try read(.potential), value: try read(.output))
+    }
+
+    /// One status word of every used tile, summed.
+    private func statusSum(_ status: TileAddress.Status) throws -> Int {
+        try mapping.cores.reduce(0) { $0 + Int(try model.peek(tile: $1.tile, address: TileAddress.status(status).rawValue)[0]) }
+    }
+
+    public func counters() throws -> EngineCounters {
+        let totals = try model.counters()
+        return EngineCounters(overflows: try statusSum(.overflows), cycles: Int(totals.runCycles),
+                              details: ["flits": try statusSum(.flitsSent) + Int(totals.hostFlitsIn)])
+    }
+
+    /// Traffic and latency of the run so far: the tiles' delivery counters and the host's.
+    public func networkStatistics() throws -> NetworkStatistics {
+        let totals = try model.counters()
+        let coreFlits = try statusSum(.latencyCount)
+        let latencySum = try statusSum(.latencySum) + hostLatencySum
+        var latencyMax = hostLatencyMax
+        for core in mapping.cores {
+            latencyMax = max(latencyMax, Int(try model.peek(tile: core.tile, address: TileAddress.status(.latencyMax).rawValue)[0]))
+        }
+        let delivered = coreFlits + hostFlitCount
+        return NetworkStatistics(
+            coreFlits: coreFlits, hostFlits: hostFlitCount, injectedFlits: Int(totals.hostFlitsIn),
+            meanLatency: delivered == 0 ? 0 : Double(latencySum) / Double(delivered), maxLatency: latencyMax,
+            cycles: Int(totals.runCycles), maxStepCycles: maxStepCycles, steps: Int(totals.steps))
+    }
+}
