@@ -41,7 +41,6 @@ public final class RTLEngine: SpikingEngine {
     private let inputFlits: [[UInt64]]  // per input neuron: the host's flits
     private var hostFlits: [UInt64] = []
     private var result = MeshModel.StepResult()
-    private var configured = false
     private var hostLatencySum = 0, hostLatencyMax = 0, hostFlitCount = 0, maxStepCycles = 0
 
     /// An engine on `model`, which must have been built for `mapping.modelParameters()`.
@@ -67,7 +66,8 @@ public final class RTLEngine: SpikingEngine {
     }
 
     public func start(sampleCount: Int) throws {
-        if configured { try model.reset() }
+        // The model may have run another network before: start from reset.
+        try model.reset()
         let image = mapping.configuration(sampleCount: sampleCount)
         switch configurationPath {
         case .packets:
@@ -77,7 +77,6 @@ public final class RTLEngine: SpikingEngine {
                 tiles: image.writes.map { UInt32($0.tile) }, addresses: image.writes.map(\.address.rawValue),
                 data: image.writes.map(\.data))
         }
-        configured = true
         try model.start()
         hostLatencySum = 0; hostLatencyMax = 0; hostFlitCount = 0; maxStepCycles = 0
     }
@@ -156,5 +155,24 @@ public final class RTLEngine: SpikingEngine {
             coreFlits: coreFlits, hostFlits: hostFlitCount, injectedFlits: Int(totals.hostFlitsIn),
             meanLatency: delivered == 0 ? 0 : Double(latencySum) / Double(delivered), maxLatency: latencyMax,
             cycles: Int(totals.runCycles), maxStepCycles: maxStepCycles, steps: Int(totals.steps))
+    }
+}
+
+extension RTLEngine {
+    /// Maps `network` onto `options`' mesh, builds (or takes from the cache) the model library
+    /// for it and returns an engine on a fresh model.
+    /// - Parameters:
+    ///   - trace: the waveform format to build in (a traced model is a separate cache entry).
+    ///   - progress: build events (waiting, building, built, cached), for a progress line.
+    public static func make(network: Network, options: MeshOptions = MeshOptions(),
+                            configurationPath: ConfigurationPath = .packets,
+                            trace: ModelParameters.Trace = .none,
+                            builder: ModelBuilder? = nil,
+                            progress: (ModelBuilder.Event) -> Void = { _ in }) throws -> RTLEngine {
+        let mapping = try Mapper(options: options).map(network)
+        let builder = try builder ?? ModelBuilder()
+        let library = try builder.load(mapping.modelParameters(trace: trace), progress: progress)
+        return try RTLEngine(mapping: mapping, model: try MeshModel(library: library),
+                             configurationPath: configurationPath)
     }
 }

@@ -1,6 +1,8 @@
 import ArgumentParser
 import StemCheck
 import StemModel
+import StemRTL
+import Foundation
 
 /// The `--engine` choices of `stemsim run`.
 enum EngineChoice: String, ExpressibleByArgument, CaseIterable {
@@ -33,10 +35,11 @@ enum EngineFactory {
         }
     }
 
-    /// The RTL engine (issue 4: the Verilated STEM core behind the C shim).
+    /// The RTL engine: the network mapped onto the Verilated mesh, its model library built
+    /// (or taken from the cache) for this parameter set.
     static func makeRTLEngine(network: Network) throws -> any SpikingEngine {
-        throw CommandFailure(.environment,
-                             "the RTL engine is not available yet (it arrives with the STEM core RTL, issue 4); "
-                                + "use --engine golden")
+        try RTLEngine.make(network: network, progress: { event in
+            FileHandle.standardError.write(Data("stemsim: \(event)\n".utf8))
+        })
     }
 }
