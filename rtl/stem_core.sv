@@ -1,0 +1,679 @@
+// Copyright stem-cosim contributors.
+// SPDX-License-Identifier: Apache-2.0
+//
+// stem_core: a STEM neuron core (docs/stem-spec.md). It hosts up to NumNeurons neurons of one
+// layer with up to NumAxons inputs and implements, per neuron, the synaptic current I of the
+// open time step, the membrane potential V (AccBits wide, wrap or saturate), the value Y it
+// sends during the current window, and the MSB-first spike encoding of Y.
+//
+// Micro-architecture (docs/rtl.md has the cycle costs):
+//  - Weights: a memory of NumAxons rows of NumNeurons weights. An accepted input spike reads
+//    row `axon` (synchronous read) and adds it to all currents in the next cycle: one cycle
+//    per spike, pipelined.
+//  - On the step pulse a sequential pass over the active neurons integrates I into V (one
+//    neuron per cycle through the shared stem_integrate), skipped when no spike came in.
+//  - At the end of a window a second pass computes Y = f(V) (shared stem_finish: one
+//    multiplier) and sets V to the next window's V0 (stem_bias_init).
+//  - The spikes of the new step (bit B-1-t of Y) go into a pending mask that a priority
+//    encoder drains, one spike per cycle, lowest neuron first.
+//  - The spike input is held (ready low) only while a pass runs or a step is waiting to be
+//    closed; it never depends on the spike output, so backpressure on the output cannot
+//    block the input.
+//  - After reset the core zeroes its weight, bias and potential memories (max(NumNeurons,
+//    NumAxons) cycles, busy); configuration registers reset to 0.
+
+module stem_core #(
+  parameter int unsigned TimeSteps  = stem_pkg::DefTimeSteps,
+  parameter int unsigned WeightBits = stem_pkg::DefWeightBits,
+  parameter int unsigned AccBits    = stem_pkg::DefAccBits,
+  parameter int unsigned NumNeurons = stem_pkg::DefNumNeurons,
+  parameter int unsigned NumAxons   = stem_pkg::DefNumAxons,
+  parameter int unsigned MultBits   = stem_pkg::DefMultBits,
+  parameter int unsigned Saturate   = stem_pkg::DefSaturate,
+  parameter int unsigned BiasBits   = stem_pkg::DefBiasBits
+) (
+  input  logic                            clk_i,
+  input  logic                            rst_ni,
+
+  // Run control
+  input  logic                            start_i,      // pulse: reset the run state
+  input  logic                            step_i,       // pulse: close the current step
+  output logic                            busy_o,
+
+  // Spike events in (axon id)
+  input  logic                            in_valid_i,
+  input  logic [stem_pkg::SpikeAxonW-1:0] in_axon_i,
+  output logic                            in_ready_o,
+
+  // Spike events out (neuron id)
+  output logic                            out_valid_o,
+  output logic [stem_pkg::SpikeAxonW-1:0] out_neuron_o,
+  input  logic                            out_ready_i,
+
+  // Configuration writes (regions 0, 1 and 3 of the tile address map)
+  input  logic                            cfg_we_i,
+  input  logic [stem_pkg::AddrW-1:0]      cfg_addr_i,
+  input  logic [stem_pkg::DataW-1:0]      cfg_wdata_i,
+
+  // Debug reads (combinational; dbg_rdata_o is 0 unless dbg_req_i)
+  input  logic                            dbg_req_i,
+  input  logic [stem_pkg::AddrW-1:0]      dbg_addr_i,
+  output logic [stem_pkg::RdataW-1:0]     dbg_rdata_o
+);
+
+  // ---------------------------------------------------------------------------------------
+  // Derived widths
+  // ---------------------------------------------------------------------------------------
+  localparam int unsigned NeuronLog   = $clog2(NumNeurons);  // 0 for a single neuron
+  localparam int unsigned NeuronIdxW  = (NumNeurons > 1) ? NeuronLog : 1;
+  localparam int unsigned NeuronCntW  = $clog2(NumNeurons + 1);
+  localparam int unsigned AxonIdxW    = (NumAxons > 1) ? $clog2(NumAxons) : 1;
+  localparam int unsigned StepW       = (TimeSteps > 1) ? $clog2(TimeSteps) : 1;
+  // I sums at most NumAxons weights; one spare bit.
+  localparam int unsigned CurW        = WeightBits + $clog2(NumAxons) + 1;
+  localparam int unsigned PassLen     = (NumAxons > NumNeurons) ? NumAxons : NumNeurons;
+  localparam int unsigned PassW       = $clog2(PassLen + 1);
+  localparam bit          NeuronsPow2 = (NumNeurons & (NumNeurons - 1)) == 0;
+  localparam int unsigned RowOffW     = $clog2(NumNeurons * WeightBits);
+  localparam int unsigned CurOffW     = $clog2(NumNeurons * CurW);
+  localparam int unsigned YOffW       = $clog2(NumNeurons * TimeSteps);
+
+  localparam int unsigned IndexW = stem_pkg::IndexW;
+  localparam int unsigned RdataW = stem_pkg::RdataW;
+  localparam int unsigned WinW   = stem_pkg::WindowW;
+  localparam int unsigned CntW   = stem_pkg::CountW;
+
+  typedef enum logic [2:0] {
+    StClear,   // zeroing the memories after reset
+    StIdle,    // accepting spikes, emitting the pending ones
+    StInit,    // V = V0 for window 0 (after start)
+    StInteg,   // integrating I into V (after a step pulse)
+    StFinish,  // end of window: Y = f(V), V = V0
+    StLoad     // loading the new step's pending spikes
+  } state_e;
+
+  // ---------------------------------------------------------------------------------------
+  // Address decoding
+  // ---------------------------------------------------------------------------------------
+  logic [stem_pkg::RegionW-1:0] cfg_region, dbg_region;
+  logic [IndexW-1:0]            cfg_index, dbg_index;
+  logic [IndexW-1:0]            cfg_w_axon, cfg_w_col, dbg_w_axon, dbg_w_col;
+
+  assign cfg_region = cfg_addr_i[stem_pkg::AddrW-1 -: stem_pkg::RegionW];
+  assign cfg_index  = cfg_addr_i[IndexW-1:0];
+  assign dbg_region = dbg_addr_i[stem_pkg::AddrW-1 -: stem_pkg::RegionW];
+  assign dbg_index  = dbg_addr_i[IndexW-1:0];
+
+  // Weight index = axon * NumNeurons + neuron.
+  if (NeuronsPow2) begin : g_wdec_shift
+    assign cfg_w_axon = cfg_index >> NeuronLog;
+    assign cfg_w_col  = cfg_index & IndexW'(NumNeurons - 1);
+    assign dbg_w_axon = dbg_index >> NeuronLog;
+    assign dbg_w_col  = dbg_index & IndexW'(NumNeurons - 1);
+  end else begin : g_wdec_div
+    assign cfg_w_axon = cfg_index / IndexW'(NumNeurons);
+    assign cfg_w_col  = cfg_index % IndexW'(NumNeurons);
+    assign dbg_w_axon = dbg_index / IndexW'(NumNeurons);
+    assign dbg_w_col  = dbg_index % IndexW'(NumNeurons);
+  end
+
+  logic cfg_weight_we, cfg_bias_we, cfg_reg_we;
+  assign cfg_weight_we = cfg_we_i && (cfg_region == stem_pkg::RegionWeight) &&
+                         (cfg_w_axon < IndexW'(NumAxons));
+  assign cfg_bias_we   = cfg_we_i && (cfg_region == stem_pkg::RegionBias) &&
+                         (cfg_index < IndexW'(NumNeurons));
+  assign cfg_reg_we    = cfg_we_i && (cfg_region == stem_pkg::RegionReg);
+
+  // ---------------------------------------------------------------------------------------
+  // Configuration registers (region 3)
+  // ---------------------------------------------------------------------------------------
+  logic [NeuronCntW-1:0]           num_neurons_q;
+  logic [stem_pkg::ShiftW-1:0]     shift_q;
+  logic [MultBits-1:0]             mult_q;
+  logic [stem_pkg::PostShiftW-1:0] post_shift_q;
+  logic [stem_pkg::RotW-1:0]       rot_q;
+  logic [stem_pkg::DrloW-1:0]      drlo_q;
+  logic [stem_pkg::FlagsW-1:0]     flags_q;
+  logic [WinW-1:0]                 first_window_q;
+  logic [WinW-1:0]                 num_samples_q;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      num_neurons_q  <= '0;
+      shift_q        <= '0;
+      mult_q         <= '0;
+      post_shift_q   <= '0;
+      rot_q          <= '0;
+      drlo_q         <= '0;
+      flags_q        <= '0;
+      first_window_q <= '0;
+      num_samples_q  <= '0;
+    end else if (cfg_reg_we) begin
+      case (cfg_index)
+        stem_pkg::RegNumNeurons: begin
+          // More than the core holds means all of them.
+          num_neurons_q <= (cfg_wdata_i > stem_pkg::DataW'(NumNeurons)) ?
+                           NeuronCntW'(NumNeurons) : cfg_wdata_i[NeuronCntW-1:0];
+        end
+        stem_pkg::RegShift:       shift_q        <= cfg_wdata_i[stem_pkg::ShiftW-1:0];
+        stem_pkg::RegMultiplier:  mult_q         <= cfg_wdata_i[MultBits-1:0];
+        stem_pkg::RegPostShift:   post_shift_q   <= cfg_wdata_i[stem_pkg::PostShiftW-1:0];
+        stem_pkg::RegRot:         rot_q          <= cfg_wdata_i[stem_pkg::RotW-1:0];
+        stem_pkg::RegDrlo:        drlo_q         <= cfg_wdata_i[stem_pkg::DrloW-1:0];
+        stem_pkg::RegFlags:       flags_q        <= cfg_wdata_i[stem_pkg::FlagsW-1:0];
+        stem_pkg::RegFirstWindow: first_window_q <= cfg_wdata_i;
+        stem_pkg::RegNumSamples:  num_samples_q  <= cfg_wdata_i;
+        default: ;
+      endcase
+    end
+  end
+
+  logic bias_acc, inputs_signed;
+  assign bias_acc      = flags_q[stem_pkg::FlagBiasAccBit];
+  assign inputs_signed = flags_q[stem_pkg::FlagSignedBit];
+
+  // ---------------------------------------------------------------------------------------
+  // Run state
+  // ---------------------------------------------------------------------------------------
+  state_e             state_q, state_d;
+  logic [PassW-1:0]   idx_q, idx_d;        // pass index
+  logic [StepW-1:0]   t_q, t_d;            // step within the window
+  logic [WinW-1:0]    w_q, w_d;            // window
+  logic               step_req_q, step_req_d;
+  logic               any_in_q, any_in_d;  // a spike came in during this step
+  logic               acc_v_q;             // row_q holds a spike's weights to add
+
+  logic [NeuronIdxW-1:0] nidx;             // the neuron a pass is at
+  logic                  pass_last;
+  logic                  window_end;
+  logic                  acc_cur;          // this window accumulates a sample
+  logic                  acc_next;         // the next window accumulates a sample
+  logic                  send_cur;         // this window sends a sample
+
+  assign nidx       = idx_q[NeuronIdxW-1:0];
+  assign pass_last  = (idx_q == PassW'(num_neurons_q) - PassW'(1));
+  assign window_end = (t_q == StepW'(TimeSteps - 1));
+  assign acc_cur    = stem_pkg::in_window({1'b0, w_q}, {1'b0, first_window_q}, num_samples_q);
+  assign acc_next   = stem_pkg::in_window({1'b0, w_q} + 33'd1, {1'b0, first_window_q},
+                                          num_samples_q);
+  assign send_cur   = stem_pkg::in_window({1'b0, w_q}, {1'b0, first_window_q} + 33'd1,
+                                          num_samples_q);
+
+  // ---------------------------------------------------------------------------------------
+  // Spike input: the weight memory and the currents
+  // ---------------------------------------------------------------------------------------
+  logic                            in_fire;
+  logic                            in_axon_ok;
+  logic [AxonIdxW-1:0]             in_axon_idx;
+  logic                            clearing;
+  logic [NumNeurons*WeightBits-1:0] row_q;       // weights of the last accepted spike
+  logic [AxonIdxW-1:0]             dbg_axon_idx;
+  logic [NeuronIdxW-1:0]           cfg_col_idx;
+  logic [RowOffW-1:0]              dbg_w_off;  // bit offset of the weight read in its row
+
+  assign in_ready_o   = (state_q == StIdle) && !step_req_q;
+  assign in_fire      = in_valid_i && in_ready_o;
+  assign in_axon_ok   = (in_axon_i < stem_pkg::SpikeAxonW'(NumAxons));
+  assign in_axon_idx  = in_axon_i[AxonIdxW-1:0];
+  assign dbg_axon_idx = dbg_w_axon[AxonIdxW-1:0];
+  assign cfg_col_idx  = cfg_w_col[NeuronIdxW-1:0];
+  assign dbg_w_off    = RowOffW'(dbg_w_col[NeuronIdxW-1:0]) * RowOffW'(WeightBits);
+  assign clearing     = (state_q == StClear);
+
+  // The weights: row `axon` holds the weights of all neurons for that input. A configuration
+  // write updates one weight of a row; clearing writes whole rows.
+  // (The weights and biases are configuration, static during a run and readable through the
+  // debug port: they are left out of waveforms.)
+  /* verilator tracing_off */
+  logic [NumNeurons*WeightBits-1:0] wmem [NumAxons];
+  /* verilator tracing_on */
+
+  // A configuration write replaces one weight of its row: a read-modify-write over constant
+  // slices, which synthesis turns into per-bit write enables of the memory.
+  logic [NumNeurons*WeightBits-1:0] wrow;
+
+  always_comb begin
+    wrow = wmem[cfg_w_axon[AxonIdxW-1:0]];
+    if (cfg_weight_we) begin
+      for (int j = 0; j < NumNeurons; j++) begin
+        if (cfg_col_idx == NeuronIdxW'(j)) begin
+          wrow[j*WeightBits +: WeightBits] = cfg_wdata_i[WeightBits-1:0];
+        end
+      end
+    end
+  end
+
+  always_ff @(posedge clk_i) begin
+    if (clearing) begin
+      if (idx_q < PassW'(NumAxons)) begin
+        wmem[idx_q[AxonIdxW-1:0]] <= '0;
+      end
+    end else if (cfg_weight_we) begin
+      wmem[cfg_w_axon[AxonIdxW-1:0]] <= wrow;
+    end
+  end
+
+  // Synchronous read of the accepted spike's row.
+  always_ff @(posedge clk_i) begin
+    if (in_fire) begin
+      row_q <= wmem[in_axon_idx];
+    end
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      acc_v_q <= 1'b0;
+    end else begin
+      acc_v_q <= in_fire && in_axon_ok && !start_i;
+    end
+  end
+
+  // The currents: all neurons add their weight of the spike's row in parallel.
+  // The currents, neuron j at cur_q[j*CurW +: CurW] (a flat vector, so that simulators
+  // accept the per-neuron updates in loops of any length).
+  logic [NumNeurons*CurW-1:0] cur_q;
+  logic                   cur_clear;
+
+  // (One always_ff with the loops inside the conditions: a simulator does the per-neuron work
+  // only in the cycles that need it.)
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      cur_q <= '0;
+    end else if (start_i || cur_clear) begin
+      cur_q <= '0;
+    end else if (acc_v_q) begin
+      for (int j = 0; j < NumNeurons; j++) begin
+        cur_q[j*CurW +: CurW] <= cur_q[j*CurW +: CurW] +
+                                 CurW'($signed(row_q[j*WeightBits +: WeightBits]));
+      end
+    end
+  end
+
+  // ---------------------------------------------------------------------------------------
+  // Potentials and biases (one read/write per cycle by the passes)
+  // ---------------------------------------------------------------------------------------
+  logic signed [AccBits-1:0]  vmem [NumNeurons];
+  /* verilator tracing_off */
+  logic signed [BiasBits-1:0] bmem [NumNeurons];
+  /* verilator tracing_on */
+  logic                       vmem_we;
+  logic signed [AccBits-1:0]  vmem_wdata;
+  logic                       bmem_we;
+  logic [NeuronIdxW-1:0]      bmem_addr;
+  logic signed [BiasBits-1:0] bmem_wdata;
+  logic                       clear_neuron;
+
+  assign clear_neuron = clearing && (idx_q < PassW'(NumNeurons));
+  assign bmem_we      = clear_neuron || cfg_bias_we;
+  assign bmem_addr    = clearing ? nidx : cfg_index[NeuronIdxW-1:0];
+  assign bmem_wdata   = clearing ? '0 : $signed(cfg_wdata_i[BiasBits-1:0]);
+
+  always_ff @(posedge clk_i) begin
+    if (vmem_we) begin
+      vmem[nidx] <= vmem_wdata;
+    end
+  end
+
+  always_ff @(posedge clk_i) begin
+    if (bmem_we) begin
+      bmem[bmem_addr] <= bmem_wdata;
+    end
+  end
+
+  logic signed [AccBits-1:0]  v_rd;
+  logic signed [BiasBits-1:0] b_rd;
+  logic signed [CurW-1:0]     cur_rd;
+
+  assign v_rd   = vmem[nidx];
+  assign b_rd   = bmem[nidx];
+  // Bit offsets of the pass's neuron in the flat vectors (narrow, so that the shifters a
+  // synthesis tool builds for them stay small).
+  logic [CurOffW-1:0] cur_off;
+  assign cur_off = CurOffW'(nidx) * CurOffW'(CurW);
+  assign cur_rd  = cur_q[cur_off +: CurW];
+
+  // ---------------------------------------------------------------------------------------
+  // The shared datapath
+  // ---------------------------------------------------------------------------------------
+  logic signed [AccBits-1:0] v_int;
+  logic                      v_int_ovf;
+  logic signed [AccBits-1:0] v0;
+  logic                      v0_ovf;
+  logic [TimeSteps-1:0]      y_fin;
+
+  stem_integrate #(
+    .TimeSteps (TimeSteps),
+    .AccBits   (AccBits),
+    .CurW      (CurW),
+    .Saturate  (Saturate)
+  ) u_integrate (
+    .v_i      (v_rd),
+    .cur_i    (cur_rd),
+    .t_i      (t_q),
+    .negate_i (inputs_signed && (t_q == '0)),
+    .shift_i  (shift_q),
+    .v_o      (v_int),
+    .ovf_o    (v_int_ovf)
+  );
+
+  stem_bias_init #(
+    .AccBits  (AccBits),
+    .BiasBits (BiasBits),
+    .Saturate (Saturate)
+  ) u_bias_init (
+    .bias_i     (b_rd),
+    .shift_i    (shift_q),
+    .bias_acc_i (bias_acc),
+    .v0_o       (v0),
+    .ovf_o      (v0_ovf)
+  );
+
+  stem_finish #(
+    .TimeSteps (TimeSteps),
+    .AccBits   (AccBits),
+    .MultBits  (MultBits),
+    .BiasBits  (BiasBits)
+  ) u_finish (
+    .v_i          (v_rd),
+    .mult_i       (mult_q),
+    .post_shift_i (post_shift_q),
+    .bias_i       (b_rd),
+    .bias_out_i   (!bias_acc),
+    .rot_i        (rot_q),
+    .drlo_i       (drlo_q),
+    .y_o          (y_fin)
+  );
+
+  // ---------------------------------------------------------------------------------------
+  // Control
+  // ---------------------------------------------------------------------------------------
+  logic ovf_event;
+  logic y_we;
+  logic advance;
+  logic out_fire;
+
+  always_comb begin
+    state_d    = state_q;
+    idx_d      = idx_q;
+    t_d        = t_q;
+    w_d        = w_q;
+    step_req_d = step_req_q || step_i;
+    any_in_d   = any_in_q || acc_v_q;
+    vmem_we    = 1'b0;
+    vmem_wdata = v_int;
+    y_we       = 1'b0;
+    ovf_event  = 1'b0;
+    cur_clear  = 1'b0;
+    advance    = 1'b0;
+
+    case (state_q)
+      StClear: begin
+        vmem_we    = clear_neuron;
+        vmem_wdata = '0;
+        idx_d      = idx_q + PassW'(1);
+        if (idx_q == PassW'(PassLen - 1)) begin
+          idx_d   = '0;
+          state_d = StIdle;
+        end
+      end
+
+      StInit: begin
+        vmem_we    = 1'b1;
+        vmem_wdata = v0;
+        ovf_event  = v0_ovf && acc_cur;
+        idx_d      = idx_q + PassW'(1);
+        if (pass_last) begin
+          idx_d   = '0;
+          state_d = StIdle;
+        end
+      end
+
+      StIdle: begin
+        // Close the step once the last spike is added and the last output sent.
+        if (step_req_q && !out_valid_o && !acc_v_q) begin
+          step_req_d = 1'b0;
+          any_in_d   = 1'b0;
+          idx_d      = '0;
+          if (num_neurons_q == '0) begin
+            advance = 1'b1;
+          end else if (any_in_q) begin
+            state_d = StInteg;
+          end else if (window_end) begin
+            state_d = StFinish;
+          end else begin
+            advance = 1'b1;
+          end
+        end
+      end
+
+      StInteg: begin
+        vmem_we    = 1'b1;
+        vmem_wdata = v_int;
+        ovf_event  = v_int_ovf && acc_cur;
+        idx_d      = idx_q + PassW'(1);
+        if (pass_last) begin
+          idx_d     = '0;
+          cur_clear = 1'b1;
+          if (window_end) begin
+            state_d = StFinish;
+          end else begin
+            advance = 1'b1;
+          end
+        end
+      end
+
+      StFinish: begin
+        y_we       = 1'b1;
+        vmem_we    = 1'b1;
+        vmem_wdata = v0;
+        ovf_event  = v0_ovf && acc_next;
+        idx_d      = idx_q + PassW'(1);
+        if (pass_last) begin
+          idx_d   = '0;
+          advance = 1'b1;
+        end
+      end
+
+      StLoad: begin
+        state_d = StIdle;
+      end
+
+      default: begin
+        state_d = StIdle;
+      end
+    endcase
+
+    if (advance) begin
+      state_d = StLoad;
+      if (window_end) begin
+        t_d = '0;
+        w_d = w_q + WinW'(1);
+      end else begin
+        t_d = t_q + StepW'(1);
+      end
+    end
+
+    // start_i resets the run state (not while the memories are being cleared).
+    if (start_i && !clearing) begin
+      state_d    = (num_neurons_q != '0) ? StInit : StIdle;
+      idx_d      = '0;
+      t_d        = '0;
+      w_d        = '0;
+      step_req_d = 1'b0;
+      any_in_d   = 1'b0;
+      vmem_we    = 1'b0;
+      y_we       = 1'b0;
+      ovf_event  = 1'b0;
+      advance    = 1'b0;
+    end
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      state_q    <= StClear;
+      idx_q      <= '0;
+      t_q        <= '0;
+      w_q        <= '0;
+      step_req_q <= 1'b0;
+      any_in_q   <= 1'b0;
+    end else begin
+      state_q    <= state_d;
+      idx_q      <= idx_d;
+      t_q        <= t_d;
+      w_q        <= w_d;
+      step_req_q <= step_req_d;
+      any_in_q   <= any_in_d;
+    end
+  end
+
+  // ---------------------------------------------------------------------------------------
+  // Output values Y and the pending spikes of the current step
+  // ---------------------------------------------------------------------------------------
+  logic [NumNeurons*TimeSteps-1:0] y_q;  // neuron j at y_q[j*TimeSteps +: TimeSteps]
+  logic [NumNeurons-1:0] pending_q;
+  logic [NeuronIdxW-1:0] out_idx;
+  logic [StepW-1:0]      bit_sel;
+
+  // Step t sends bit B-1-t of Y.
+  logic [NumNeurons-1:0] y_bit;
+  assign bit_sel = StepW'(TimeSteps - 1) - t_q;
+
+  for (genvar j = 0; j < NumNeurons; j++) begin : g_ybit
+    logic [TimeSteps-1:0] y;
+    assign y        = y_q[j*TimeSteps +: TimeSteps];
+    assign y_bit[j] = y[bit_sel];
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      y_q <= '0;
+    end else if (start_i && !clearing) begin
+      y_q <= '0;
+    end else if (y_we) begin
+      // A window without a sample leaves the next window silent. (A decoder over constant
+      // slices rather than a variable part-select: cheaper in gates.)
+      for (int j = 0; j < NumNeurons; j++) begin
+        if (nidx == NeuronIdxW'(j)) y_q[j*TimeSteps +: TimeSteps] <= acc_cur ? y_fin : '0;
+      end
+    end
+  end
+
+  stem_ffs #(
+    .Width (NumNeurons)
+  ) u_ffs (
+    .mask_i  (pending_q),
+    .found_o (out_valid_o),
+    .idx_o   (out_idx)
+  );
+
+  assign out_neuron_o = stem_pkg::SpikeAxonW'(out_idx);
+  assign out_fire     = out_valid_o && out_ready_i;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      pending_q <= '0;
+    end else if (start_i && !clearing) begin
+      pending_q <= '0;
+    end else if (state_q == StLoad) begin
+      for (int j = 0; j < NumNeurons; j++) begin
+        pending_q[j] <= send_cur && (NeuronCntW'(j) < num_neurons_q) && y_bit[j];
+      end
+    end else if (out_fire) begin
+      pending_q <= pending_q & ~(NumNeurons'(1) << out_idx);
+    end
+  end
+
+  // ---------------------------------------------------------------------------------------
+  // Status counters
+  // ---------------------------------------------------------------------------------------
+  logic [CntW-1:0] ovf_cnt_q, spikes_in_q, spikes_out_q;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      ovf_cnt_q    <= '0;
+      spikes_in_q  <= '0;
+      spikes_out_q <= '0;
+    end else if (start_i && !clearing) begin
+      ovf_cnt_q    <= '0;
+      spikes_in_q  <= '0;
+      spikes_out_q <= '0;
+    end else begin
+      if (ovf_event) ovf_cnt_q <= ovf_cnt_q + CntW'(1);
+      if (in_fire) spikes_in_q <= spikes_in_q + CntW'(1);
+      if (out_fire) spikes_out_q <= spikes_out_q + CntW'(1);
+    end
+  end
+
+  assign busy_o = (state_q != StIdle) || step_req_q || out_valid_o || acc_v_q;
+
+  // ---------------------------------------------------------------------------------------
+  // Debug reads
+  // ---------------------------------------------------------------------------------------
+  logic [NeuronIdxW-1:0] dbg_nidx;
+  logic                  dbg_neuron_ok;
+
+  assign dbg_nidx      = dbg_index[NeuronIdxW-1:0];
+
+  logic [CurOffW-1:0] dbg_cur_off;
+  logic [YOffW-1:0]   dbg_y_off;
+  assign dbg_cur_off = CurOffW'(dbg_nidx) * CurOffW'(CurW);
+  assign dbg_y_off   = YOffW'(dbg_nidx) * YOffW'(TimeSteps);
+  assign dbg_neuron_ok = (dbg_index < IndexW'(NumNeurons));
+
+  // The column indices are < NumNeurons: their upper bits are always zero.
+  logic unused_w_col;
+  assign unused_w_col = ^{dbg_w_col, cfg_w_col};
+
+  // The reads happen inside the branches, so that a simulator does them only on a request.
+  always_comb begin
+    dbg_rdata_o = '0;
+    if (dbg_req_i) begin
+      case (dbg_region)
+        stem_pkg::RegionWeight: begin
+          if (dbg_w_axon < IndexW'(NumAxons)) begin
+            dbg_rdata_o = RdataW'($signed(wmem[dbg_axon_idx][dbg_w_off +: WeightBits]));
+          end
+        end
+        stem_pkg::RegionBias: begin
+          if (dbg_neuron_ok) dbg_rdata_o = RdataW'(bmem[dbg_nidx]);
+        end
+        stem_pkg::RegionReg: begin
+          case (dbg_index)
+            stem_pkg::RegNumNeurons:  dbg_rdata_o = RdataW'(num_neurons_q);
+            stem_pkg::RegShift:       dbg_rdata_o = RdataW'(shift_q);
+            stem_pkg::RegMultiplier:  dbg_rdata_o = RdataW'(mult_q);
+            stem_pkg::RegPostShift:   dbg_rdata_o = RdataW'(post_shift_q);
+            stem_pkg::RegRot:         dbg_rdata_o = RdataW'(rot_q);
+            stem_pkg::RegDrlo:        dbg_rdata_o = RdataW'(drlo_q);
+            stem_pkg::RegFlags:       dbg_rdata_o = RdataW'(flags_q);
+            stem_pkg::RegFirstWindow: dbg_rdata_o = RdataW'(first_window_q);
+            stem_pkg::RegNumSamples:  dbg_rdata_o = RdataW'(num_samples_q);
+            default:                  dbg_rdata_o = '0;
+          endcase
+        end
+        stem_pkg::RegionV: begin
+          if (dbg_neuron_ok) dbg_rdata_o = RdataW'(vmem[dbg_nidx]);
+        end
+        stem_pkg::RegionI: begin
+          if (dbg_neuron_ok) dbg_rdata_o = RdataW'($signed(cur_q[dbg_cur_off +: CurW]));
+        end
+        stem_pkg::RegionY: begin
+          if (dbg_neuron_ok) dbg_rdata_o = RdataW'(y_q[dbg_y_off +: TimeSteps]);
+        end
+        stem_pkg::RegionStatus: begin
+          case (dbg_index)
+            stem_pkg::StatOverflows: dbg_rdata_o = RdataW'(ovf_cnt_q);
+            stem_pkg::StatSpikesIn:  dbg_rdata_o = RdataW'(spikes_in_q);
+            stem_pkg::StatSpikesOut: dbg_rdata_o = RdataW'(spikes_out_q);
+            stem_pkg::StatStep:      dbg_rdata_o = RdataW'(t_q);
+            stem_pkg::StatWindow:    dbg_rdata_o = RdataW'(w_q);
+            stem_pkg::StatBusy:      dbg_rdata_o = RdataW'(busy_o);
+            default:                 dbg_rdata_o = '0;
+          endcase
+        end
+        default: dbg_rdata_o = '0;
+      endcase
+    end
+  end
+
+endmodule

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Lints the RTL with `verilator --lint-only -Wall` for each top (stem_core, stem_noc,
+# stem_mesh), at the default parameters and at a few corner cases (one neuron, sizes that are
+# not powers of two, FIFO depth 1, the widest datapath). Exits non-zero on any warning.
+#
+#   scripts/lint-rtl.sh
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+rtl=("$root/rtl/stem_pkg.sv")
+for f in "$root"/rtl/*.sv; do
+    [ "$f" = "$root/rtl/stem_pkg.sv" ] || rtl+=("$f")
+done
+
+core_sets=(
+    ""
+    "-GNumNeurons=1 -GNumAxons=1 -GTimeSteps=2 -GWeightBits=2 -GAccBits=2"
+    "-GNumNeurons=10 -GNumAxons=3 -GTimeSteps=5"
+    "-GTimeSteps=16 -GWeightBits=16 -GAccBits=48 -GSaturate=1 -GNumNeurons=256 -GNumAxons=512"
+)
+noc_sets=(
+    ""
+    "-GMeshX=1 -GMeshY=1 -GFifoDepth=1"
+    "-GMeshX=3 -GMeshY=5 -GFifoDepth=3"
+    "-GMeshX=16 -GMeshY=16"
+)
+mesh_sets=(
+    ""
+    "-GMeshX=1 -GMeshY=1 -GNumNeurons=4 -GNumAxons=4 -GMaxFanout=2 -GTimeSteps=4 -GAccBits=8"
+    "-GMeshX=3 -GMeshY=2 -GNumNeurons=10 -GNumAxons=12 -GMaxFanout=3 -GFifoDepth=1 -GSaturate=1"
+    "-GMeshX=2 -GMeshY=1 -GNumNeurons=1 -GNumAxons=1 -GMaxFanout=1"
+)
+status=0
+lint() {
+    local top="$1"; shift
+    if out=$(verilator --lint-only -Wall --top-module "$top" "$@" "${rtl[@]}" 2>&1); then
+        echo "lint ok: $top $*"
+    else
+        echo "lint FAILED: $top $*"
+        echo "$out"
+        status=1
+    fi
+}
+for p in "${core_sets[@]}"; do lint stem_core $p; done
+for p in "${noc_sets[@]}"; do lint stem_noc $p; done
+for p in "${mesh_sets[@]}"; do lint stem_mesh $p; done
+exit $status

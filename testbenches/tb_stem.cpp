@@ -1,0 +1,733 @@
+// tb_stem.cpp: directed and randomized tests of the stem_mesh model libraries through the C ABI.
+//
+//   tb_stem --tiny LIB --tiny-sat LIB --mesh LIB [--big LIB] [--vcd LIB] [--fst LIB]
+//           [--seeds N] [--out DIR]
+//
+// The libraries must have these parameters (scripts/build-tb.sh builds them):
+//   tiny      MeshX=MeshY=1, TimeSteps=4, WeightBits=8, AccBits=8, Saturate=0, NumNeurons=4,
+//             NumAxons=4, MaxFanout=2
+//   tiny-sat  the same with Saturate=1
+//   mesh      MeshX=MeshY=2, TimeSteps=4, WeightBits=6, AccBits=12, Saturate=0, NumNeurons=8,
+//             NumAxons=8, MaxFanout=2
+//   big       any stem_mesh (the randomized test adapts to its parameters)
+//   vcd, fst  the tiny parameters built with --trace / --trace-fst
+//
+// Directed tests compare against values computed by hand from docs/stem-spec.md (the working
+// is in the comments). Randomized tests compare every spike, and I, V, Y of every neuron at
+// the end of every step, against the independent C++ reference in stem_tb.h.
+
+#include <sys/stat.h>
+
+#include <cinttypes>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <set>
+#include <sstream>
+
+#include "stem_tb.h"
+
+using namespace stemtb;
+
+namespace {
+
+Checker chk;
+
+/// One model instance and the small conveniences the tests need.
+struct Model {
+    const stem_shim_api* api;
+    stem_model* m = nullptr;
+    stem_params p{};
+
+    explicit Model(const ShimLib& lib) : api(lib.api) {
+        if (!api) throw std::runtime_error(lib.path + " is not a stem_mesh library");
+        if (api->create(&m) != STEM_OK) throw std::runtime_error(std::string("create: ") + api->create_error());
+        must(api, m, api->get_params(m, &p), "get_params");
+    }
+    ~Model() { api->destroy(m); }
+
+    void configure(const std::vector<Write>& writes, bool backdoor) {
+        if (backdoor) {
+            std::vector<uint32_t> t, a, d;
+            for (const Write& w : writes) {
+                t.push_back(w.tile);
+                a.push_back(w.address);
+                d.push_back(w.data);
+            }
+            must(api, m, api->configure_backdoor(m, t.data(), a.data(), d.data(), writes.size()), "configure_backdoor");
+        } else {
+            const std::vector<uint64_t> f = as_flits(writes, p);
+            must(api, m, api->configure(m, f.data(), f.size()), "configure");
+        }
+    }
+    void start() { must(api, m, api->start(m), "start"); }
+    stem_step_result step(const std::vector<uint64_t>& flits) {
+        stem_step_result r;
+        must(api, m, api->step(m, flits.data(), flits.size(), &r), "step");
+        return r;
+    }
+    int64_t peek(uint32_t tile, uint32_t region, uint32_t index) {
+        int64_t v = 0;
+        must(api, m, api->peek(m, tile, addr(region, index), 1, &v), "peek");
+        return v;
+    }
+};
+
+std::vector<int> neurons_of(const stem_step_result& r, uint16_t tile) {
+    std::vector<int> v;
+    for (size_t k = 0; k < r.num_spikes; ++k) {
+        if (r.spikes[k].tile == tile) v.push_back(r.spikes[k].neuron);
+    }
+    std::sort(v.begin(), v.end());
+    return v;
+}
+
+std::vector<int> host_axons(const stem_step_result& r) {
+    std::vector<int> v;
+    for (size_t k = 0; k < r.num_host_flits; ++k) v.push_back(int(flit_axon(r.host_flits[k])));
+    std::sort(v.begin(), v.end());
+    return v;
+}
+
+std::string str(const std::vector<int>& v) {
+    std::string s = "{";
+    for (size_t k = 0; k < v.size(); ++k) s += (k ? "," : "") + std::to_string(v[k]);
+    return s + "}";
+}
+
+void expect_params(const Model& md, unsigned B, unsigned WB, unsigned A, unsigned sat,
+                   unsigned N, unsigned M, unsigned mx, unsigned my) {
+    const stem_params& p = md.p;
+    if (p.time_steps != B || p.weight_bits != WB || p.acc_bits != A || p.saturate != sat ||
+        p.num_neurons != N || p.num_axons != M || p.mesh_x != mx || p.mesh_y != my) {
+        throw std::runtime_error("library parameters differ from what this test was written for");
+    }
+}
+
+/// A one-layer network on the 1x1 tiny mesh: input_size inputs, the layer on tile 0.
+Net single_layer(unsigned A, bool sat, int inputs, std::vector<std::vector<int32_t>> w,
+                 std::vector<int64_t> bias) {
+    Net n;
+    n.time_steps = 4;
+    n.weight_bits = 8;
+    n.acc_bits = A;
+    n.saturate = sat;
+    n.input_size = inputs;
+    Layer l;
+    l.inputs = inputs;
+    l.outputs = int(w.size());
+    l.w = std::move(w);
+    l.bias = std::move(bias);
+    l.tile = 0;
+    n.layers.push_back(l);
+    return n;
+}
+
+/// Host flits of step tau for a single-layer network (inputs as B-bit values, MSB first).
+std::vector<uint64_t> inputs_at(const std::vector<std::vector<int64_t>>& samples, unsigned B,
+                                uint64_t tau) {
+    std::vector<uint64_t> f;
+    const uint64_t w = tau / B;
+    const unsigned t = unsigned(tau % B);
+    if (w >= samples.size()) return f;
+    for (size_t i = 0; i < samples[w].size(); ++i) {
+        const uint64_t x = uint64_t(samples[w][i]) & ((1u << B) - 1);
+        if ((x >> (B - 1 - t)) & 1) f.push_back(spike_flit(false, 0, 0, uint32_t(i)));
+    }
+    return f;
+}
+
+// ------------------------------------------------------------------------------------------
+// Directed single-core tests on the tiny library (B=4, A=8, wrap, 4 neurons, 4 axons)
+// ------------------------------------------------------------------------------------------
+
+/// Output bias, unsigned inputs, two samples pipelined.
+void test_output_bias_pipelined(const ShimLib& lib) {
+    chk.context = "output bias, 2 samples pipelined";
+    Model md(lib);
+    expect_params(md, 4, 8, 8, 0, 4, 4, 1, 1);
+    // w = [3, -2], b = 1, m = 1, n = 0.
+    // Sample 0: x = [5, 3] = [0101, 0011]. Per step (t = 0..3): spikes of x0: 0,1,0,1;
+    //   x1: 0,0,1,1. I = 0, 3, -2, 1. term = I * 2^(3-t) = 0, 12, -4, 1.
+    //   V before each step's term: 0, 0, 12, 8; V = 9 at the end (= 3*5 - 2*3).
+    //   y = round_shift(9 * 1, 0) + 1 = 10 = 1010b: spikes at t = 0 and t = 2 of window 1.
+    // Sample 1: x = [7, 2] = [0111, 0010]. x0: 0,1,1,1; x1: 0,0,1,0. I = 0, 3, 1, 3.
+    //   term = 0, 12, 2, 3. V before term: 0, 0, 12, 14; V = 17 (= 21 - 4).
+    //   y = 17 + 1 = 18, clamped to 15 = 1111b: spikes at every step of window 2.
+    Net net = single_layer(8, false, 2, {{3, -2}}, {1});
+    net.layers[0].mult = 1;
+    const std::vector<std::vector<int64_t>> samples = {{5, 3}, {7, 2}};
+    md.configure(config_writes(net, md.p, 2), true);
+    md.start();
+    const int64_t expV[12] = {0, 0, 12, 8, 0, 0, 12, 14, 0, 0, 0, 0};
+    const int64_t expI[12] = {0, 3, -2, 1, 0, 3, 1, 3, 0, 0, 0, 0};
+    const int64_t expY[12] = {0, 0, 0, 0, 10, 10, 10, 10, 15, 15, 15, 15};
+    const std::vector<int> on = {0}, off = {};
+    const std::vector<int> expSpikes[12] = {off, off, off, off, on, off, on, off, on, on, on, on};
+    for (uint64_t tau = 0; tau < 12; ++tau) {
+        const stem_step_result r = md.step(inputs_at(samples, 4, tau));
+        const std::string at = "step " + std::to_string(tau);
+        chk.expect(neurons_of(r, 0) == expSpikes[tau], at + " spikes " + str(neurons_of(r, 0)));
+        chk.expect(host_axons(r) == expSpikes[tau], at + " host flits " + str(host_axons(r)));
+        chk.eq(md.peek(0, kRegionV, 0), expV[tau], at + " V");
+        chk.eq(md.peek(0, kRegionI, 0), expI[tau], at + " I");
+        chk.eq(md.peek(0, kRegionY, 0), expY[tau], at + " Y");
+        chk.eq(md.peek(0, kRegionStatus, kStatStep), int64_t(tau % 4), at + " status t");
+        chk.eq(md.peek(0, kRegionStatus, kStatWindow), int64_t(tau / 4), at + " status w");
+    }
+    chk.eq(md.peek(0, kRegionStatus, kStatOverflows), 0, "overflows");
+    // Spikes accepted: sample 0 has 2 + 2 input spikes, sample 1 3 + 1; sent: 2 + 4.
+    chk.eq(md.peek(0, kRegionStatus, kStatSpikesIn), 8, "spikes in");
+    chk.eq(md.peek(0, kRegionStatus, kStatSpikesOut), 6, "spikes out");
+}
+
+/// Accumulator bias with scaled integration (s = 1), including round-half-up of negatives.
+void test_accumulator_bias_shift(const ShimLib& lib) {
+    chk.context = "accumulator bias, shift 1";
+    Model md(lib);
+    expect_params(md, 4, 8, 8, 0, 4, 4, 1, 1);
+    // s = 1, m = 3, n = 2, bias mode accumulator. x = [5, 3] = [0101, 0011].
+    // Inputs per step: t0 none, t1 x0, t2 x1, t3 x0 and x1.
+    // Neuron 0: w = [3, -2], b = 5. V0 = round_shift(5, 1) = floor(6/2) = 3.
+    //   I = 0, 3, -2, 1; I*2^(3-t) = 0, 12, -4, 1; terms: 0, 6, round_shift(-4,1) = -2,
+    //   round_shift(1,1) = 1. V before term: 3, 3, 9, 7; V = 8.
+    //   y = round_shift(8*3, 2) = floor(26/4) = 6 = 0110b: spikes at t1, t2 of window 1.
+    // Neuron 1: w = [-3, 2], b = -3. V0 = round_shift(-3, 1) = floor(-2/2) = -1.
+    //   I = 0, -3, 2, -1; I*2^(3-t) = 0, -12, 4, -1; terms 0, -6, 2, round_shift(-1,1) =
+    //   floor(0/2) = 0. V before term: -1, -1, -7, -5; V = -5.
+    //   y = round_shift(-15, 2) = floor(-13/4) = -4 -> ReLU 0: silent.
+    // Neuron 2: w = [1, 1], b = 0: x0 + x1 = 8: I = 0, 1, 1, 2; terms 0, round_shift(4,1) = 2,
+    //   round_shift(2,1) = 1, round_shift(2,1) = 1. V = 4; y = round_shift(12, 2) = 3 = 0011b.
+    Net net = single_layer(8, false, 2, {{3, -2}, {-3, 2}, {1, 1}}, {5, -3, 0});
+    Layer& ly = net.layers[0];
+    ly.shift = 1;
+    ly.mult = 3;
+    ly.post_shift = 2;
+    ly.bias_acc = true;
+    const std::vector<std::vector<int64_t>> samples = {{5, 3}};
+    md.configure(config_writes(net, md.p, 1), false);  // through the mesh this time
+    md.start();
+    const int64_t expV0[4] = {3, 3, 9, 7}, expV1[4] = {-1, -1, -7, -5}, expV2[4] = {0, 0, 2, 3};
+    for (uint64_t tau = 0; tau < 8; ++tau) {
+        const stem_step_result r = md.step(inputs_at(samples, 4, tau));
+        const std::string at = "step " + std::to_string(tau);
+        if (tau < 4) {
+            chk.eq(md.peek(0, kRegionV, 0), expV0[tau], at + " V0");
+            chk.eq(md.peek(0, kRegionV, 1), expV1[tau], at + " V1");
+            chk.eq(md.peek(0, kRegionV, 2), expV2[tau], at + " V2");
+            chk.expect(neurons_of(r, 0).empty(), at + " no spikes in window 0");
+        } else {
+            // Window 1: Y = [6, 0, 3] = [0110, 0000, 0011]; V back at V0 = [3, -1, 0].
+            std::vector<int> exp;
+            if ((6 >> (7 - tau)) & 1) exp.push_back(0);
+            if ((3 >> (7 - tau)) & 1) exp.push_back(2);
+            chk.expect(neurons_of(r, 0) == exp, at + " spikes " + str(neurons_of(r, 0)));
+            chk.eq(md.peek(0, kRegionY, 0), 6, at + " Y0");
+            chk.eq(md.peek(0, kRegionY, 1), 0, at + " Y1");
+            chk.eq(md.peek(0, kRegionY, 2), 3, at + " Y2");
+            chk.eq(md.peek(0, kRegionV, 0), 3, at + " V0 = V0");
+            chk.eq(md.peek(0, kRegionV, 1), -1, at + " V1 = V0");
+        }
+    }
+    chk.eq(md.peek(0, kRegionStatus, kStatOverflows), 0, "overflows");
+}
+
+/// Signed layer-1 inputs: the step-0 spike weighs -2^(B-1).
+void test_signed_inputs(const ShimLib& lib) {
+    chk.context = "signed inputs";
+    Model md(lib);
+    expect_params(md, 4, 8, 8, 0, 4, 4, 1, 1);
+    // x = [-3, 2] = [1101, 0010] (4-bit two's complement); output bias, b = 0, m = 1, n = 0.
+    // Inputs per step: t0 x0, t1 x0, t2 x1, t3 x0.
+    // Neuron 0: w = [2, 5]: I = 2, 2, 5, 2; terms: -(2*8) = -16 (sigma = -1), 8, 10, 2.
+    //   V before term: 0, -16, -8, 2; V = 4 (= 2*(-3) + 5*2). y = 4 = 0100b: spike at t1.
+    // Neuron 1: w = [3, -1]: I = 3, 3, -1, 3; terms -24, 12, -2, 3. V before: 0, -24, -12, -14;
+    //   V = -11 (= -9 - 2). y = 0.
+    Net net = single_layer(8, false, 2, {{2, 5}, {3, -1}}, {0, 0});
+    net.input_signed = true;
+    const std::vector<std::vector<int64_t>> samples = {{-3, 2}};
+    md.configure(config_writes(net, md.p, 1), true);
+    md.start();
+    const int64_t expV0[4] = {0, -16, -8, 2}, expV1[4] = {0, -24, -12, -14};
+    const int64_t expI0[4] = {2, 2, 5, 2}, expI1[4] = {3, 3, -1, 3};
+    for (uint64_t tau = 0; tau < 8; ++tau) {
+        const stem_step_result r = md.step(inputs_at(samples, 4, tau));
+        const std::string at = "step " + std::to_string(tau);
+        if (tau < 4) {
+            chk.eq(md.peek(0, kRegionV, 0), expV0[tau], at + " V0");
+            chk.eq(md.peek(0, kRegionV, 1), expV1[tau], at + " V1");
+            chk.eq(md.peek(0, kRegionI, 0), expI0[tau], at + " I0");
+            chk.eq(md.peek(0, kRegionI, 1), expI1[tau], at + " I1");
+        } else {
+            const std::vector<int> exp = (tau == 5) ? std::vector<int>{0} : std::vector<int>{};
+            chk.expect(neurons_of(r, 0) == exp, at + " spikes " + str(neurons_of(r, 0)));
+            chk.eq(md.peek(0, kRegionY, 0), 4, at + " Y0");
+            chk.eq(md.peek(0, kRegionY, 1), 0, at + " Y1");
+        }
+    }
+}
+
+/// RoT and DRLO on bias-only neurons (y_pre = b with zero weights, output bias, m=1, n=0).
+void test_rot_drlo(const ShimLib& lib) {
+    struct Case {
+        unsigned rot, drlo;
+        int64_t y[4];
+    };
+    // b = [10, 14, 5, 7] = [1010, 1110, 0101, 0111].
+    // RoT r = 2: round_shift(y, 2) * 4, capped at (15 >> 2) << 2 = 12:
+    //   10 -> floor(12/4)*4 = 12; 14 -> floor(16/4)*4 = 16 > 12 -> 12; 5 -> floor(7/4)*4 = 4;
+    //   7 -> floor(9/4)*4 = 8.
+    // DRLO K = 1 (keep the top 1-bit): 1010 -> 1000 = 8; 1110 -> 8; 0101 -> 4; 0111 -> 4.
+    // DRLO K = 2: 1010 -> 10; 1110 -> 1100 = 12; 0101 -> 5; 0111 -> 0110 = 6.
+    // RoT 2 then DRLO 1: [12, 12, 4, 8] -> [1100 -> 8, 8, 4, 8].
+    // RoT 1: round_shift(y,1)*2 capped at 14: 10 -> 10 (floor(11/2)=5 -> 10); 14 -> floor(15/2)=7
+    //   -> 14; 5 -> floor(6/2)=3 -> 6; 7 -> floor(8/2)=4 -> 8.
+    const Case cases[] = {{2, 0, {12, 12, 4, 8}},
+                          {0, 1, {8, 8, 4, 4}},
+                          {0, 2, {10, 12, 5, 6}},
+                          {2, 1, {8, 8, 4, 8}},
+                          {1, 0, {10, 14, 6, 8}},
+                          {0, 4, {10, 14, 5, 7}}};
+    for (const Case& c : cases) {
+        chk.context = "RoT " + std::to_string(c.rot) + " DRLO " + std::to_string(c.drlo);
+        Model md(lib);
+        Net net = single_layer(8, false, 1, {{0}, {0}, {0}, {0}}, {10, 14, 5, 7});
+        net.layers[0].rot = c.rot;
+        net.layers[0].drlo = c.drlo;
+        md.configure(config_writes(net, md.p, 1), true);
+        md.start();
+        std::vector<int> seen[4];
+        for (uint64_t tau = 0; tau < 8; ++tau) {
+            const stem_step_result r = md.step({});
+            for (int n : neurons_of(r, 0)) seen[n].push_back(int(tau));
+        }
+        for (int j = 0; j < 4; ++j) {
+            chk.eq(md.peek(0, kRegionY, uint32_t(j)), c.y[j], "Y" + std::to_string(j));
+            std::vector<int> exp;
+            for (int t = 0; t < 4; ++t) {
+                if ((c.y[j] >> (3 - t)) & 1) exp.push_back(4 + t);
+            }
+            chk.expect(seen[j] == exp, "spike steps of neuron " + std::to_string(j) + " " + str(seen[j]));
+        }
+    }
+}
+
+/// Wrap vs saturate: overflow events only in windows that carry a sample.
+void test_overflow(const ShimLib& lib, bool saturate) {
+    chk.context = saturate ? "overflow saturate" : "overflow wrap";
+    {
+        Model md(lib);
+        expect_params(md, 4, 8, 8, saturate ? 1 : 0, 4, 4, 1, 1);
+        // A = 8: range -128..127. w = [100, 100], x = [15, 15]: I = 200 in every step.
+        // terms 1600, 800, 400, 200.
+        // wrap:     0+1600 = 1600 -> 64; 64+800 = 864 -> 96; 96+400 = 496 -> -16;
+        //           -16+200 = 184 -> -72. Four overflow events; y = ReLU(-72) = 0.
+        // saturate: 127 after every step, four events; y = clamp(127) = 15.
+        // Two samples: windows 0 and 1 accumulate (8 events); window 2 carries no sample.
+        Net net = single_layer(8, saturate, 2, {{100, 100}}, {0});
+        const std::vector<std::vector<int64_t>> samples = {{15, 15}, {15, 15}};
+        md.configure(config_writes(net, md.p, 2), true);
+        md.start();
+        const int64_t wrapV[4] = {0, 64, 96, -16};
+        const int64_t satV[4] = {0, 127, 127, 127};
+        for (uint64_t tau = 0; tau < 12; ++tau) {
+            md.step(inputs_at(samples, 4, tau));
+            const std::string at = "step " + std::to_string(tau);
+            if (tau < 8) {
+                chk.eq(md.peek(0, kRegionV, 0), saturate ? satV[tau % 4] : wrapV[tau % 4], at + " V");
+            }
+            if (tau == 3) chk.eq(md.peek(0, kRegionStatus, kStatOverflows), 3, at + " overflows so far");
+        }
+        chk.eq(md.peek(0, kRegionStatus, kStatOverflows), 8, "overflow events");
+        chk.eq(md.peek(0, kRegionStatus, kStatSpikesOut), saturate ? 8 : 0, "spikes out (15 = 1111b twice)");
+    }
+    {
+        Model md(lib);
+        // Accumulator bias b = 300, s = 0, m = 1, n = 4, no inputs.
+        // V0 = fit(300): wrap 300 - 256 = 44, saturate 127; one event per V0 computed for a
+        // window that carries a sample: start (window 0) and the end of window 0 (for window 1)
+        // with S = 2; the V0 computed at the end of window 1 (for window 2) is not counted.
+        // y = round_shift(44, 4) = floor(52/16) = 3; saturate: round_shift(127, 4) =
+        // floor(135/16) = 8.
+        Net net = single_layer(8, saturate, 1, {{0}}, {300});
+        net.layers[0].bias_acc = true;
+        net.layers[0].post_shift = 4;
+        md.configure(config_writes(net, md.p, 2), true);
+        md.start();
+        chk.eq(md.peek(0, kRegionV, 0), saturate ? 127 : 44, "V0 after start");
+        chk.eq(md.peek(0, kRegionStatus, kStatOverflows), 1, "V0 overflow at start");
+        for (uint64_t tau = 0; tau < 12; ++tau) md.step({});
+        chk.eq(md.peek(0, kRegionStatus, kStatOverflows), 2, "bias overflow events");
+        chk.eq(md.peek(0, kRegionStatus, kStatSpikesOut), saturate ? 2 : 4, "spikes out (2 samples)");
+    }
+}
+
+/// A core with no active neurons, NUM_NEURONS clamping, and register read-back.
+void test_registers(const ShimLib& lib) {
+    chk.context = "registers";
+    Model md(lib);
+    const uint32_t vals[9] = {99, 31, 65535, 62, 3, 4, 3, 0xFFFFFFFFu, 0x12345678u};
+    const int64_t back[9] = {4, 31, 65535, 62, 3, 4, 3, 0xFFFFFFFFll, 0x12345678ll};
+    std::vector<Write> w;
+    for (uint32_t r = 0; r < 9; ++r) w.push_back({0, addr(kRegionReg, r), vals[r]});
+    md.configure(w, false);
+    for (uint32_t r = 0; r < 9; ++r) chk.eq(md.peek(0, kRegionReg, r), back[r], "register " + std::to_string(r));
+    // Weights sign-extend; out-of-range indices read 0.
+    md.configure({{0, addr(kRegionWeight, 5), 0x80}, {0, addr(kRegionBias, 3), 0x80000000u}}, true);
+    chk.eq(md.peek(0, kRegionWeight, 5), -128, "weight sign extension");
+    chk.eq(md.peek(0, kRegionBias, 3), -2147483648ll, "bias sign extension");
+    chk.eq(md.peek(0, kRegionWeight, 16), 0, "weight beyond NumAxons");
+    chk.eq(md.peek(0, kRegionV, 4), 0, "V beyond NumNeurons");
+    // reset() clears the configuration.
+    must(md.api, md.m, md.api->reset(md.m), "reset");
+    chk.eq(md.peek(0, kRegionWeight, 5), 0, "weight after reset");
+    chk.eq(md.peek(0, kRegionBias, 3), 0, "bias after reset");
+    chk.eq(md.peek(0, kRegionReg, kRegMultiplier), 0, "multiplier after reset");
+}
+
+/// Error paths of the ABI.
+void test_errors(const ShimLib& lib) {
+    chk.context = "ABI errors";
+    const stem_shim_api* api = lib.api;
+    stem_params p;
+    chk.eq(api->get_params(nullptr, &p), STEM_E_HANDLE, "NULL handle");
+    chk.expect(std::strlen(api->last_error(nullptr)) > 0, "last_error(NULL) has a message");
+    int dummy = 0;
+    chk.eq(api->start(reinterpret_cast<stem_model*>(&dummy)), STEM_E_HANDLE, "foreign handle");
+    stem_model* m = nullptr;
+    chk.eq(api->create(&m), STEM_OK, "create");
+    stem_step_result r;
+    chk.eq(api->step(m, nullptr, 0, &r), STEM_E_STATE, "step before start");
+    chk.expect(std::string(api->last_error(m)).find("start") != std::string::npos, "message names start()");
+    int64_t v;
+    chk.eq(api->peek(m, 1, 0, 1, &v), STEM_E_ARGUMENT, "peek tile out of range");
+    chk.eq(api->peek(m, 0, 0x3FFFFF, 2, &v), STEM_E_ARGUMENT, "peek beyond the address space");
+    chk.eq(api->trace_open(m, "/tmp/x.vcd", 0, 0, 10), STEM_E_STATE, "trace on an untraced build");
+    chk.eq(api->set_host_backpressure(m, 1001, 1), STEM_E_ARGUMENT, "backpressure > 1000");
+    // A step that cannot finish: a flit for a tile outside the 1x1 mesh blocks at the east edge.
+    chk.eq(api->start(m), STEM_OK, "start");
+    chk.eq(api->set_cycle_limit(m, 200), STEM_OK, "cycle limit");
+    const uint64_t bad = spike_flit(false, 1, 0, 0);
+    chk.eq(api->step(m, &bad, 1, &r), STEM_E_TIMEOUT, "timeout");
+    const std::string msg = api->last_error(m);
+    chk.expect(msg.find("router holds flits") != std::string::npos, "timeout message says what is busy: " + msg);
+    chk.eq(api->destroy(m), STEM_OK, "destroy");
+    chk.eq(api->destroy(m), STEM_E_HANDLE, "destroy twice");
+    chk.eq(api->start(m), STEM_E_HANDLE, "use after destroy");
+}
+
+// ------------------------------------------------------------------------------------------
+// Mesh tests on the mesh library (2x2, B=4, WB=6, A=12, 8 neurons, 8 axons, fan-out 2)
+// ------------------------------------------------------------------------------------------
+
+/// Three layers on three tiles, one of them also sending to the host.
+void test_mesh_layers(const ShimLib& lib, bool backdoor, uint32_t host_bp) {
+    chk.context = std::string("mesh 3 layers, ") + (backdoor ? "backdoor" : "flits") +
+                  ", host backpressure " + std::to_string(host_bp);
+    Model md(lib);
+    expect_params(md, 4, 6, 12, 0, 8, 8, 2, 2);
+    if (host_bp) must(md.api, md.m, md.api->set_host_backpressure(md.m, host_bp, 7), "backpressure");
+    // Input x = [3, 5]. Layer 1 on tile 3 (1,1): identity, y = [3, 5] = [0011, 0101].
+    // Layer 2 on tile 1 (1,0): one neuron, w = [1, 1]: 3 + 5 = 8 = 1000b.
+    // Layer 3 on tile 2 (0,1): one neuron, w = [1], b = -2 (output bias): 8 - 2 = 6 = 0110b.
+    // Neuron 0 of layer 1 also sends to the host as axon 100 (fan-out entry 1).
+    // Spikes: layer 1 in window 1: n0 at t2, t3; n1 at t1, t3 (steps 5, 6, 7).
+    //         layer 2 in window 2: n0 at t0 (step 8). Layer 3 in window 3: t1, t2 (steps 13, 14).
+    // Host flits: axon 100 at steps 6 and 7 (layer 1 n0), axon 0 at steps 13 and 14.
+    Net net;
+    net.time_steps = 4;
+    net.weight_bits = 6;
+    net.acc_bits = 12;
+    net.input_size = 2;
+    Layer l1, l2, l3;
+    l1.inputs = 2, l1.outputs = 2, l1.w = {{1, 0}, {0, 1}}, l1.bias = {0, 0}, l1.tile = 3;
+    l2.inputs = 2, l2.outputs = 1, l2.w = {{1, 1}}, l2.bias = {0}, l2.tile = 1;
+    l3.inputs = 1, l3.outputs = 1, l3.w = {{1}}, l3.bias = {-2}, l3.tile = 2;
+    net.layers = {l1, l2, l3};
+    std::vector<Write> extra = {{3, addr(kRegionFanout, 0 * 2 + 1), fanout_entry(true, 0, 0, 100)}};
+    md.configure(config_writes(net, md.p, 1, {extra}), backdoor);
+    md.start();
+    std::map<int, std::vector<int>> exp3 = {{6, {0}}, {7, {0, 1}}, {5, {1}}};
+    std::map<int, std::vector<int>> exp1 = {{8, {0}}};
+    std::map<int, std::vector<int>> exp2 = {{13, {0}}, {14, {0}}};
+    std::map<int, std::vector<int>> exph = {{6, {100}}, {7, {100}}, {13, {0}}, {14, {0}}};
+    for (int tau = 0; tau < 16; ++tau) {
+        std::vector<uint64_t> in;
+        if (tau == 2) in = {spike_flit(false, 1, 1, 0)};
+        if (tau == 3) in = {spike_flit(false, 1, 1, 0), spike_flit(false, 1, 1, 1)};
+        if (tau == 1) in = {spike_flit(false, 1, 1, 1)};
+        const stem_step_result r = md.step(in);
+        const std::string at = "step " + std::to_string(tau);
+        chk.expect(neurons_of(r, 3) == exp3[tau], at + " tile 3 " + str(neurons_of(r, 3)));
+        chk.expect(neurons_of(r, 1) == exp1[tau], at + " tile 1 " + str(neurons_of(r, 1)));
+        chk.expect(neurons_of(r, 2) == exp2[tau], at + " tile 2 " + str(neurons_of(r, 2)));
+        chk.expect(neurons_of(r, 0).empty(), at + " tile 0 silent");
+        chk.expect(host_axons(r) == exph[tau], at + " host " + str(host_axons(r)));
+        for (size_t k = 0; k < r.num_host_flits; ++k) {
+            // Latency of a host flit: it left its tile at its stamp, reached the host later.
+            const uint64_t lat = (r.host_cycles[k] - flit_stamp(r.host_flits[k])) & 0xFFFF;
+            chk.expect(lat >= 1 && lat < (host_bp ? 400u : 20u), at + " host flit latency " + std::to_string(lat));
+        }
+    }
+    chk.eq(md.peek(2, kRegionY, 0), 6, "layer 3 Y in its last window");
+    // Each spike flit delivered to a core counted once: tile 3 gets 4 input spikes (0011 and
+    // 0101), tile 1 gets 4 (layer 1), tile 2 gets 1 (layer 2).
+    chk.eq(md.peek(3, kRegionStatus, kStatLatCount), 4, "tile 3 flits delivered");
+    chk.eq(md.peek(1, kRegionStatus, kStatLatCount), 4, "tile 1 flits delivered");
+    chk.eq(md.peek(2, kRegionStatus, kStatLatCount), 1, "tile 2 flits delivered");
+    chk.eq(md.peek(3, kRegionStatus, kStatNiSent), 6, "tile 3 NI flits sent (4 + 2 to host)");
+    // Hop counts: host -> (1,1) is 2 hops + the local port; the latency of each delivered flit
+    // is at least 3 cycles.
+    const int64_t sum = md.peek(3, kRegionStatus, kStatLatSum);
+    chk.expect(sum >= 4 * 3 && md.peek(3, kRegionStatus, kStatLatMax) >= 3, "tile 3 latency sum " + std::to_string(sum));
+    stem_counters c;
+    must(md.api, md.m, md.api->counters(md.m, &c), "counters");
+    chk.eq(c.steps, 16u, "counters.steps");
+    chk.eq(c.host_flits_in, 4u, "counters.host_flits_in");
+    chk.eq(c.host_flits_out, 4u, "counters.host_flits_out");
+    chk.eq(c.spikes, 7u, "counters.spikes");
+}
+
+/// Configuration through flits and through the backdoor leave identical state.
+void test_config_paths(const ShimLib& lib, uint64_t seed) {
+    chk.context = "config flits vs backdoor";
+    Model a(lib), b(lib);
+    std::mt19937_64 rng(seed);
+    std::vector<Write> writes;
+    const stem_params& p = a.p;
+    const uint32_t tiles = p.mesh_x * p.mesh_y;
+    for (uint32_t t = 0; t < tiles; ++t) {
+        for (uint32_t i = 0; i < p.num_axons * p.num_neurons; ++i) writes.push_back({t, addr(kRegionWeight, i), uint32_t(rng())});
+        for (uint32_t j = 0; j < p.num_neurons; ++j) writes.push_back({t, addr(kRegionBias, j), uint32_t(rng())});
+        for (uint32_t k = 0; k < p.num_neurons * p.max_fanout; ++k) writes.push_back({t, addr(kRegionFanout, k), uint32_t(rng())});
+        for (uint32_t r = 0; r < 9; ++r) writes.push_back({t, addr(kRegionReg, r), uint32_t(rng() % 7)});
+    }
+    std::shuffle(writes.begin(), writes.end(), rng);
+    a.configure(writes, false);
+    b.configure(writes, true);
+    const uint32_t regions[] = {kRegionWeight, kRegionBias, kRegionFanout, kRegionReg};
+    const uint32_t sizes[] = {p.num_axons * p.num_neurons, p.num_neurons, p.num_neurons * p.max_fanout, 9};
+    int differ = 0, nonzero = 0;
+    for (uint32_t t = 0; t < tiles; ++t) {
+        for (int k = 0; k < 4; ++k) {
+            std::vector<int64_t> va(sizes[k]), vb(sizes[k]);
+            must(a.api, a.m, a.api->peek(a.m, t, addr(regions[k], 0), sizes[k], va.data()), "peek a");
+            must(b.api, b.m, b.api->peek(b.m, t, addr(regions[k], 0), sizes[k], vb.data()), "peek b");
+            for (uint32_t i = 0; i < sizes[k]; ++i) {
+                differ += va[i] != vb[i];
+                nonzero += va[i] != 0;
+            }
+        }
+    }
+    chk.eq(differ, 0, "words that differ");
+    chk.expect(nonzero > int(tiles * p.num_axons * p.num_neurons / 2), "the configuration arrived");
+    // A write that is really different shows up.
+    b.configure({{0, addr(kRegionBias, 0), 12345}}, true);
+    chk.expect(a.peek(0, kRegionBias, 0) != b.peek(0, kRegionBias, 0), "a differing write is visible");
+}
+
+// ------------------------------------------------------------------------------------------
+// Randomized tests against the C++ reference
+// ------------------------------------------------------------------------------------------
+
+/// Runs a random network on the RTL and the reference; compares everything every step.
+bool run_random(const ShimLib& lib, uint64_t seed, int max_layers, bool backdoor, uint32_t host_bp) {
+    std::mt19937_64 rng(seed);
+    Model md(lib);
+    const stem_params& p = md.p;
+    const Net net = random_net(p, rng, max_layers);
+    const int S = int(1 + rng() % 3);
+    std::vector<std::vector<int64_t>> samples(static_cast<size_t>(S));
+    const unsigned B = p.time_steps;
+    for (auto& s : samples) {
+        s.resize(size_t(net.input_size));
+        for (auto& x : s) {
+            x = net.input_signed ? int64_t(rng() % (1u << B)) - (1 << (B - 1)) : int64_t(rng() % (1u << B));
+        }
+    }
+    chk.context = "random seed " + std::to_string(seed) + " (L=" + std::to_string(net.layers.size()) +
+                  ", S=" + std::to_string(S) + ")";
+    if (host_bp) must(md.api, md.m, md.api->set_host_backpressure(md.m, host_bp, seed), "backpressure");
+    md.configure(config_writes(net, p, uint32_t(S)), backdoor);
+    md.start();
+    RefSim ref(net, samples);
+    const int before = chk.failures;
+    const size_t L = net.layers.size();
+    for (uint64_t tau = 0; tau < ref.total_steps() && chk.failures == before; ++tau) {
+        const StepState st = ref.step(tau);
+        const stem_step_result r = md.step(host_flits_for(net, p, st.input_spikes));
+        const std::string at = "step " + std::to_string(tau);
+        for (size_t l = 0; l < L; ++l) {
+            const Layer& ly = net.layers[l];
+            const std::vector<int> got = neurons_of(r, uint16_t(ly.tile));
+            chk.expect(got == st.spikes[l], at + " layer " + std::to_string(l + 1) + " spikes " + str(got) +
+                                               " expected " + str(st.spikes[l]));
+            std::vector<int64_t> v(size_t(ly.outputs)), i(size_t(ly.outputs)), y(size_t(ly.outputs));
+            must(md.api, md.m, md.api->peek(md.m, uint32_t(ly.tile), addr(kRegionV, 0), uint32_t(ly.outputs), v.data()), "peek");
+            must(md.api, md.m, md.api->peek(md.m, uint32_t(ly.tile), addr(kRegionI, 0), uint32_t(ly.outputs), i.data()), "peek");
+            must(md.api, md.m, md.api->peek(md.m, uint32_t(ly.tile), addr(kRegionY, 0), uint32_t(ly.outputs), y.data()), "peek");
+            for (int j = 0; j < ly.outputs; ++j) {
+                const std::string nj = at + " layer " + std::to_string(l + 1) + " neuron " + std::to_string(j);
+                chk.eq(v[size_t(j)], st.V[l][size_t(j)], nj + " V");
+                chk.eq(i[size_t(j)], st.I[l][size_t(j)], nj + " I");
+                chk.eq(y[size_t(j)], st.Y[l][size_t(j)], nj + " Y");
+            }
+        }
+        chk.expect(host_axons(r) == st.spikes[L - 1], at + " host flits " + str(host_axons(r)));
+    }
+    for (size_t l = 0; l < L; ++l) {
+        chk.eq(md.peek(uint32_t(net.layers[l].tile), kRegionStatus, kStatOverflows), int64_t(ref.overflows()[l]),
+               "layer " + std::to_string(l + 1) + " overflow events");
+    }
+    return chk.failures == before;
+}
+
+// ------------------------------------------------------------------------------------------
+// Two libraries in one process; traces
+// ------------------------------------------------------------------------------------------
+
+void test_two_libraries(const ShimLib& wrap, const ShimLib& sat) {
+    chk.context = "two libraries loaded at once";
+    // The same network on both (the overflow test above): the potentials must follow each
+    // library's own mode while the two models run interleaved.
+    Model a(wrap), b(sat);
+    Net net = single_layer(8, false, 2, {{100, 100}}, {0});
+    const std::vector<std::vector<int64_t>> samples = {{15, 15}};
+    a.configure(config_writes(net, a.p, 1), true);
+    b.configure(config_writes(net, b.p, 1), true);
+    a.start();
+    b.start();
+    // Y is computed when step 3 is closed, at the start of step 4.
+    for (uint64_t tau = 0; tau < 5; ++tau) {
+        a.step(inputs_at(samples, 4, tau));
+        b.step(inputs_at(samples, 4, tau));
+    }
+    chk.eq(a.peek(0, kRegionY, 0), 0, "wrap Y");
+    chk.eq(b.peek(0, kRegionY, 0), 15, "saturate Y");
+    stem_params pa, pb;
+    a.api->get_params(a.m, &pa);
+    b.api->get_params(b.m, &pb);
+    chk.eq(pa.saturate, 0u, "wrap params");
+    chk.eq(pb.saturate, 1u, "saturate params");
+    // A handle of one library is foreign to the other.
+    chk.eq(b.api->start(a.m), STEM_E_HANDLE, "handle of the other library");
+}
+
+std::string slurp(const std::string& path) {
+    std::ifstream f(path, std::ios::binary);
+    std::stringstream ss;
+    ss << f.rdbuf();
+    return ss.str();
+}
+
+void test_trace(const ShimLib& lib, const std::string& path, bool fst) {
+    chk.context = fst ? "FST trace" : "VCD trace";
+    Model md(lib);
+    chk.eq(md.p.trace_kind, fst ? 2u : 1u, "trace kind");
+    Net net = single_layer(8, false, 2, {{3, -2}}, {1});
+    const std::vector<std::vector<int64_t>> samples = {{5, 3}};
+    md.configure(config_writes(net, md.p, 1), true);
+    md.start();
+    must(md.api, md.m, md.api->trace_open(md.m, path.c_str(), 0, 2, 5), "trace_open");
+    chk.eq(md.api->trace_open(md.m, path.c_str(), 0, 2, 5), STEM_E_STATE, "second trace_open");
+    uint64_t first_cycle = 0, last_cycle = 0;
+    for (uint64_t tau = 0; tau < 8; ++tau) {
+        stem_counters c0, c1;
+        md.api->counters(md.m, &c0);
+        md.step(inputs_at(samples, 4, tau));
+        md.api->counters(md.m, &c1);
+        if (tau == 2) first_cycle = c0.cycles;
+        if (tau == 5) last_cycle = c1.cycles;
+    }
+    must(md.api, md.m, md.api->trace_close(md.m), "trace_close");
+    const std::string s = slurp(path);
+    chk.expect(s.size() > 100, "trace written (" + std::to_string(s.size()) + " bytes)");
+    if (fst) {
+        chk.expect(s.size() > 0 && s[0] == 0, "FST header block");  // FST_BL_HDR = 0
+        return;
+    }
+    chk.expect(s.find("$timescale") != std::string::npos && s.find("1ns") != std::string::npos, "timescale 1ns");
+    chk.expect(s.find("$scope module stem_mesh") != std::string::npos, "stem_mesh scope");
+    chk.expect(s.find(" step_o ") != std::string::npos || s.find(" step_o [") != std::string::npos, "step_o signal");
+    chk.expect(s.find("u_core") != std::string::npos, "core scope");
+    // Times: the first dump is the clock-low phase of the first cycle of step 2, the last the
+    // settled (quiescent) state at the end of step 5 (cycle c at 10c, its edge at 10c + 5).
+    uint64_t tmin = UINT64_MAX, tmax = 0;
+    std::istringstream in(s);
+    std::string line;
+    while (std::getline(in, line)) {
+        if (!line.empty() && line[0] == '#') {
+            const uint64_t t = std::stoull(line.substr(1));
+            tmin = std::min(tmin, t);
+            tmax = std::max(tmax, t);
+        }
+    }
+    chk.eq(tmin, first_cycle * 10, "first dump time");
+    chk.eq(tmax, last_cycle * 10, "last dump time");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::map<std::string, std::string> libs;
+    int seeds = 40;
+    std::string out = "/tmp";
+    for (int k = 1; k < argc; ++k) {
+        const std::string a = argv[k];
+        if (a == "--seeds" && k + 1 < argc) {
+            seeds = std::atoi(argv[++k]);
+        } else if (a == "--out" && k + 1 < argc) {
+            out = argv[++k];
+        } else if (a.rfind("--", 0) == 0 && k + 1 < argc) {
+            libs[a.substr(2)] = argv[++k];
+        } else {
+            std::fprintf(stderr, "usage: tb_stem --tiny LIB --tiny-sat LIB --mesh LIB [--big LIB] [--vcd LIB] [--fst LIB] [--seeds N] [--out DIR]\n");
+            return 2;
+        }
+    }
+    try {
+        if (libs.count("tiny") && libs.count("tiny-sat")) {
+            ShimLib tiny(libs["tiny"]), sat(libs["tiny-sat"]);
+            test_output_bias_pipelined(tiny);
+            test_accumulator_bias_shift(tiny);
+            test_signed_inputs(tiny);
+            test_rot_drlo(tiny);
+            test_overflow(tiny, false);
+            test_overflow(sat, true);
+            test_registers(tiny);
+            test_errors(tiny);
+            test_two_libraries(tiny, sat);
+            for (int s = 0; s < seeds; ++s) run_random(tiny, 1000 + uint64_t(s), 1, s % 2 == 0, 0);
+            for (int s = 0; s < seeds; ++s) run_random(sat, 2000 + uint64_t(s), 1, s % 2 == 1, 0);
+            std::printf("tiny libraries: done\n");
+        }
+        if (libs.count("mesh")) {
+            ShimLib mesh(libs["mesh"]);
+            test_mesh_layers(mesh, true, 0);
+            test_mesh_layers(mesh, false, 0);
+            test_mesh_layers(mesh, true, 800);
+            test_config_paths(mesh, 5);
+            for (int s = 0; s < seeds; ++s) run_random(mesh, 3000 + uint64_t(s), 4, s % 2 == 0, s % 3 == 0 ? 500 : 0);
+            std::printf("mesh library: done\n");
+        }
+        if (libs.count("big")) {
+            ShimLib big(libs["big"]);
+            for (int s = 0; s < std::max(1, seeds / 4); ++s) run_random(big, 4000 + uint64_t(s), 4, true, 0);
+            std::printf("big library: done\n");
+        }
+        if (libs.count("vcd")) {
+            ShimLib vcd(libs["vcd"]);
+            test_trace(vcd, out + "/tb_trace.vcd", false);
+        }
+        if (libs.count("fst")) {
+            ShimLib fst(libs["fst"]);
+            test_trace(fst, out + "/tb_trace.fst", true);
+        }
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "ERROR: %s\n", e.what());
+        return 1;
+    }
+    std::printf("%d checks, %d failures\n", chk.checks, chk.failures);
+    return chk.failures == 0 ? 0 : 1;
+}
