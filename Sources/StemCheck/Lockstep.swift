@@ -26,6 +26,10 @@ public struct Lockstep {
     /// Receives each step's record (`spikes[l]` for layers `0...L`): the agreed spikes, and
     /// only steps before the first divergence unless ``keepGoing``.
     public var recordSink: ((_ step: Int, _ spikes: [[Int32]]) throws -> Void)?
+    /// Called after every step that ran, the divergent one included, with the step's record
+    /// (`[0]` the inputs, then layers `1...L`) of the reference and of the device (nil without
+    /// one). Engines can be asked for their state here (waveforms do).
+    public var stepObserver: ((_ step: Int, _ reference: [[Int32]], _ device: [[Int32]]?) throws -> Void)?
     /// Called every ``progressInterval`` steps and after the last one.
     public var progress: ((LockstepProgress) -> Void)?
     public var progressInterval = 256
@@ -63,6 +67,7 @@ public struct Lockstep {
             record.append(contentsOf: expected)
             if let device {
                 let actual = try checked(try device.step(inputSpikes: input), from: device, step: tau)
+                if let stepObserver { try stepObserver(tau, record, [input] + actual) }
                 if actual != expected {
                     divergentSteps += 1
                     var deviceRecord = [input]
@@ -79,6 +84,8 @@ public struct Lockstep {
                 } else {
                     deviceDecoder?.consume(step: tau, spikes: record)
                 }
+            } else if let stepObserver {
+                try stepObserver(tau, record, nil)
             }
             decoder.consume(step: tau, spikes: record)
             try recordSink?(tau, record)

@@ -176,3 +176,24 @@ extension RTLEngine {
                              configurationPath: configurationPath)
     }
 }
+
+extension RTLEngine {
+    /// I, V and Y of every neuron of layer `layer` (1...L) at the end of the last step, read
+    /// through the debug port a core at a time.
+    public func layerStates(layer: Int) throws -> [NeuronState] {
+        var states = [NeuronState](repeating: NeuronState(current: 0, potential: 0, value: 0),
+                                   count: mapping.network.width(ofLayer: layer))
+        for index in mapping.coresOfLayer[layer] {
+            let core = mapping.cores[index]
+            let n = core.neurons.count
+            let current = try model.peek(tile: core.tile, address: TileAddress(.current, 0).rawValue, count: n)
+            let potential = try model.peek(tile: core.tile, address: TileAddress(.potential, 0).rawValue, count: n)
+            let value = try model.peek(tile: core.tile, address: TileAddress(.output, 0).rawValue, count: n)
+            for local in 0..<n {
+                states[core.neurons.lowerBound + local] =
+                    NeuronState(current: current[local], potential: potential[local], value: value[local])
+            }
+        }
+        return states
+    }
+}

@@ -25,7 +25,8 @@ public struct TraceFiles: Hashable, Sendable {
         return commands
     }
 
-    static func quoted(_ path: String) -> String {
+    /// `path` quoted for a POSIX shell (as is when it needs no quoting).
+    public static func quoted(_ path: String) -> String {
         let plain = path.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "/._-+,:@".contains($0)) }
         return plain && !path.isEmpty ? path : "'" + path.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }

@@ -6,13 +6,25 @@
 /// non-ASCII) becomes `_`, an empty name becomes `_`, and a name starting with a digit gets a
 /// leading `_`. The mapping is not one-to-one, so the writer refuses two signals whose escaped
 /// full names collide.
+///
+/// Scope names may also hold `[` and `]`: Verilator names generate-loop scopes `g_tile[0]`, and
+/// GTKWave and Surfer show such scopes as they are, so a golden trace can mirror the RTL's.
 public enum VCDNames {
     /// The name as written into the VCD file.
     public static func escaped(_ name: String) -> String {
+        escaped(name, allowingBrackets: false)
+    }
+
+    /// A scope name as written into the VCD file (`[`, `]` kept).
+    public static func escapedScope(_ name: String) -> String {
+        escaped(name, allowingBrackets: true)
+    }
+
+    private static func escaped(_ name: String, allowingBrackets: Bool) -> String {
         var result = ""
         result.reserveCapacity(name.utf8.count + 1)
         for scalar in name.unicodeScalars {
-            if isLegal(scalar) {
+            if isLegal(scalar) || (allowingBrackets && (scalar == "[" || scalar == "]")) {
                 result.unicodeScalars.append(scalar)
             } else {
                 result.append("_")

@@ -87,7 +87,7 @@ public final class VCDWriter {
             throw TraceError.invalidArgument(what: "width of signal \((scope + [name]).joined(separator: "."))",
                                              value: "\(width)", allowed: "1...64 bits")
         }
-        let declaration = Declaration(scope: scope.map(VCDNames.escaped), name: VCDNames.escaped(name),
+        let declaration = Declaration(scope: scope.map(VCDNames.escapedScope), name: VCDNames.escaped(name),
                                       width: width, isSigned: isSigned,
                                       identifier: VCDNames.identifier(for: declarations.count))
         let fullName = declaration.fullName

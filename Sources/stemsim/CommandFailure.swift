@@ -1,5 +1,6 @@
 import ArgumentParser
 import StemModel
+import StemRTL
 
 #if canImport(Glibc)
 import Glibc
@@ -72,6 +73,8 @@ extension ParsableCommand {
         case let error as OutputFileError:
             let kind: CommandFailure.Kind = error.operation == .create ? .badInput : .environment
             return (kind.rawValue, error.description)
+        case let error as MappingError:
+            return (CommandFailure.Kind.badInput.rawValue, error.description)
         case let error as EngineError:
             return (CommandFailure.Kind.environment.rawValue, error.description)
         default:

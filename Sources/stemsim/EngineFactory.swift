@@ -1,8 +1,8 @@
 import ArgumentParser
+import Foundation
 import StemCheck
 import StemModel
 import StemRTL
-import Foundation
 
 /// The `--engine` choices of `stemsim run`.
 enum EngineChoice: String, ExpressibleByArgument, CaseIterable {
@@ -12,6 +12,11 @@ enum EngineChoice: String, ExpressibleByArgument, CaseIterable {
     case rtl
     /// The golden model as reference and the RTL as device under test, in lockstep.
     case both
+
+    /// Whether the golden model runs.
+    var runsGolden: Bool { self != .rtl }
+    /// Whether the RTL runs.
+    var runsRTL: Bool { self != .golden }
 }
 
 /// The engines of a run: the reference, whose spike record is written, and with `both` the
@@ -19,27 +24,32 @@ enum EngineChoice: String, ExpressibleByArgument, CaseIterable {
 struct EngineSet {
     var reference: any SpikingEngine
     var device: (any SpikingEngine)?
+
+    /// The golden model, if it runs.
+    var golden: GoldenModel? { reference as? GoldenModel }
+    /// The RTL engine, if it runs.
+    var rtl: RTLEngine? { (device ?? reference) as? RTLEngine }
 }
 
 /// Makes the engines for `--engine`. The one place that knows the concrete engine types.
 enum EngineFactory {
-    static func makeEngines(_ choice: EngineChoice, network: Network) throws -> EngineSet {
+    static func makeEngines(_ choice: EngineChoice, network: Network, mesh: MeshArguments = MeshArguments(),
+                            trace: ModelParameters.Trace = .none) throws -> EngineSet {
         switch choice {
         case .golden:
             return EngineSet(reference: try GoldenModel(network: network), device: nil)
         case .rtl:
-            return EngineSet(reference: try makeRTLEngine(network: network), device: nil)
+            return EngineSet(reference: try makeRTLEngine(network: network, mesh: mesh, trace: trace), device: nil)
         case .both:
             let golden = try GoldenModel(network: network)
-            return EngineSet(reference: golden, device: try makeRTLEngine(network: network))
+            return EngineSet(reference: golden, device: try makeRTLEngine(network: network, mesh: mesh, trace: trace))
         }
     }
 
     /// The RTL engine: the network mapped onto the Verilated mesh, its model library built
-    /// (or taken from the cache) for this parameter set.
-    static func makeRTLEngine(network: Network) throws -> any SpikingEngine {
-        try RTLEngine.make(network: network, progress: { event in
-            FileHandle.standardError.write(Data("stemsim: \(event)\n".utf8))
-        })
+    /// (or taken from the cache) for this parameter set; build progress goes to stderr.
+    static func makeRTLEngine(network: Network, mesh: MeshArguments, trace: ModelParameters.Trace) throws -> RTLEngine {
+        try RTLEngine.make(network: network, options: mesh.options, configurationPath: mesh.configPath,
+                           trace: trace, progress: { printToStandardError("stemsim: \($0)\n") })
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import StemCheck
 import StemModel
+import StemRTL
 
 /// `stemsim run`: runs a network on samples with the golden model, the RTL, or both in
 /// lockstep, and writes the spike record and the report.
@@ -38,6 +39,12 @@ struct Run: ParsableCommand {
     @Flag(help: "With --engine both: run to the end and count every divergence instead of stopping at the first.")
     var keepGoing = false
 
+    @OptionGroup(title: "Mesh (RTL engines)")
+    var mesh: MeshArguments
+
+    @OptionGroup(title: "Waveforms")
+    var waveforms: TraceArguments
+
     func validate() throws {
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1, got \(limit)") }
         if keepGoing && engine != .both { throw ValidationError("--keep-going needs --engine both") }
@@ -51,7 +58,10 @@ struct Run: ParsableCommand {
         var inputSet = try InputSet.load(from: inputsPath, for: net)
         if let limit { inputSet = inputSet.prefix(limit) }
 
-        let engines = try EngineFactory.makeEngines(engine, network: net)
+        let traceKind: ModelParameters.Trace = waveforms.trace.map { $0.hasSuffix(".fst") ? .fst : .vcd } ?? .none
+        let engines = try EngineFactory.makeEngines(engine, network: net, mesh: mesh, trace: traceKind)
+        let recorder = try RunWaveforms(waveforms, network: net, engines: engines)
+        defer { recorder.cancel() }
         // Create the outputs now so that a bad path fails before a long run; they appear
         // under their names only at the end.
         let spikeWriter = try spikes.map { path throws(OutputFileError) in try SpikeRecordWriter(path: path) }
@@ -66,6 +76,11 @@ struct Run: ParsableCommand {
         lockstep.keepGoing = keepGoing
         if let spikeWriter {
             lockstep.recordSink = { step, spikes in try spikeWriter.append(step: step, spikes: spikes) }
+        }
+        if recorder.isRecording {
+            lockstep.stepObserver = { step, reference, device in
+                try recorder.record(step: step, reference: reference, device: device)
+            }
         }
         let progressLine = ProgressLine()
         lockstep.progress = { progress in
@@ -95,9 +110,11 @@ struct Run: ParsableCommand {
             try reportWriter.commit()
         }
         try spikeWriter?.commit()
+        let waveformLines = try recorder.finish()
 
-        print(summary(network: net, networkPath: networkPath, inputsPath: inputsPath, engines: engines,
-                      result: result, report: runReport, seconds: elapsed.seconds))
+        print(try summary(network: net, networkPath: networkPath, inputsPath: inputsPath, engines: engines,
+                          result: result, report: runReport, seconds: elapsed.seconds))
+        for line in waveformLines { print(line) }
 
         if !result.agrees {
             var problems: [String] = []
@@ -124,7 +141,7 @@ struct Run: ParsableCommand {
     }
 
     private func summary(network: Network, networkPath: String, inputsPath: String, engines: EngineSet,
-                         result: LockstepResult, report: RunReport, seconds: Double) -> String {
+                         result: LockstepResult, report: RunReport, seconds: Double) throws -> String {
         let shape = network.layerWidths.map(String.init).joined(separator: "-")
         var lines: [String] = []
         lines.append("network    \(networkPath): \(shape), timeSteps \(network.timeSteps), "
@@ -147,8 +164,15 @@ struct Run: ParsableCommand {
             overflowText = "\(name) \(report.overflows), \(deviceEngine.name) \(device.overflows)"
         }
         lines.append("overflows  \(overflowText)")
-        if let cycles = result.deviceCounters?.cycles ?? result.referenceCounters.cycles {
-            lines.append("cycles     \(cycles)")
+        if let rtl = engines.rtl {
+            let mapping = rtl.mapping
+            let stats = try rtl.networkStatistics()
+            lines.append("mesh       \(mapping.meshX)x\(mapping.meshY) tiles, \(mapping.cores.count) cores of "
+                + "\(mapping.options.numNeurons) neurons x \(mapping.options.numAxons) axons")
+            let perStep = stats.steps > 0 ? Double(stats.cycles) / Double(stats.steps) : 0
+            lines.append("cycles     \(stats.cycles) (\(Self.fixed(perStep, 1)) per step, at most \(stats.maxStepCycles))")
+            lines.append("packets    \(stats.injectedFlits) from the host, \(stats.coreFlits) to cores, \(stats.hostFlits) to the host; "
+                + "latency mean \(Self.fixed(stats.meanLatency, 1)), max \(stats.maxLatency) cycles")
         }
         if engines.device != nil {
             lines.append("lockstep   \(result.divergentSteps == 0 ? "every spike agrees" : "\(result.divergentSteps) divergent steps")")

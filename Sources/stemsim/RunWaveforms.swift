@@ -1,0 +1,164 @@
+import Foundation
+import StemCheck
+import StemModel
+import StemRTL
+import StemTrace
+
+/// The waveforms of one `stemsim run`: the RTL's own (Verilator's VCD/FST), the golden
+/// model's VCD and the comparison VCD, each with GTKWave and Surfer files beside it. Each
+/// file appears under its name only when the run finishes (`finish`); `cancel` leaves none.
+final class RunWaveforms {
+    private let network: Network
+    private let engines: EngineSet
+    private let window: ClosedRange<Int>
+    private var rtlTrace: (final: String, temporary: String)?
+    private var golden: GoldenTraceWriter?
+    private var comparison: ComparisonTraceWriter?
+    private var finished: [String] = []
+
+    /// Opens the waveforms `arguments` ask for on `engines`.
+    init(_ arguments: TraceArguments, network: Network, engines: EngineSet) throws {
+        self.network = network
+        self.engines = engines
+        self.window = arguments.window
+        if let path = arguments.trace {
+            guard let rtl = engines.rtl else { throw CommandFailure(.badInput, "--trace needs the RTL (--engine rtl or both)") }
+            let temporary = Self.temporaryPath(beside: path)
+            try rtl.model.openTrace(path: temporary, depth: UInt32(arguments.traceDepth),
+                                    fromStep: UInt64(window.lowerBound), toStep: UInt64(clamping: window.upperBound))
+            rtlTrace = (path, temporary)
+        }
+        let traced = Self.tracedNetwork(network, mapping: engines.rtl?.mapping)
+        let options = TraceOptions(window: UInt64(window.lowerBound)...UInt64(clamping: window.upperBound))
+        if let path = arguments.goldenTrace {
+            guard engines.golden != nil else { throw CommandFailure(.badInput, "--golden-trace needs the golden model (--engine golden or both)") }
+            golden = try GoldenTraceWriter(path: path, network: traced, options: options)
+        }
+        if let path = arguments.compareTrace {
+            guard engines.golden != nil, engines.rtl != nil else { throw CommandFailure(.badInput, "--compare-trace needs --engine both") }
+            comparison = try ComparisonTraceWriter(path: path, network: traced, options: options)
+        }
+    }
+
+    /// Whether any waveform is being written.
+    var isRecording: Bool { rtlTrace != nil || golden != nil || comparison != nil }
+
+    /// Records step `step` (the lockstep runner's step observer).
+    func record(step: Int, reference: [[Int32]], device: [[Int32]]?) throws {
+        guard window.contains(step), golden != nil || comparison != nil, let model = engines.golden else { return }
+        let goldenSamples = (1...network.depth).map { layer in
+            let spiking = Self.spikeFlags(reference[layer], width: network.width(ofLayer: layer))
+            return (0..<network.width(ofLayer: layer)).map { j in
+                let state = model.neuronState(layer: layer, neuron: j)
+                return NeuronSample(current: state.current, potential: state.potential, output: state.value,
+                                    spike: spiking[j])
+            }
+        }
+        try golden?.record(step: UInt64(step), neurons: goldenSamples)
+        if let comparison, let rtl = engines.rtl, let device {
+            let observed = try (1...network.depth).map { layer in
+                let spiking = Self.spikeFlags(device[layer], width: network.width(ofLayer: layer))
+                return try rtl.layerStates(layer: layer).enumerated().map { j, state in
+                    NeuronObservation(spike: spiking[j], current: state.current, potential: state.potential,
+                                      output: state.value)
+                }
+            }
+            _ = try comparison.record(step: UInt64(step), golden: goldenSamples, rtl: observed)
+        }
+    }
+
+    /// Closes every waveform and puts it under its name; returns how to open each.
+    func finish() throws -> [String] {
+        var lines: [String] = []
+        if let (path, temporary) = rtlTrace, let rtl = engines.rtl {
+            try rtl.model.closeTrace()
+            rtlTrace = nil
+            guard rename(temporary, path) == 0 else {
+                throw CommandFailure(.environment, "cannot move the trace \(temporary) to \(path): \(String(cString: strerror(errno)))")
+            }
+            let viewer = try Self.rtlViewerLayout(mapping: rtl.mapping).writeViewerFiles(besideTrace: path)
+            lines.append("RTL waveform \(path): gtkwave \(TraceFiles.quoted(path)) \(TraceFiles.quoted(viewer.gtkwave)), "
+                + "or surfer -c \(TraceFiles.quoted(viewer.surfer))")
+        }
+        if let writer = golden {
+            golden = nil
+            let files = try writer.finish()
+            lines.append("golden waveform \(files.vcdPath): " + files.openCommands.joined(separator: ", or "))
+        }
+        if let writer = comparison {
+            comparison = nil
+            let files = try writer.finish()
+            let note = files.firstMismatchStep.map { " (first mismatch at step \($0))" } ?? " (no mismatch)"
+            lines.append("comparison waveform \(files.vcdPath)\(note): " + files.openCommands.joined(separator: ", or "))
+        }
+        return lines
+    }
+
+    /// Removes every waveform (a failed run leaves none).
+    func cancel() {
+        if let (_, temporary) = rtlTrace, let rtl = engines.rtl {
+            try? rtl.model.closeTrace()
+            unlink(temporary)
+        }
+        rtlTrace = nil
+        golden?.cancel()
+        golden = nil
+        comparison?.cancel()
+        comparison = nil
+    }
+
+    deinit { cancel() }
+
+    // MARK: - Layouts
+
+    /// Each neuron's signals sit in the scope the RTL has for it: the core that holds it
+    /// (`TOP.stem_mesh.g_tile[t].u_tile.u_core`), then `g_neuron[local index]`.
+    static func tracedNetwork(_ network: Network, mapping: MeshMapping?) -> TracedNetwork {
+        let maxFanIn = (1...network.depth).map { network.width(ofLayer: $0 - 1) }.max() ?? 1
+        let widths = TracedNetwork.Widths(
+            current: min(64, network.weightBits + bitsNeeded(Int64(maxFanIn)) + 1),
+            potential: network.accumulatorBits, output: network.timeSteps)
+        let mapping = mapping ?? (try? Mapper().map(network))
+        let counts = (1...network.depth).map { network.width(ofLayer: $0) }
+        return TracedNetwork(
+            layers: counts.enumerated().map { TracedNetwork.Layer(number: $0.offset + 1, neuronCount: $0.element) },
+            widths: widths, stepCounterScope: ["TOP", "stem_mesh"], stepCounterName: "step_o",
+            scopePath: { neuron in
+                guard let mapping else { return TracedNetwork.defaultScopePath(neuron) }
+                let (tile, local) = mapping.location(layer: neuron.layer, neuron: neuron.neuron)
+                return coreScope(tile: tile) + ["g_neuron[\(local)]"]
+            })
+    }
+
+    /// The scope path of tile `tile`'s core in the RTL trace.
+    static func coreScope(tile: Int) -> [String] {
+        ["TOP", "stem_mesh", "g_tile[\(tile)]", "u_tile", "u_core"]
+    }
+
+    /// What the GTKWave and Surfer files show of the RTL trace: the step counter, the host
+    /// port, the spike monitor, and each used core's state.
+    static func rtlViewerLayout(mapping: MeshMapping) -> ViewerLayout {
+        let items: [ViewerLayout.Item] = [
+            .signal(.init(name: "TOP.stem_mesh.step_o", width: 32, format: .unsignedDecimal)),
+            .signal(.init(name: "TOP.stem_mesh.idle_o", width: 1)),
+            .signal(.init(name: "TOP.stem_mesh.host_in_valid_i", width: 1)),
+            .signal(.init(name: "TOP.stem_mesh.host_out_valid_o", width: 1)),
+            .signal(.init(name: "TOP.stem_mesh.mon_valid_o", width: mapping.tileCount)),
+        ]
+        return ViewerLayout(items: items)
+    }
+
+    // MARK: - Helpers
+
+    static func spikeFlags(_ spikes: [Int32], width: Int) -> [Bool] {
+        var flags = [Bool](repeating: false, count: width)
+        for neuron in spikes { flags[Int(neuron)] = true }
+        return flags
+    }
+
+    static func temporaryPath(beside path: String) -> String {
+        let url = URL(fileURLWithPath: path)
+        return url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())").path
+            + (path.hasSuffix(".fst") ? ".fst" : ".vcd")
+    }
+}

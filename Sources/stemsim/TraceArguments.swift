@@ -1,0 +1,44 @@
+import ArgumentParser
+
+/// The waveform options of `stemsim run`.
+struct TraceArguments: ParsableArguments {
+    @Option(help: ArgumentHelp("Record the RTL's waveform (.vcd or .fst, from the extension). A traced model is a separate cached build.",
+                               valueName: "file.vcd|file.fst"))
+    var trace: String?
+
+    @Option(help: ArgumentHelp("First time step to record (default 0).", valueName: "step"))
+    var traceFrom: Int?
+
+    @Option(help: ArgumentHelp("Last time step to record (default: the last).", valueName: "step"))
+    var traceTo: Int?
+
+    @Option(help: ArgumentHelp("Hierarchy levels to record (0 = all).", valueName: "N"))
+    var traceDepth = 0
+
+    @Option(help: ArgumentHelp("Write the golden model's waveform: per neuron V, I, Y and its spike, per step.",
+                               valueName: "file.vcd"))
+    var goldenTrace: String?
+
+    @Option(help: ArgumentHelp("With --engine both: one waveform with rtl and golden scopes and a mismatch signal per neuron.",
+                               valueName: "file.vcd"))
+    var compareTrace: String?
+
+    /// The steps to record.
+    var window: ClosedRange<Int> { (traceFrom ?? 0)...(traceTo ?? Int.max) }
+
+    func validate() throws {
+        if let trace, !(trace.hasSuffix(".vcd") || trace.hasSuffix(".fst")) {
+            throw ValidationError("--trace \(trace): the file must end in .vcd or .fst")
+        }
+        for (option, path) in [("--golden-trace", goldenTrace), ("--compare-trace", compareTrace)] {
+            if let path, !path.hasSuffix(".vcd") {
+                throw ValidationError("\(option) \(path): the file must end in .vcd")
+            }
+        }
+        if let traceFrom, traceFrom < 0 { throw ValidationError("--trace-from must be 0 or more, got \(traceFrom)") }
+        if let traceTo, traceTo < (traceFrom ?? 0) {
+            throw ValidationError("--trace-to \(traceTo) is before --trace-from \(traceFrom ?? 0)")
+        }
+        if traceDepth < 0 { throw ValidationError("--trace-depth must be 0 or more, got \(traceDepth)") }
+    }
+}
