@@ -12,11 +12,15 @@ enum EngineChoice: String, ExpressibleByArgument, CaseIterable {
     case rtl
     /// The golden model as reference and the RTL as device under test, in lockstep.
     case both
+    /// The golden model as reference and the SystemC testbench of the RTL as device under test.
+    case systemc
 
     /// Whether the golden model runs.
     var runsGolden: Bool { self != .rtl }
-    /// Whether the RTL runs.
-    var runsRTL: Bool { self != .golden }
+    /// Whether the RTL runs through the C shim.
+    var runsRTL: Bool { self == .rtl || self == .both }
+    /// Whether a device under test is checked against the golden model.
+    var isCrossCheck: Bool { self == .both || self == .systemc }
 }
 
 /// The engines of a run: the reference, whose spike record is written, and with `both` the
@@ -29,12 +33,15 @@ struct EngineSet {
     var golden: GoldenModel? { reference as? GoldenModel }
     /// The RTL engine, if it runs.
     var rtl: RTLEngine? { (device ?? reference) as? RTLEngine }
+    /// The SystemC engine, if it runs.
+    var systemC: SystemCEngine? { device as? SystemCEngine }
 }
 
 /// Makes the engines for `--engine`. The one place that knows the concrete engine types.
 enum EngineFactory {
     static func makeEngines(_ choice: EngineChoice, network: Network, mesh: MeshArguments = MeshArguments(),
-                            trace: ModelParameters.Trace = .none) throws -> EngineSet {
+                            trace: ModelParameters.Trace = .none, samples: [[Int64]] = [],
+                            systemC: SystemCArguments = SystemCArguments()) throws -> EngineSet {
         switch choice {
         case .golden:
             return EngineSet(reference: try GoldenModel(network: network), device: nil)
@@ -43,6 +50,13 @@ enum EngineFactory {
         case .both:
             let golden = try GoldenModel(network: network)
             return EngineSet(reference: golden, device: try makeRTLEngine(network: network, mesh: mesh, trace: trace))
+        case .systemc:
+            let golden = try GoldenModel(network: network)
+            let device = try SystemCEngine.make(
+                network: network, samples: samples, options: mesh.options, configurationPath: mesh.configPath,
+                initiator: systemC.initiator, clockMHz: systemC.clockMhz, keepFolder: systemC.systemcFiles,
+                progress: { printToStandardError("stemsim: \($0)\n") })
+            return EngineSet(reference: golden, device: device)
         }
     }
 

@@ -23,7 +23,7 @@ struct Run: ParsableCommand {
     @Option(help: ArgumentHelp("The inputs file (samples and optional labels).", valueName: "file"))
     var inputs: String?
 
-    @Option(help: "golden, rtl, or both (golden as reference, RTL checked against it).")
+    @Option(help: "golden, rtl, both (golden as reference, RTL checked against it), or systemc (golden as reference, the SystemC testbench checked against it).")
     var engine: EngineChoice = .golden
 
     @Option(help: ArgumentHelp("Write the spike record (JSON Lines, one object per time step).",
@@ -45,9 +45,13 @@ struct Run: ParsableCommand {
     @OptionGroup(title: "Waveforms")
     var waveforms: TraceArguments
 
+    @OptionGroup(title: "SystemC (--engine systemc)")
+    var systemC: SystemCArguments
+
     func validate() throws {
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1, got \(limit)") }
-        if keepGoing && engine != .both { throw ValidationError("--keep-going needs --engine both") }
+        if keepGoing && !engine.isCrossCheck { throw ValidationError("--keep-going needs --engine both or systemc") }
+        if systemC.isUsed && engine != .systemc { throw ValidationError("--tlm, --clock-mhz and --systemc-files need --engine systemc") }
         if let spikes, spikes == report { throw ValidationError("--spikes and --report name the same file") }
     }
 
@@ -59,7 +63,8 @@ struct Run: ParsableCommand {
         if let limit { inputSet = inputSet.prefix(limit) }
 
         let traceKind: ModelParameters.Trace = waveforms.trace.map { $0.hasSuffix(".fst") ? .fst : .vcd } ?? .none
-        let engines = try EngineFactory.makeEngines(engine, network: net, mesh: mesh, trace: traceKind)
+        let engines = try EngineFactory.makeEngines(engine, network: net, mesh: mesh, trace: traceKind,
+                                                    samples: inputSet.samples, systemC: systemC)
         let recorder = try RunWaveforms(waveforms, network: net, engines: engines)
         defer { recorder.cancel() }
         // Create the outputs now so that a bad path fails before a long run; they appear
@@ -173,6 +178,9 @@ struct Run: ParsableCommand {
             lines.append("cycles     \(stats.cycles) (\(Self.fixed(perStep, 1)) per step, at most \(stats.maxStepCycles))")
             lines.append("packets    \(stats.injectedFlits) from the host, \(stats.coreFlits) to cores, \(stats.hostFlits) to the host; "
                 + "latency mean \(Self.fixed(stats.meanLatency, 1)), max \(stats.maxLatency) cycles")
+        }
+        if let systemC = engines.systemC, let summary = systemC.summary {
+            lines.append(contentsOf: summary.lines)
         }
         if engines.device != nil {
             lines.append("lockstep   \(result.divergentSteps == 0 ? "every spike agrees" : "\(result.divergentSteps) divergent steps")")

@@ -1,0 +1,209 @@
+import Foundation
+
+/// The SystemC testbench of the Verilated mesh (`testbenches/systemc`, docs/systemc.md): a
+/// `stem_systemc` binary built for one parameter set, and runs of export folders on it.
+///
+/// ```swift
+/// let testbench = try SystemCTestbench.build(for: mapping.modelParameters())
+/// let run = try testbench.run(exportFolder: "out/digits", initiator: .tlm,
+///                             spikes: "out/systemc.jsonl", summary: "out/summary.json")
+/// ```
+/// Building runs `testbenches/systemc/build.sh` from the hardware sources (those built into
+/// stemsim, or `STEM_RTL_DIR`); the script keeps binaries in `<cache>/systemc/<key>/`, keyed by
+/// the content of the sources, the parameters and the tool versions, so a second build of the
+/// same inputs runs nothing.
+public struct SystemCTestbench: Sendable {
+    /// Who drives the mesh.
+    public enum Initiator: String, Sendable, CaseIterable {
+        /// The pin-level testbench (clock, stimulus source, step barrier, monitor sink).
+        case pin
+        /// The CPU model driving stem_mesh_tlm through TLM-2.0 b_transport and the interrupt.
+        case tlm
+    }
+
+    /// Something the build reports, for a progress line.
+    public enum Event: Sendable, CustomStringConvertible {
+        case cached(parameters: ModelParameters, key: String)
+        case building(parameters: ModelParameters, key: String)
+        case built(parameters: ModelParameters, key: String, seconds: Double)
+
+        public var description: String {
+            switch self {
+            case .cached(let parameters, let key):
+                "using the cached SystemC testbench for \(parameters.summary) (\(key.prefix(12)))"
+            case .building(let parameters, let key):
+                "building the SystemC testbench for \(parameters.summary) ... (cached as \(key.prefix(12)))"
+            case .built(let parameters, _, let seconds):
+                "built the SystemC testbench for \(parameters.summary) in \(String(format: "%.1f", seconds)) s"
+            }
+        }
+    }
+
+    /// What a run printed and how it ended.
+    public struct RunOutcome: Sendable {
+        /// The testbench's exit status: 0 ok, 1 differs from the golden record (`--check`),
+        /// 2 bad input, 3 the run failed.
+        public var status: Int32
+        public var standardOutput: String
+        public var standardError: String
+    }
+
+    /// The build script, relative to the repository root.
+    public static let buildScript = "testbenches/systemc/build.sh"
+
+    /// The binary.
+    public let executable: URL
+    /// The parameters it was built for.
+    public let parameters: ModelParameters
+    /// Its cache key.
+    public let key: String
+
+    /// A testbench binary built elsewhere.
+    public init(executable: URL, parameters: ModelParameters, key: String) {
+        self.executable = executable
+        self.parameters = parameters
+        self.key = key
+    }
+
+    // MARK: Building
+
+    /// Builds the testbench for `parameters` (or finds it in the cache).
+    ///
+    /// - Parameters:
+    ///   - sources: the hardware sources (`rtl/` and `testbenches/systemc/` are used).
+    ///   - cacheRoot: the cache root (the models' root; binaries go to `<root>/systemc/`).
+    ///   - environment: the build's environment; its `PATH` is where Verilator and the compiler
+    ///     are looked up, `SYSTEMC_INCLUDE`/`SYSTEMC_LIBDIR`/`SYSTEMC_HOME` may name SystemC.
+    /// - Throws: ``SystemCBuildError``.
+    public static func build(
+        for parameters: ModelParameters,
+        sources: HardwareSources? = nil,
+        cacheRoot: URL? = nil,
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        jobs: Int = ProcessInfo.processInfo.activeProcessorCount,
+        progress: (Event) -> Void = { _ in }
+    ) throws -> SystemCTestbench {
+        try parameters.validate()
+        guard parameters.top == .mesh else {
+            throw SystemCBuildError.invalidParameters(message: "the SystemC testbench is built for the stem_mesh top, not \(parameters.top)")
+        }
+        let sources = try sources ?? HardwareSources.current(environment: environment)
+        let root = cacheRoot ?? ModelCache.folder(environment: environment)
+        let fm = FileManager.default
+        guard sources.file(atPath: buildScript) != nil else {
+            throw SystemCBuildError.sourcesIncomplete(origin: sources.origin.description, missing: "\(buildScript) is missing")
+        }
+        let folder = fm.temporaryDirectory.appendingPathComponent("stem-systemc-sources-\(UUID().uuidString)")
+        defer { try? fm.removeItem(at: folder) }
+        do {
+            let needed = HardwareSources(
+                files: sources.files.filter { $0.path.hasPrefix("rtl/") || $0.path.hasPrefix("testbenches/systemc/") },
+                origin: sources.origin)
+            try needed.materialize(into: folder)
+        } catch {
+            throw SystemCBuildError.scriptFailed(command: "writing the sources to \(folder.path)", status: -1,
+                                                 output: "\(error)")
+        }
+        let script = folder.appendingPathComponent(buildScript).path
+        let arguments = ["--cache", root.path, "--jobs", String(max(1, jobs)), "--quiet"]
+            + parameters.allVerilatorParameters.map { "\($0.name)=\($0.value)" }
+
+        let keyRun = runScript(script, arguments + ["--key"], environment: environment)
+        try check(keyRun, parameters: parameters, script: script)
+        let key = keyRun.output.split(separator: "\n").last.map(String.init) ?? ""
+        let expected = root.appendingPathComponent("systemc").appendingPathComponent(key)
+            .appendingPathComponent("stem_systemc")
+        let cached = fm.isExecutableFile(atPath: expected.path)
+        progress(cached ? .cached(parameters: parameters, key: key) : .building(parameters: parameters, key: key))
+        let started = Date()
+        let buildRun = runScript(script, arguments, environment: environment)
+        try check(buildRun, parameters: parameters, script: script)
+        guard let path = buildRun.output.split(separator: "\n").last.map(String.init),
+              fm.isExecutableFile(atPath: path) else {
+            throw SystemCBuildError.scriptFailed(command: "bash \(buildScript)", status: buildRun.status,
+                                                 output: buildRun.output + buildRun.errors)
+        }
+        if !cached { progress(.built(parameters: parameters, key: key, seconds: Date().timeIntervalSince(started))) }
+        return SystemCTestbench(executable: URL(fileURLWithPath: path), parameters: parameters, key: key)
+    }
+
+    private static func check(_ run: (status: Int32, output: String, errors: String), parameters: ModelParameters,
+                              script: String) throws {
+        let message = run.errors.trimmingCharacters(in: .whitespacesAndNewlines)
+        switch run.status {
+        case 0: return
+        case 1: throw SystemCBuildError.buildFailed(parameters: parameters, message: message)
+        case 2: throw SystemCBuildError.invalidParameters(message: message)
+        case 3: throw SystemCBuildError.toolMissing(message: message.replacingOccurrences(of: "build.sh: ", with: ""))
+        default:
+            throw SystemCBuildError.scriptFailed(command: "bash \(buildScript)", status: run.status,
+                                                 output: run.output + run.errors)
+        }
+    }
+
+    /// Runs `bash script arguments` and returns its status, stdout and stderr.
+    private static func runScript(_ script: String, _ arguments: [String],
+                                  environment: [String: String]) -> (status: Int32, output: String, errors: String) {
+        let bash = ["/bin/bash", "/usr/bin/bash"].first { FileManager.default.isExecutableFile(atPath: $0) }
+            ?? Toolchain.findExecutable(named: "bash", searchPath: environment["PATH"] ?? "") ?? "/bin/bash"
+        return runProcess(URL(fileURLWithPath: bash), [script] + arguments, environment: environment)
+    }
+
+    // MARK: Running
+
+    /// Runs the export in `exportFolder` (written by ``MeshExport``).
+    ///
+    /// - Parameters:
+    ///   - spikes, summary: where the testbench writes the spike record and the summary.
+    ///   - clockMHz: the clock for simulated time and the estimate (nil: the testbench's 100 MHz
+    ///     default, without the estimate).
+    ///   - check: let the testbench compare its record with the export's golden record.
+    ///   - extraArguments: more options (`--out-depth 4`, ...).
+    public func run(exportFolder: String, initiator: Initiator = .pin, spikes: String? = nil, summary: String? = nil,
+                    clockMHz: Double? = nil, check: Bool = false, extraArguments: [String] = [],
+                    environment: [String: String] = ProcessInfo.processInfo.environment) -> RunOutcome {
+        var arguments = [exportFolder]
+        if initiator == .tlm { arguments.append("--tlm") }
+        if let spikes { arguments += ["--spikes", spikes] }
+        if let summary { arguments += ["--summary", summary] }
+        if let clockMHz { arguments += ["--clock-mhz", String(clockMHz)] }
+        if check { arguments.append("--check") }
+        arguments += extraArguments
+        var environment = environment
+        environment["SC_COPYRIGHT_MESSAGE"] = environment["SC_COPYRIGHT_MESSAGE"] ?? "DISABLE"
+        let outcome = Self.runProcess(executable, arguments, environment: environment)
+        return RunOutcome(status: outcome.status, standardOutput: outcome.output, standardError: outcome.errors)
+    }
+
+    /// Runs a program, collecting its output and errors (read concurrently, so neither pipe
+    /// can fill and block it).
+    static func runProcess(_ executable: URL, _ arguments: [String],
+                           environment: [String: String]) -> (status: Int32, output: String, errors: String) {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.environment = environment
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        do {
+            try process.run()
+        } catch {
+            return (-1, "", "cannot start \(executable.path): \(error)")
+        }
+        let errors = LockedValue(Data())
+        let group = DispatchGroup()
+        group.enter()
+        DispatchQueue.global().async {
+            let data = err.fileHandleForReading.readDataToEndOfFile()
+            errors.withLock { $0 = data }
+            group.leave()
+        }
+        let output = out.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: output, as: UTF8.self),
+                String(decoding: errors.withLock { $0 }, as: UTF8.self))
+    }
+}

@@ -1,0 +1,284 @@
+import Foundation
+import StemCheck
+import StemModel
+import Testing
+@testable import StemRTL
+
+/// The SystemC testbench (testbenches/systemc) against the golden model: the digits slice and
+/// random multi-layer networks, both initiators (pin-level and the CPU model through the TLM-2.0
+/// wrapper), the C++ driver and the C shim on the same export, and differences being caught.
+/// Two testbench builds in all (digits, and the random networks' mesh).
+@Suite(.serialized, .enabled(if: SystemCTestSupport.available, SystemCTestSupport.missingMessage))
+struct SystemCTestbenchTests {
+    typealias Support = SystemCTestSupport
+
+    static let randomParameters = ModelParameters(
+        timeSteps: Support.randomTimeSteps, weightBits: Support.randomWeightBits, accBits: Support.randomAccBits,
+        saturate: true, numNeurons: 16, numAxons: 32, maxFanout: 4, meshX: 3, meshY: 3, fifoDepth: 4)
+
+    @Test func aDigitsSliceAgreesWithTheGoldenModelOnBothInitiators() throws {
+        let (network, samples) = try Support.digits(limit: 10)
+        let mapping = try Mapper(options: Support.digitsOptions).map(network)
+        let testbench = try SystemCTestbench.build(for: mapping.modelParameters())
+        let folder = try Support.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        var records: [String] = []
+        var summaries: [SystemCSummary] = []
+        for initiator in SystemCTestbench.Initiator.allCases {
+            let keep = folder + "/" + initiator.rawValue
+            let engine = try SystemCEngine(export: MeshExport(mapping: mapping, samples: samples), testbench: testbench,
+                                           initiator: initiator, clockMHz: 200, keepFolder: keep)
+            let result = try Lockstep(network: network, samples: samples, reference: try GoldenModel(network: network),
+                                      device: engine).run()
+            #expect(result.firstDivergence == nil, "\(initiator): \(result.firstDivergence.map { "\($0)" } ?? "")")
+            #expect(result.completed && result.overflowsAgree)
+            let record = try Support.text(keep + "/systemc.jsonl")
+            #expect(record == (try Support.text(keep + "/export/golden.jsonl")), "\(initiator)")
+            records.append(record)
+            summaries.append(try #require(engine.summary))
+        }
+        #expect(records[0] == records[1], "the CPU model's record differs from the pin-level testbench's")
+        let (pin, tlm) = (summaries[0], summaries[1])
+        #expect(pin.initiator == "pin" && tlm.initiator == "tlm")
+        #expect(pin.stepCycles == tlm.stepCycles, "a step takes the same cycles whoever drives the mesh")
+        #expect(pin.steps == network.stepCount(samples: 10) && pin.samples == 10 && pin.layers == 3)
+        #expect(pin.flitsToHost > 0 && pin.flitsToHost == tlm.flitsToHost && pin.spikes == tlm.spikes)
+        #expect(pin.busReads == 0 && tlm.busReads > 0 && tlm.busWrites > 0)
+        // Simulated time at 200 MHz: 5 ns a cycle.
+        for summary in summaries {
+            #expect(summary.clockGiven && summary.clockMHz == 200)
+            #expect(abs(summary.meshBusyNanoseconds - 5 * Double(summary.runCycles)) < 1e-3)
+            #expect(abs(summary.nanosecondsPerInference - 5 * Double(summary.runCycles) / 10) < 1e-3)
+            #expect(summary.latencyNanoseconds > summary.nanosecondsPerInference)
+            #expect(summary.runNanoseconds >= summary.meshBusyNanoseconds)
+        }
+        // The pin-level testbench wastes no cycle between steps; the CPU model's bus accesses do.
+        #expect(abs(pin.runNanoseconds - pin.meshBusyNanoseconds) < 1e-3)
+        #expect(tlm.runNanoseconds > tlm.meshBusyNanoseconds)
+    }
+
+    @Test func theCPUModelKeepsUpWithTinyQueuesAndBackpressure() throws {
+        let (network, samples) = try Support.digits(limit: 4)
+        let mapping = try Mapper(options: Support.digitsOptions).map(network)
+        let testbench = try SystemCTestbench.build(for: mapping.modelParameters())
+        let folder = try Support.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try MeshExport(mapping: mapping, samples: samples).write(to: folder + "/export")
+        // OUT holds one flit (the mesh waits for the CPU), TX eight (configuration and some steps
+        // go in chunks), MON is drained on its interrupt.
+        let tiny = testbench.run(exportFolder: folder + "/export", initiator: .tlm, spikes: folder + "/tlm.jsonl",
+                                 summary: folder + "/tlm.json", check: true,
+                                 extraArguments: ["--out-depth", "1", "--tx-depth", "8", "--mon-depth", "256"])
+        #expect(tiny.status == 0, "\(tiny.standardError)")
+        #expect(tiny.standardOutput.contains("every spike of"))
+        let summary = try SystemCSummary(contentsOf: folder + "/tlm.json")
+        #expect(summary.hostOutStalls > 0, "the output queue never filled, so backpressure was not exercised")
+        let pin = testbench.run(exportFolder: folder + "/export", spikes: folder + "/pin.jsonl", check: true)
+        #expect(pin.status == 0, "\(pin.standardError)")
+        #expect(try Support.text(folder + "/tlm.jsonl") == (try Support.text(folder + "/pin.jsonl")))
+    }
+
+    @Test func randomMultiLayerNetworksAgreeWithTheGoldenModel() throws {
+        let testbench = try SystemCTestbench.build(for: Self.randomParameters)
+        var splitLayers = 0, overflows = 0, outputSpikes = 0, tlmRuns = 0, backdoorRuns = 0, deepNetworks = 0
+        for seed in UInt64(1)...16 {
+            let (network, samples) = Support.randomNetwork(seed: seed)
+            let mapping = try Mapper(options: Support.randomOptions).map(network)
+            #expect(mapping.modelParameters() == Self.randomParameters)
+            let initiator: SystemCTestbench.Initiator = seed % 4 == 0 ? .tlm : .pin
+            let path: RTLEngine.ConfigurationPath = seed % 3 == 0 ? .backdoor : .packets
+            let engine = try SystemCEngine(
+                export: MeshExport(mapping: mapping, samples: samples, configurationPath: path),
+                testbench: testbench, initiator: initiator)
+            let golden = try GoldenModel(network: network)
+            let result = try Lockstep(network: network, samples: samples, reference: golden, device: engine).run()
+            let context = "seed \(seed), \(network.layerWidths), \(samples.count) samples, \(initiator), \(path)"
+            #expect(result.firstDivergence == nil, "\(context): \(result.firstDivergence.map { "\($0)" } ?? "")")
+            #expect(result.completed && result.overflowsAgree,
+                    "\(context): overflows golden \(result.referenceCounters.overflows), systemc \(result.deviceCounters?.overflows ?? -1)")
+            splitLayers += mapping.cores.count > network.depth ? 1 : 0
+            deepNetworks += network.depth >= 2 ? 1 : 0
+            overflows += result.referenceCounters.overflows
+            outputSpikes += result.outputs.joined().reduce(0) { $0 + $1.nonzeroBitCount }
+            tlmRuns += initiator == .tlm ? 1 : 0
+            backdoorRuns += path == .backdoor ? 1 : 0
+        }
+        // The networks really exercised what they are for (a check that cannot pass vacuously).
+        #expect(splitLayers >= 6 && deepNetworks >= 6 && overflows > 0 && outputSpikes > 50,
+                "split \(splitLayers), deep \(deepNetworks), overflows \(overflows), output spikes \(outputSpikes)")
+        #expect(tlmRuns == 4 && backdoorRuns == 5)
+    }
+
+    @Test(.enabled(if: RealHardware.has(.mesh), "the hardware sources have no stem_mesh shim"))
+    func theCxxDriverAndTheCShimRunTheExportWithTheSameSpikesAndCycles() throws {
+        // A network whose layers are split over several cores.
+        var found: (Network, [[Int64]], MeshMapping)?
+        for seed in UInt64(1)...50 where found == nil {
+            let (network, samples) = Support.randomNetwork(seed: seed)
+            let mapping = try Mapper(options: Support.randomOptions).map(network)
+            if network.depth >= 2 && mapping.cores.count > network.depth + 1 { found = (network, samples, mapping) }
+        }
+        let (network, samples, mapping) = try #require(found)
+        let folder = try Support.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let export = MeshExport(mapping: mapping, samples: samples)
+        try export.write(to: folder + "/export")
+        let testbench = try SystemCTestbench.build(for: Self.randomParameters)
+        let run = testbench.run(exportFolder: folder + "/export", summary: folder + "/summary.json", check: true)
+        #expect(run.status == 0, "\(run.standardError)")
+        let summary = try SystemCSummary(contentsOf: folder + "/summary.json")
+
+        // The C++ driver (testbenches/stem_driver.cpp) on the C shim library of the same parameters.
+        let library = try ModelBuilder().build(Self.randomParameters).libraryURL
+        let driver = try Self.compileDriver(into: folder)
+        let outcome = SystemCTestbench.runProcess(
+            driver, [library.path, folder + "/export/stimulus.txt", "--spikes", folder + "/driver.txt"],
+            environment: ProcessInfo.processInfo.environment)
+        #expect(outcome.status == 0, "\(outcome.errors)")
+        let lines = try Support.text(folder + "/driver.txt").split(separator: "\n")
+        #expect(lines.count == export.stepCount)
+        let goldenRecord = try SpikeRecordReader.read(folder + "/export/golden.jsonl", network: network, steps: export.stepCount)
+        var cycles: [Int] = []
+        for (tau, line) in lines.enumerated() {
+            // step <tau> cycles <c> spikes <tile>:<neuron> ... host <flit> ...
+            let words = line.split(separator: " ").map(String.init)
+            #expect(words.count >= 5 && words[0] == "step" && words[1] == String(tau) && words[2] == "cycles")
+            cycles.append(Int(words[3]) ?? -1)
+            let host = words.firstIndex(of: "host") ?? words.count
+            var layers = [[Int32]](repeating: [], count: network.depth + 1)
+            for spike in words[5..<host] {
+                let parts = spike.split(separator: ":").compactMap { Int($0) }
+                let core = try #require(mapping.core(onTile: parts[0]))
+                layers[core.layer].append(Int32(core.neurons.lowerBound + parts[1]))
+            }
+            for l in layers.indices { layers[l].sort() }
+            #expect(Array(layers.dropFirst()) == Array(goldenRecord[tau].dropFirst()), "step \(tau)")
+            let flits = host < words.count ? Array(words[(host + 1)...]) : []
+            let received = flits.map { Int32(UInt64($0, radix: 16)! & 0xFFFF) }.sorted()
+            #expect(received == goldenRecord[tau][network.depth], "step \(tau): host flits")
+        }
+        #expect(cycles == summary.stepCycles, "the SystemC testbench and the C shim count different cycles per step")
+    }
+
+    @Test func aDifferenceIsCaughtAtTheFirstDifferingStep() throws {
+        let testbench = try SystemCTestbench.build(for: Self.randomParameters)
+        // The mesh runs 11-bit saturating accumulators; the golden model is told 20 bits. The
+        // lockstep run must stop exactly where two golden runs of the two widths first differ.
+        var checked = 0
+        for seed in UInt64(100)..<400 where checked < 2 {
+            let (narrow, samples) = Support.randomNetwork(seed: seed)
+            var wide = narrow
+            wide.accumulatorBits = 20
+            guard let expected = try Self.firstDifferingStep(narrow, wide, samples) else { continue }
+            let engine = try SystemCEngine(export: MeshExport(mapping: try Mapper(options: Support.randomOptions).map(narrow),
+                                                              samples: samples), testbench: testbench)
+            let result = try Lockstep(network: wide, samples: samples, reference: try GoldenModel(network: wide),
+                                      device: engine).run()
+            let divergence = try #require(result.firstDivergence, "seed \(seed): no divergence found")
+            #expect(divergence.step == expected && result.stepsRun == expected, "seed \(seed)")
+            checked += 1
+        }
+        #expect(checked == 2)
+
+        // The testbench's own --check: a golden record with one spike less.
+        let (network, samples) = Support.randomNetwork(seed: 3)
+        let folder = try Support.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let export = MeshExport(mapping: try Mapper(options: Support.randomOptions).map(network), samples: samples)
+        try export.write(to: folder + "/export")
+        let goldenPath = folder + "/export/golden.jsonl"
+        var lines = try Support.text(goldenPath).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let changed = try #require(lines.firstIndex { $0.contains("[1,") })
+        lines[changed] = lines[changed].replacingOccurrences(of: "[1,", with: "[1,9", options: [], range: lines[changed].range(of: "[1,"))
+        try Data(lines.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: goldenPath))
+        let outcome = testbench.run(exportFolder: folder + "/export", check: true)
+        #expect(outcome.status == 1 && outcome.standardError.contains("step \(changed) differs"), "\(outcome.standardError)")
+
+        // An export for other parameters is refused (exit 2) before anything runs.
+        let other = try MeshExportTests.fixture()
+        try other.write(to: folder + "/other")
+        let refused = testbench.run(exportFolder: folder + "/other", spikes: folder + "/never.jsonl")
+        #expect(refused.status == 2 && refused.standardError.contains("built with"), "\(refused.standardError)")
+        #expect(!FileManager.default.fileExists(atPath: folder + "/never.jsonl"))
+    }
+
+    /// The first step where two golden runs' spike records differ.
+    static func firstDifferingStep(_ a: Network, _ b: Network, _ samples: [[Int64]]) throws -> Int? {
+        let first = try GoldenModel(network: a), second = try GoldenModel(network: b)
+        try first.start(sampleCount: samples.count)
+        try second.start(sampleCount: samples.count)
+        let stimulus = InputStimulus(network: a, samples: samples)
+        for step in 0..<a.stepCount(samples: samples.count) {
+            let input = stimulus.spikes(atStep: step)
+            if try first.step(inputSpikes: input) != second.step(inputSpikes: input) { return step }
+        }
+        return nil
+    }
+
+    /// Compiles testbenches/stem_driver.cpp from the hardware sources.
+    static func compileDriver(into folder: String) throws -> URL {
+        let sources = try HardwareSources.current()
+        let needed = HardwareSources(files: sources.files.filter {
+            $0.path.hasPrefix("testbenches/") || $0.path.hasPrefix("Sources/CStemShim/include/")
+        })
+        let root = URL(fileURLWithPath: folder).appendingPathComponent("driver-src")
+        try needed.materialize(into: root)
+        let output = URL(fileURLWithPath: folder).appendingPathComponent("stem_driver")
+        let cxx = Toolchain.findExecutable(named: "g++", searchPath: SystemCTestSupport.environment["PATH"] ?? "") ?? "/usr/bin/g++"
+        let result = SystemCTestbench.runProcess(
+            URL(fileURLWithPath: cxx),
+            ["-O1", "-std=c++17", "-I" + root.appendingPathComponent("Sources/CStemShim/include").path,
+             "-I" + root.appendingPathComponent("testbenches").path,
+             root.appendingPathComponent("testbenches/stem_driver.cpp").path, "-o", output.path, "-ldl"],
+            environment: SystemCTestSupport.environment)
+        try #require(result.status == 0, "compiling stem_driver.cpp failed: \(result.errors)")
+        return output
+    }
+}
+
+/// The error paths of building the testbench, which need no SystemC.
+@Suite struct SystemCBuildErrorTests {
+    @Test func aMissingVerilatorIsNamedWithHowToInstallIt() throws {
+        var environment = SystemCTestSupport.environment
+        environment["PATH"] = "/nonexistent-stem-test"
+        let error = try #require(throws: SystemCBuildError.self) {
+            try SystemCTestbench.build(for: ModelParameters(), environment: environment)
+        }
+        guard case .toolMissing(let message) = error else {
+            Issue.record("expected toolMissing, got \(error)")
+            return
+        }
+        #expect(message.contains("verilator") && message.contains("apt-get install verilator"), "\(message)")
+        #expect(message.contains("scripts/install-deps.sh"))
+    }
+
+    @Test(.enabled(if: SystemCTestSupport.verilatorAvailable, "needs verilator (the SystemC check comes after the tools)"))
+    func missingSystemCIsNamedWithHowToInstallIt() throws {
+        var environment = SystemCTestSupport.environment
+        environment["SYSTEMC_INCLUDE"] = "/nonexistent-stem-test/include"
+        environment["SYSTEMC_LIBDIR"] = "/nonexistent-stem-test/lib"
+        let cache = try SystemCTestSupport.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: cache) }
+        let error = try #require(throws: SystemCBuildError.self) {
+            try SystemCTestbench.build(for: ModelParameters(), cacheRoot: URL(fileURLWithPath: cache), environment: environment)
+        }
+        guard case .toolMissing(let message) = error else {
+            Issue.record("expected toolMissing, got \(error)")
+            return
+        }
+        #expect(message.contains("SystemC") && message.contains("apt-get install libsystemc-dev")
+                && message.contains("/nonexistent-stem-test/include"), "\(message)")
+        // Nothing was built or left in the cache.
+        let left = (try? FileManager.default.subpathsOfDirectory(atPath: cache)) ?? []
+        #expect(left.allSatisfy { !$0.hasSuffix("stem_systemc") }, "\(left)")
+    }
+
+    @Test func parametersOutOfRangeAreRejectedBeforeAnyTool() throws {
+        #expect(throws: ModelBuildError.self) {
+            try SystemCTestbench.build(for: ModelParameters(timeSteps: 1))
+        }
+        #expect(throws: SystemCBuildError.self) {
+            try SystemCTestbench.build(for: ModelParameters(top: .noc))
+        }
+    }
+}

@@ -1,0 +1,281 @@
+#!/usr/bin/env bash
+# build.sh: builds stem_systemc, the SystemC testbench of the Verilated stem_mesh, for one
+# parameter set, into a cache keyed by content (docs/systemc.md).
+#
+#   testbenches/systemc/build.sh [--cache DIR] [--jobs N] [--quiet] [--key] [Name=Value ...]
+#   testbenches/systemc/build.sh [options] --export DIR      (the parameters of DIR/mesh.json)
+#
+# Name=Value: the RTL parameters (TimeSteps WeightBits AccBits Saturate NumNeurons NumAxons
+# MaxFanout MeshX MeshY FifoDepth); the others keep the defaults of docs/hardware-interface.md.
+# --export DIR takes them from the "parameters" object of an export folder's mesh.json.
+# Prints the path of the binary (the last line of stdout); progress goes to stderr.
+#   --cache DIR   the cache root (default $STEM_CACHE_DIR, else $XDG_CACHE_HOME/stem-cosim,
+#                 else ~/.cache/stem-cosim); binaries go to DIR/systemc/<key>/stem_systemc
+#   --jobs N      parallel compile jobs (default: the number of processors)
+#   --key         print the cache key and exit (builds nothing)
+#   --quiet       no progress messages
+#
+# The key is the SHA-256 of the sources (rtl/*.sv, rtl/*.vlt, testbenches/systemc/*), the
+# parameters, and the versions of Verilator, the C++ compiler and SystemC: a second call with
+# the same inputs builds nothing. Concurrent calls are safe: a lock file per key, the build in
+# a temporary folder, and a rename into place.
+#
+# SystemC: $SYSTEMC_INCLUDE and $SYSTEMC_LIBDIR (or $SYSTEMC_HOME) if set, else pkg-config,
+# else the Debian paths (libsystemc-dev).
+#
+# Exit codes: 0 built or cached, 1 the build failed (the log's tail on stderr, the log kept in
+# DIR/systemc/failed/<key>/build.log), 2 bad usage, 3 a tool or library is missing.
+
+# Tools first, with shell builtins only (a missing tool must not end the script obscurely).
+missing=()
+for tool in verilator make sha256sum flock; do
+    command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+done
+cxx="${CXX:-g++}"
+command -v "$cxx" >/dev/null 2>&1 || missing+=("$cxx")
+if [ ${#missing[@]} -gt 0 ]; then
+    {
+        echo "build.sh: cannot build the SystemC testbench: not found on PATH: ${missing[*]}"
+        echo "  PATH=${PATH}"
+        for tool in "${missing[@]}"; do
+            case "$tool" in
+                verilator) echo "  verilator (5.x) compiles the RTL to SystemC: sudo apt-get install verilator" ;;
+                make) echo "  make runs Verilator's build: sudo apt-get install make" ;;
+                sha256sum) echo "  sha256sum (coreutils) computes the cache key: sudo apt-get install coreutils" ;;
+                flock) echo "  flock (util-linux) locks the cache entry: sudo apt-get install util-linux" ;;
+                *) echo "  $tool, the C++ compiler (set CXX to another): sudo apt-get install g++" ;;
+            esac
+        done
+        echo "  (or run scripts/install-deps.sh, which installs everything stem-cosim needs)"
+    } >&2
+    exit 3
+fi
+
+set -euo pipefail
+
+usage() {
+    sed -n '5,16p' "$0" | sed -E 's/^# ?//' >&2
+    exit "${1:-2}"
+}
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+
+cache=""
+jobs=""
+quiet=0
+only_key=0
+declare -A param=(
+    [TimeSteps]=8 [WeightBits]=8 [AccBits]=16 [Saturate]=0 [NumNeurons]=64 [NumAxons]=64
+    [MaxFanout]=4 [MeshX]=2 [MeshY]=2 [FifoDepth]=4
+)
+order=(TimeSteps WeightBits AccBits Saturate NumNeurons NumAxons MaxFanout MeshX MeshY FifoDepth)
+declare -A lo=([TimeSteps]=2 [WeightBits]=2 [AccBits]=2 [Saturate]=0 [NumNeurons]=1 [NumAxons]=1
+    [MaxFanout]=1 [MeshX]=1 [MeshY]=1 [FifoDepth]=2)
+declare -A hi=([TimeSteps]=16 [WeightBits]=16 [AccBits]=48 [Saturate]=1 [NumNeurons]=65536 [NumAxons]=65536
+    [MaxFanout]=16 [MeshX]=16 [MeshY]=16 [FifoDepth]=64)
+
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --cache) [ $# -ge 2 ] || usage; cache="$2"; shift 2 ;;
+        --jobs) [ $# -ge 2 ] || usage; jobs="$2"; shift 2 ;;
+        --quiet) quiet=1; shift ;;
+        --key) only_key=1; shift ;;
+        --export)
+            [ $# -ge 2 ] || usage
+            mesh_json="$2/mesh.json"
+            [ -f "$mesh_json" ] || { echo "build.sh: --export $2: $mesh_json does not exist (write it with stemsim export)" >&2; exit 2; }
+            # The "parameters" object: {"TimeSteps":8,"WeightBits":8,...} (integers only).
+            object="$(tr -d ' \t\r\n' < "$mesh_json" | grep -o '"parameters":{[^}]*}' || true)"
+            [ -n "$object" ] || { echo "build.sh: $mesh_json has no \"parameters\" object" >&2; exit 2; }
+            exported=()
+            for pair in $(echo "${object#\"parameters\":}" | tr -d '{}"' | tr ',' ' '); do
+                exported+=("${pair%%:*}=${pair#*:}")
+            done
+            shift 2
+            set -- "${exported[@]}" "$@" ;;
+        -h|--help) usage 0 ;;
+        *=*)
+            name="${1%%=*}"; value="${1#*=}"
+            if [ -z "${param[$name]+x}" ]; then
+                echo "build.sh: unknown parameter '$name' (allowed: ${order[*]})" >&2; exit 2
+            fi
+            if ! [[ "$value" =~ ^[0-9]+$ ]] || [ "$value" -lt "${lo[$name]}" ] || [ "$value" -gt "${hi[$name]}" ]; then
+                echo "build.sh: parameter $name=$value is out of range ${lo[$name]}...${hi[$name]}" >&2; exit 2
+            fi
+            param[$name]=$((10#$value)); shift ;;
+        *) echo "build.sh: unknown argument '$1'" >&2; usage ;;
+    esac
+done
+if [ $((param[NumNeurons] * param[NumAxons])) -gt 262144 ]; then
+    echo "build.sh: NumNeurons * NumAxons = $((param[NumNeurons] * param[NumAxons])) exceeds 262144 (the weight region)" >&2; exit 2
+fi
+if [ $((param[NumNeurons] * param[MaxFanout])) -gt 262144 ]; then
+    echo "build.sh: NumNeurons * MaxFanout = $((param[NumNeurons] * param[MaxFanout])) exceeds 262144 (the fan-out region)" >&2; exit 2
+fi
+if [ -z "$jobs" ]; then jobs="$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)"; fi
+[[ "$jobs" =~ ^[1-9][0-9]*$ ]] || { echo "build.sh: --jobs $jobs is not a positive number" >&2; exit 2; }
+
+if [ -z "$cache" ]; then
+    if [ -n "${STEM_CACHE_DIR:-}" ]; then cache="$STEM_CACHE_DIR"
+    elif [ -n "${XDG_CACHE_HOME:-}" ] && [ "${XDG_CACHE_HOME:0:1}" = / ]; then cache="$XDG_CACHE_HOME/stem-cosim"
+    else cache="$HOME/.cache/stem-cosim"; fi
+fi
+
+# ---- SystemC -------------------------------------------------------------------------------
+sc_include=""; sc_libdir=""; sc_how=""
+if [ -n "${SYSTEMC_INCLUDE:-}${SYSTEMC_LIBDIR:-}${SYSTEMC_HOME:-}" ]; then
+    sc_include="${SYSTEMC_INCLUDE:-${SYSTEMC_HOME:-}/include}"
+    sc_libdir="${SYSTEMC_LIBDIR:-}"
+    if [ -z "$sc_libdir" ] && [ -n "${SYSTEMC_HOME:-}" ]; then
+        for d in "$SYSTEMC_HOME/lib" "$SYSTEMC_HOME/lib-linux64" "$SYSTEMC_HOME/lib64"; do
+            if [ -e "$d/libsystemc.so" ] || [ -e "$d/libsystemc.a" ]; then sc_libdir="$d"; break; fi
+        done
+    fi
+    sc_how="SYSTEMC_INCLUDE=${SYSTEMC_INCLUDE:-} SYSTEMC_LIBDIR=${SYSTEMC_LIBDIR:-} SYSTEMC_HOME=${SYSTEMC_HOME:-}"
+elif command -v pkg-config >/dev/null 2>&1 && pkg-config --exists systemc 2>/dev/null; then
+    sc_include="$(pkg-config --variable=includedir systemc)"
+    sc_libdir="$(pkg-config --variable=libarchdir systemc)"
+    [ -n "$sc_libdir" ] || sc_libdir="$(pkg-config --variable=libdir systemc)"
+    sc_how="pkg-config systemc"
+else
+    sc_include="/usr/include"
+    for d in /usr/lib/*-linux-gnu /usr/lib /usr/lib64 /usr/local/lib; do
+        if [ -e "$d/libsystemc.so" ] || [ -e "$d/libsystemc.a" ]; then sc_libdir="$d"; break; fi
+    done
+    sc_how="the Debian paths (/usr/include, /usr/lib/<arch>)"
+fi
+sc_missing=""
+[ -f "$sc_include/systemc.h" ] && [ -f "$sc_include/tlm.h" ] || sc_missing="the headers (systemc.h, tlm.h) are not in '${sc_include}'"
+if [ -z "$sc_missing" ] && ! { [ -n "$sc_libdir" ] && { [ -e "$sc_libdir/libsystemc.so" ] || [ -e "$sc_libdir/libsystemc.a" ]; }; }; then
+    sc_missing="the library (libsystemc.so or .a) is not in '${sc_libdir:-(no library folder found)}'"
+fi
+if [ -n "$sc_missing" ]; then
+    {
+        echo "build.sh: cannot build the SystemC testbench: SystemC 2.3 (with TLM-2.0) was not found:"
+        echo "  $sc_missing (looked through $sc_how)."
+        echo "  Install it with: sudo apt-get install libsystemc-dev   (Debian/Ubuntu; or scripts/install-deps.sh)"
+        echo "  or point SYSTEMC_INCLUDE and SYSTEMC_LIBDIR (or SYSTEMC_HOME) at a SystemC installation."
+    } >&2
+    exit 3
+fi
+sc_version="$(sed -n 's/^#define SC_VERSION_\(MAJOR\|MINOR\|PATCH\)[[:space:]]*\([0-9]*\).*/\2/p' \
+    "$sc_include/sysc/kernel/sc_ver.h" 2>/dev/null | paste -sd. -)"
+[ -n "$sc_version" ] || sc_version="unknown"
+
+# ---- The sources, copied so the build sees exactly what the key covers ----------------------
+src="$(mktemp -d "${TMPDIR:-/tmp}/stem-systemc-src.XXXXXX")"
+trap 'rm -rf "$src"' EXIT
+mkdir -p "$src/rtl" "$src/testbenches/systemc"
+[ -f "$root/rtl/stem_pkg.sv" ] || { echo "build.sh: $root/rtl/stem_pkg.sv is missing (run from a stem-cosim checkout)" >&2; exit 2; }
+shopt -s nullglob
+cp "$root"/rtl/*.sv "$src/rtl/"
+for f in "$root"/rtl/*.vlt; do cp "$f" "$src/rtl/"; done
+for f in "$here"/*.h "$here"/*.cpp "$here"/*.sh; do cp "$f" "$src/testbenches/systemc/"; done
+shopt -u nullglob
+# The package first, then the rest sorted (as ModelBuilder compiles them).
+rtl=()
+for f in "$src"/rtl/*.vlt; do [ -e "$f" ] && rtl+=("$f"); done
+rtl+=("$src/rtl/stem_pkg.sv")
+for f in $(cd "$src/rtl" && ls *.sv | LC_ALL=C sort); do
+    [ "$f" = stem_pkg.sv ] || rtl+=("$src/rtl/$f")
+done
+tb=()
+for f in $(cd "$src/testbenches/systemc" && ls *.cpp | LC_ALL=C sort); do tb+=("$src/testbenches/systemc/$f"); done
+
+gflags=()
+params_line=""
+for name in "${order[@]}"; do
+    gflags+=("-G$name=${param[$name]}")
+    params_line+="$name=${param[$name]} "
+done
+params_line="${params_line% }"
+
+verilator_version="$(verilator --version 2>&1 | head -n 1)"
+compiler_version="$("$cxx" --version 2>&1 | head -n 1)"
+cflags="-std=c++17 -O2 -I$src/testbenches/systemc"
+ldflags=""
+case "$sc_libdir" in
+    /usr/lib|/usr/lib/*-linux-gnu|/usr/lib64|/lib|/lib64) ;;
+    *) ldflags="-Wl,-rpath,$sc_libdir" ;;
+esac
+
+key="$(
+    {
+        echo "stem-cosim systemc cache v1"
+        for f in "${rtl[@]}" "${tb[@]}" $(cd "$src/testbenches/systemc" && ls *.h *.sh | LC_ALL=C sort | sed "s|^|$src/testbenches/systemc/|"); do
+            rel="${f#$src/}"
+            echo "file $rel $(wc -c < "$f")"
+            cat "$f"
+            echo
+        done
+        echo "parameters $params_line"
+        echo "verilator $verilator_version"
+        echo "compiler $compiler_version CXX=$cxx"
+        echo "systemc $sc_version include=$sc_include libdir=$sc_libdir"
+        echo "flags ${cflags//$src/<src>} | $ldflags"
+    } | sha256sum | cut -c1-64
+)"
+if [ $only_key = 1 ]; then echo "$key"; exit 0; fi
+
+say() { [ $quiet = 1 ] || echo "build.sh: $*" >&2; }
+
+store="$cache/systemc"
+mkdir -p "$store" || { echo "build.sh: cannot create the cache folder $store (set STEM_CACHE_DIR to a writable folder)" >&2; exit 3; }
+entry="$store/$key"
+binary="$entry/stem_systemc"
+
+exec 9>"$store/$key.lock" || { echo "build.sh: cannot open the lock file $store/$key.lock" >&2; exit 3; }
+if ! flock -n 9; then
+    say "waiting for another build of $params_line (${key:0:12})"
+    flock 9
+fi
+if [ -x "$binary" ]; then
+    say "using cached stem_systemc $params_line (${key:0:12})"
+    echo "$binary"
+    exit 0
+fi
+
+say "building stem_systemc $params_line ... (cached as ${key:0:12})"
+rm -rf "$store/.tmp-$key-"*
+work="$(mktemp -d "$store/.tmp-$key-XXXXXX")"
+trap 'rm -rf "$src" "$work"' EXIT
+log="$work/build.log"
+cmd=(verilator --sc --build --exe -j "$jobs" -O3 --top-module stem_mesh -I"$src/rtl" "${gflags[@]}"
+     -CFLAGS "$cflags" -o stem_systemc "${rtl[@]}" "${tb[@]}" -Mdir "$work/obj")
+[ -z "$ldflags" ] || cmd+=(-LDFLAGS "$ldflags")
+{
+    echo "# stem-cosim SystemC testbench build ($params_line)"
+    echo "# SYSTEMC_INCLUDE=$sc_include SYSTEMC_LIBDIR=$sc_libdir"
+    printf '#'; printf ' %q' "${cmd[@]}"; echo; echo
+} > "$log"
+started=$SECONDS
+if ! SYSTEMC_INCLUDE="$sc_include" SYSTEMC_LIBDIR="$sc_libdir" "${cmd[@]}" >> "$log" 2>&1 || [ ! -x "$work/obj/stem_systemc" ]; then
+    failed="$store/failed/$key"
+    rm -rf "$failed"
+    mkdir -p "$failed"
+    cp "$log" "$failed/build.log"
+    {
+        echo "build.sh: building stem_systemc $params_line failed. Last lines of the log:"
+        tail -n 25 "$log" | sed 's/^/  /'
+        echo "Full log: $failed/build.log"
+    } >&2
+    exit 1
+fi
+seconds=$((SECONDS - started))
+mkdir "$work/entry"
+mv "$work/obj/stem_systemc" "$work/entry/stem_systemc"
+mv "$log" "$work/entry/build.log"
+{
+    echo "key $key"
+    echo "parameters $params_line"
+    echo "built $(date -u +%Y-%m-%dT%H:%M:%SZ) in $seconds s"
+    echo "verilator $verilator_version"
+    echo "compiler $compiler_version"
+    echo "systemc $sc_version ($sc_how: include $sc_include, library $sc_libdir)"
+    echo "sources $root"
+} > "$work/entry/meta.txt"
+rm -rf "$entry"
+mv "$work/entry" "$entry"
+say "built stem_systemc $params_line in $seconds s"
+echo "$binary"
