@@ -59,8 +59,9 @@ struct Export: ParsableCommand {
             mesh       \(MeshExport.meshFileName): \(mapping.meshX)x\(mapping.meshY) tiles, \(mapping.cores.count) cores \
             (\(parameters.summary))
             golden     \(MeshExport.goldenFileName): \(golden?.overflows ?? 0) overflows, \(golden?.sops ?? 0) sops
-            run it     stem_systemc=$(testbenches/systemc/build.sh \(buildArguments))
-                       $stem_systemc \(out) --check [--tlm] [--clock-mhz 100]
+            build      stem_systemc=$(scripts/build-systemc.sh --export \(out))
+                       (the same as testbenches/systemc/build.sh \(buildArguments))
+            run        "$stem_systemc" \(out) --check [--tlm] [--clock-mhz 100]
             """)
     }
 }
