@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import StemCheck
 import StemModel
 import StemRTL
@@ -45,6 +46,10 @@ struct Run: ParsableCommand {
     @OptionGroup(title: "Waveforms")
     var waveforms: TraceArguments
 
+    @Option(help: ArgumentHelp("Where a divergence's waveforms go (the RTL's and the comparison of the steps leading up to it).",
+                               valueName: "folder"))
+    var divergenceDir = "stem-divergence"
+
     func validate() throws {
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1, got \(limit)") }
         if keepGoing && engine != .both { throw ValidationError("--keep-going needs --engine both") }
@@ -60,7 +65,7 @@ struct Run: ParsableCommand {
 
         let traceKind: ModelParameters.Trace = waveforms.trace.map { $0.hasSuffix(".fst") ? .fst : .vcd } ?? .none
         let engines = try EngineFactory.makeEngines(engine, network: net, mesh: mesh, trace: traceKind)
-        let recorder = try RunWaveforms(waveforms, network: net, engines: engines)
+        let recorder = try RunWaveforms(waveforms.request, network: net, engines: engines)
         defer { recorder.cancel() }
         // Create the outputs now so that a bad path fails before a long run; they appear
         // under their names only at the end.
@@ -94,7 +99,12 @@ struct Run: ParsableCommand {
         progressLine.finish()
 
         if let divergence = result.firstDivergence, !keepGoing {
-            throw CommandFailure(.mismatch, "\(divergence)\nno output file written (use --keep-going to run to the end)")
+            recorder.cancel()
+            var message = "\(divergence)\n"
+            if engine == .both {
+                message += divergenceWaveforms(network: net, samples: inputSet.samples, step: divergence.step)
+            }
+            throw CommandFailure(.mismatch, message + "no output file written (use --keep-going to run to the end)")
         }
         guard result.completed else {
             throw CommandFailure(.environment, "the run stopped after \(result.stepsRun) of \(result.totalSteps) steps")
@@ -127,6 +137,30 @@ struct Run: ParsableCommand {
                     + "\(engines.device!.name) \(device.overflows)")
             }
             throw CommandFailure(.mismatch, problems.joined(separator: "\n"))
+        }
+    }
+
+    /// Reruns golden and RTL up to the divergence at `step` with a traced model, writing the
+    /// RTL waveform and the comparison waveform of the two windows before it into
+    /// `--divergence-dir`; returns what to tell the user (how to open them, or why not).
+    private func divergenceWaveforms(network: Network, samples: [[Int64]], step: Int) -> String {
+        do {
+            try FileManager.default.createDirectory(atPath: divergenceDir, withIntermediateDirectories: true)
+            let request = WaveformRequest(rtlTrace: divergenceDir + "/rtl.vcd", compareTrace: divergenceDir + "/compare.vcd",
+                                          window: max(0, step - 2 * network.timeSteps)...step)
+            printToStandardError("stemsim: rerunning up to step \(step) with a traced model for the waveforms\n")
+            let engines = try EngineFactory.makeEngines(.both, network: network, mesh: mesh, trace: .vcd)
+            let recorder = try RunWaveforms(request, network: network, engines: engines)
+            var lockstep = Lockstep(network: network, samples: samples, reference: engines.reference, device: engines.device)
+            lockstep.stepObserver = { step, reference, device in
+                try recorder.record(step: step, reference: reference, device: device)
+            }
+            _ = try lockstep.run()
+            let lines = try recorder.finish()
+            return "waveforms of steps \(request.window.lowerBound)...\(step):\n"
+                + lines.map { "  " + $0 + "\n" }.joined()
+        } catch {
+            return "(could not write the divergence waveforms: \(error))\n"
         }
     }
 

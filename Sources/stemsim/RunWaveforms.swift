@@ -4,6 +4,20 @@ import StemModel
 import StemRTL
 import StemTrace
 
+/// Which waveforms a run writes (from `TraceArguments`, or made up for a divergence).
+struct WaveformRequest {
+    /// The RTL's own waveform (.vcd or .fst).
+    var rtlTrace: String?
+    /// Hierarchy levels of the RTL waveform (0 = all).
+    var depth = 0
+    /// The golden model's waveform.
+    var goldenTrace: String?
+    /// The comparison waveform.
+    var compareTrace: String?
+    /// The steps recorded.
+    var window: ClosedRange<Int> = 0...Int.max
+}
+
 /// The waveforms of one `stemsim run`: the RTL's own (Verilator's VCD/FST), the golden
 /// model's VCD and the comparison VCD, each with GTKWave and Surfer files beside it. Each
 /// file appears under its name only when the run finishes (`finish`); `cancel` leaves none.
@@ -17,24 +31,24 @@ final class RunWaveforms {
     private var finished: [String] = []
 
     /// Opens the waveforms `arguments` ask for on `engines`.
-    init(_ arguments: TraceArguments, network: Network, engines: EngineSet) throws {
+    init(_ request: WaveformRequest, network: Network, engines: EngineSet) throws {
         self.network = network
         self.engines = engines
-        self.window = arguments.window
-        if let path = arguments.trace {
+        self.window = request.window
+        if let path = request.rtlTrace {
             guard let rtl = engines.rtl else { throw CommandFailure(.badInput, "--trace needs the RTL (--engine rtl or both)") }
             let temporary = Self.temporaryPath(beside: path)
-            try rtl.model.openTrace(path: temporary, depth: UInt32(arguments.traceDepth),
+            try rtl.model.openTrace(path: temporary, depth: UInt32(request.depth),
                                     fromStep: UInt64(window.lowerBound), toStep: UInt64(clamping: window.upperBound))
             rtlTrace = (path, temporary)
         }
         let traced = Self.tracedNetwork(network, mapping: engines.rtl?.mapping)
         let options = TraceOptions(window: UInt64(window.lowerBound)...UInt64(clamping: window.upperBound))
-        if let path = arguments.goldenTrace {
+        if let path = request.goldenTrace {
             guard engines.golden != nil else { throw CommandFailure(.badInput, "--golden-trace needs the golden model (--engine golden or both)") }
             golden = try GoldenTraceWriter(path: path, network: traced, options: options)
         }
-        if let path = arguments.compareTrace {
+        if let path = request.compareTrace {
             guard engines.golden != nil, engines.rtl != nil else { throw CommandFailure(.badInput, "--compare-trace needs --engine both") }
             comparison = try ComparisonTraceWriter(path: path, network: traced, options: options)
         }
