@@ -177,9 +177,11 @@ typedef struct stem_noc_run {
 } stem_noc_run;
 
 typedef struct stem_noc_result {
-    uint64_t generated;       /* flits generated in the measured interval */
-    uint64_t offered;         /* flits the sources wanted to send (queued at the source) */
-    uint64_t delivered;       /* measured flits delivered */
+    uint64_t generated;       /* flits that entered the network in the measured interval */
+    uint64_t offered;         /* flits the sources created in the measured interval (the
+                                 measured flits; they wait in the source queue until the
+                                 router takes them) */
+    uint64_t delivered;       /* measured flits delivered (offered - lost) */
     double accepted_rate;     /* measured flits delivered / (nodes * measure_cycles) */
     double mean_latency;      /* cycles from generation (source queueing included) */
     double mean_network_latency; /* cycles from entering the router to leaving it */
