@@ -172,7 +172,7 @@ std::string describe_busy(stem_model* m) {
                            static_cast<unsigned long long>(peek1(m, t, kStatusBase + 3)),
                            static_cast<unsigned long long>(peek1(m, t, kStatusBase + 4)));
         }
-        if (bits & 2) s += " network interface sending";
+        if (bits & 2) s += " network interface busy";
         if (bits & 4) s += " router holds flits";
     }
     m->top->eval();
