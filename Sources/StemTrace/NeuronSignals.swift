@@ -8,9 +8,9 @@ struct NeuronSignals {
     /// Declares `spike`, `V`, `I`, `Y` in `scope`.
     init(declaringIn writer: VCDWriter, scope: [String], widths: TracedNetwork.Widths) throws {
         spike = try writer.declare(scope: scope, name: "spike", width: 1)
-        potential = try writer.declare(scope: scope, name: "V", width: widths.potential, isSigned: true)
-        current = try writer.declare(scope: scope, name: "I", width: widths.current, isSigned: true)
-        output = try writer.declare(scope: scope, name: "Y", width: widths.output)
+        potential = try writer.declare(scope: scope, name: "v", width: widths.potential, isSigned: true)
+        current = try writer.declare(scope: scope, name: "i", width: widths.current, isSigned: true)
+        output = try writer.declare(scope: scope, name: "y", width: widths.output)
     }
 
     func set(_ state: NeuronSample, in writer: VCDWriter) throws {
