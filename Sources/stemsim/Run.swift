@@ -3,6 +3,7 @@ import Foundation
 import StemCheck
 import StemModel
 import StemRTL
+import StemTrace
 
 /// `stemsim run`: runs a network on samples with the golden model, the RTL, or both in
 /// lockstep, and writes the spike record and the report.
@@ -102,7 +103,7 @@ struct Run: ParsableCommand {
             recorder.cancel()
             var message = "\(divergence)\n"
             if engine == .both {
-                message += divergenceWaveforms(network: net, samples: inputSet.samples, step: divergence.step)
+                message += divergenceWaveforms(network: net, samples: inputSet.samples, divergence: divergence)
             }
             throw CommandFailure(.mismatch, message + "no output file written (use --keep-going to run to the end)")
         }
@@ -143,11 +144,13 @@ struct Run: ParsableCommand {
     /// Reruns golden and RTL up to the divergence at `step` with a traced model, writing the
     /// RTL waveform and the comparison waveform of the two windows before it into
     /// `--divergence-dir`; returns what to tell the user (how to open them, or why not).
-    private func divergenceWaveforms(network: Network, samples: [[Int64]], step: Int) -> String {
+    private func divergenceWaveforms(network: Network, samples: [[Int64]], divergence: Divergence) -> String {
+        let step = divergence.step
         do {
             try FileManager.default.createDirectory(atPath: divergenceDir, withIntermediateDirectories: true)
             let request = WaveformRequest(rtlTrace: divergenceDir + "/rtl.vcd", compareTrace: divergenceDir + "/compare.vcd",
-                                          window: max(0, step - 2 * network.timeSteps)...step)
+                                          window: max(0, step - 2 * network.timeSteps)...step,
+                                          highlighted: divergence.neurons.map { NeuronID(layer: divergence.layer, neuron: $0.index) })
             printToStandardError("stemsim: rerunning up to step \(step) with a traced model for the waveforms\n")
             let engines = try EngineFactory.makeEngines(.both, network: network, mesh: mesh, trace: .vcd)
             let recorder = try RunWaveforms(request, network: network, engines: engines)

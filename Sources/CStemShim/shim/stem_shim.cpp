@@ -85,6 +85,7 @@ struct stem_model {
     uint64_t trace_to = 0;
     uint64_t last_dump = UINT64_MAX;
 #endif
+    bool in_step = false;      // traces dump only while step() runs: they hold time steps only
 };
 
 namespace {
@@ -95,7 +96,7 @@ namespace {
 
 void dump(stem_model* m, uint64_t time) {
 #if STEM_TRACE != 0
-    if (m->trace && m->tau >= m->trace_from && m->tau <= m->trace_to &&
+    if (m->trace && m->in_step && m->tau >= m->trace_from && m->tau <= m->trace_to &&
         (m->last_dump == UINT64_MAX || time > m->last_dump)) {
         m->trace->dump(time);
         m->last_dump = time;
@@ -459,6 +460,7 @@ int api_step(stem_model* m, const uint64_t* host_flits, size_t count, stem_step_
     const uint64_t c0 = m->cycle;
     const uint64_t tau = m->first_step ? 0 : m->tau + 1;
     m->tau = tau;
+    m->in_step = true;
     int st = STEM_OK;
     char what[64];
     std::snprintf(what, sizeof what, "step %llu", static_cast<unsigned long long>(tau));
@@ -478,6 +480,7 @@ int api_step(stem_model* m, const uint64_t* host_flits, size_t count, stem_step_
     }
     m->first_step = false;
     st = run_until_quiescent(m, host_flits, count, true, what);
+    m->in_step = false;
     const uint64_t cycles = m->cycle - c0;
     m->ctr.run_cycles += cycles;
     m->ctr.steps++;
