@@ -3,7 +3,7 @@ import Testing
 import StemModel
 
 /// A small valid network and inputs written to a fresh folder.
-private func fixture(samples: Int = 3, labeled: Bool = true) throws -> (folder: String, network: Network, inputs: InputSet) {
+func fixture(samples: Int = 3, labeled: Bool = true) throws -> (folder: String, network: Network, inputs: InputSet) {
     let folder = try StemSimRunner.temporaryFolder()
     var options = RandomNetworkOptions(layerSizes: [7, 6, 4])
     options.biasMode = nil
@@ -18,7 +18,7 @@ private func run(_ arguments: [String], in folder: String) throws -> StemSimRunn
     try StemSimRunner.run(arguments, in: folder)
 }
 
-private let ioArguments = ["run", "--network", "network.json", "--inputs", "inputs.json",
+let ioArguments = ["run", "--network", "network.json", "--inputs", "inputs.json",
                            "--spikes", "spikes.jsonl", "--report", "report.json"]
 
 @Suite struct RunCommandTests {
@@ -121,16 +121,6 @@ private let ioArguments = ["run", "--network", "network.json", "--inputs", "inpu
                                "--spikes", "spikes.jsonl", "--report", "missing/report.json"], in: folder)
         #expect(outcome.status == 2)
         #expect(outcome.stderr.contains("missing/report.json: cannot create: No such file or directory"), "\(outcome.stderr)")
-        #expect(try StemSimRunner.contents(folder) == ["inputs.json", "network.json"])
-    }
-
-    @Test(arguments: ["rtl", "both"])
-    func theRTLEnginesAreNotAvailableYetAndExitThree(engine: String) throws {
-        let (folder, _, _) = try fixture()
-        defer { StemSimRunner.remove(folder) }
-        let outcome = try run(ioArguments + ["--engine", engine], in: folder)
-        #expect(outcome.status == 3)
-        #expect(outcome.stderr.contains("the RTL engine is not available yet"), "\(outcome.stderr)")
         #expect(try StemSimRunner.contents(folder) == ["inputs.json", "network.json"])
     }
 

@@ -96,7 +96,10 @@ namespace {
 
 void dump(stem_model* m, uint64_t time) {
 #if STEM_TRACE != 0
+    // The cycles of step tau are those in which the mesh's step counter shows tau: the cycle of
+    // the pulse that closes step tau-1 (step_o still tau-1, step_i is registered) is not one.
     if (m->trace && m->in_step && m->tau >= m->trace_from && m->tau <= m->trace_to &&
+        m->top->step_o == static_cast<uint32_t>(m->tau) &&
         (m->last_dump == UINT64_MAX || time > m->last_dump)) {
         m->trace->dump(time);
         m->last_dump = time;
