@@ -25,8 +25,8 @@ struct Run: ParsableCommand {
     @Option(help: ArgumentHelp("The inputs file (samples and optional labels).", valueName: "file"))
     var inputs: String?
 
-    @Option(help: "golden, rtl, or both (golden as reference, RTL checked against it).")
-    var engine: EngineChoice = .golden
+    @Option(help: "golden, rtl, or both (the RTL checked against the golden model, spike for spike).")
+    var engine: EngineChoice = .both
 
     @Option(help: ArgumentHelp("Write the spike record (JSON Lines, one object per time step).",
                                valueName: "file.jsonl"))
@@ -189,8 +189,14 @@ struct Run: ParsableCommand {
         lines.append("engine     \(engineText)")
         let name = engines.reference.name
         if let correct = report.correct, let qannCorrect = report.qannCorrect {
-            lines.append("accuracy   \(name) \(Self.percent(correct, report.samples.count)) (\(correct)/\(report.samples.count)), "
-                + "QANN \(Self.percent(qannCorrect, report.samples.count)) (\(qannCorrect)/\(report.samples.count))")
+            let labels = report.samples.map { $0.label ?? -1 }
+            let n = report.samples.count
+            func share(_ count: Int) -> String { "\(Self.percent(count, n)) (\(count)/\(n))" }
+            var text = "accuracy   QANN \(share(qannCorrect)), \(name) \(share(correct))"
+            if let device = engines.device, let outputs = result.deviceOutputs {
+                text += ", \(device.name) \(share(zip(outputs.map(argmax), labels).filter { $0 == $1 }.count))"
+            }
+            lines.append(text)
         } else {
             lines.append("accuracy   no labels")
         }

@@ -28,6 +28,20 @@ struct RTLRunCommandTests {
         }
     }
 
+    /// `stemsim run` with no network is the main job: the digits example, golden and RTL in
+    /// lockstep, with the quantized ANN's, the golden model's and the RTL's accuracy.
+    @Test func theDefaultRunIsTheDigitsExampleOnTheRTL() throws {
+        let outcome = try StemSimRunner.run(["run", "--limit", "40"], in: Self.packageRoot.path)
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stdout.contains("examples/digits/network.json: 64-64-32-10"), "\(outcome.stdout)")
+        #expect(outcome.stdout.contains("engine     golden and rtl in lockstep"))
+        let accuracy = outcome.stdout.split(separator: "\n").first { $0.hasPrefix("accuracy") }.map(String.init) ?? ""
+        let figures = accuracy.split(separator: " ").filter { $0.hasSuffix("%") }
+        #expect(accuracy.contains("QANN") && accuracy.contains("golden") && accuracy.contains("rtl"), "\(accuracy)")
+        #expect(figures.count == 3 && Set(figures).count == 1, "all three equal: \(accuracy)")
+        #expect(outcome.stdout.contains("lockstep   every spike agrees"))
+    }
+
     /// The RTL's VCD and FST hold the design's scopes, the step counter and every neuron's
     /// v, i, y, only for the steps asked for; golden and comparison traces mirror the scopes.
     @Test func tracesHoldTheRequestedStepsAndTheExpectedSignals() throws {
