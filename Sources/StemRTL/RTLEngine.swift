@@ -181,6 +181,11 @@ extension RTLEngine {
 }
 
 extension RTLEngine {
+    /// Reads the layer a core at a time (three debug-port reads per core).
+    public func states(layer: Int, count: Int) throws -> [NeuronState]? {
+        Array(try layerStates(layer: layer).prefix(count))
+    }
+
     /// I, V and Y of every neuron of layer `layer` (1...L) at the end of the last step, read
     /// through the debug port a core at a time.
     public func layerStates(layer: Int) throws -> [NeuronState] {

@@ -41,6 +41,9 @@ struct Run: ParsableCommand {
     @Flag(help: "With --engine both: run to the end and count every divergence instead of stopping at the first.")
     var keepGoing = false
 
+    @Flag(help: "With --engine both: also compare every neuron's I, V and Y at the end of every step, so a divergence shows where a value first differs.")
+    var checkState = false
+
     @OptionGroup(title: "Mesh (RTL engines)")
     var mesh: MeshArguments
 
@@ -54,6 +57,7 @@ struct Run: ParsableCommand {
     func validate() throws {
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1, got \(limit)") }
         if keepGoing && engine != .both { throw ValidationError("--keep-going needs --engine both") }
+        if checkState && engine != .both { throw ValidationError("--check-state needs --engine both") }
         if let spikes, spikes == report { throw ValidationError("--spikes and --report name the same file") }
     }
 
@@ -80,6 +84,7 @@ struct Run: ParsableCommand {
         var lockstep = Lockstep(network: net, samples: inputSet.samples, reference: engines.reference,
                                 device: engines.device)
         lockstep.keepGoing = keepGoing
+        lockstep.checksState = checkState
         if let spikeWriter {
             lockstep.recordSink = { step, spikes in try spikeWriter.append(step: step, spikes: spikes) }
         }
@@ -155,6 +160,7 @@ struct Run: ParsableCommand {
             let engines = try EngineFactory.makeEngines(.both, network: network, mesh: mesh, trace: .vcd)
             let recorder = try RunWaveforms(request, network: network, engines: engines)
             var lockstep = Lockstep(network: network, samples: samples, reference: engines.reference, device: engines.device)
+            lockstep.checksState = checkState
             lockstep.stepObserver = { step, reference, device in
                 try recorder.record(step: step, reference: reference, device: device)
             }

@@ -106,6 +106,18 @@ struct RTLRunCommandTests {
         #expect(!FileManager.default.fileExists(atPath: folder + "/report.json"))
         let compare = try VCDReader(contentsOf: folder + "/why/compare.vcd")
         #expect((compare.changes(of: "compare.any_mismatch") ?? []).contains { $0.value.bit == true })
+
+        // Comparing the state too finds the bug where it first changes a value: earlier.
+        let state = try StemSimRunner.run(ioArguments + ["--engine", "both", "--check-state", "--divergence-dir", "why2"],
+                                          in: folder, environment: ["STEM_RTL_DIR": sources])
+        #expect(state.status == 1, "\(state.stderr)")
+        func step(_ text: String, after phrase: String) -> Int? {
+            guard let range = text.range(of: phrase) else { return nil }
+            return Int(text[range.upperBound...].prefix { $0.isNumber })
+        }
+        let spikeStep = try #require(step(outcome.stderr, after: "spikes differ at step "))
+        let stateStep = try #require(step(state.stderr, after: "neuron states differ at step "), "\(state.stderr)")
+        #expect(stateStep < spikeStep)
     }
 
     @Test func aNetworkThatDoesNotFitExitsTwoNamingLayerAndLimit() throws {
