@@ -30,10 +30,12 @@ struct NeuronSignals {
     }
 
     func layoutSignal(_ signal: VCDWriter.Signal, in writer: VCDWriter,
-                      color: ViewerLayout.Color? = nil) -> ViewerLayout.Signal {
+                      color: ViewerLayout.Color? = nil, side: String? = nil) -> ViewerLayout.Signal {
         let width = writer.width(of: signal)
         let format: ViewerLayout.Format = width == 1 ? .binary : writer.isSigned(signal) ? .signedDecimal : .unsignedDecimal
-        return ViewerLayout.Signal(name: writer.fullName(of: signal), width: width, format: format, color: color)
+        let name = writer.fullName(of: signal)
+        let alias = side.map { "\($0) \(name.split(separator: ".").last ?? "")" }
+        return ViewerLayout.Signal(name: name, width: width, format: format, color: color, alias: alias)
     }
 }
 

@@ -4,10 +4,13 @@ import Testing
 
 @Suite struct ViewerFilesTests {
     /// The trace names a GTKWave save file shows (lines that are not directives, flags,
-    /// comments, zoom lines or group labels).
+    /// comments, zoom lines or group labels), without their aliases (`+{alias} name`).
     static func gtkwaveTraces(_ lines: [String]) -> [String] {
         lines.filter { line in
             !line.isEmpty && !["[", "@", "*", "-"].contains(line.first!)
+        }.map { line in
+            guard line.hasPrefix("+{"), let end = line.firstIndex(of: "}") else { return line }
+            return String(line[line.index(end, offsetBy: 2)...])
         }
     }
 
@@ -33,6 +36,12 @@ import Testing
         }
         #expect(open.isEmpty)
         return traces
+    }
+
+    @Test func comparisonSignalsCarryGoldenAndRTLAliases() throws {
+        let layout = ViewerLayout(items: [.signal(.init(name: "compare.rtl.n.v", width: 8, alias: "rtl v"))])
+        let text = GTKWaveSaveFile(layout: layout, dumpFile: "/x.vcd").text
+        #expect(text.contains("\n+{rtl v} compare.rtl.n.v[7:0]\n"))
     }
 
     static func checkSurfer(_ path: String, against reader: VCDReader, vcdPath: String) throws -> [String] {
