@@ -47,6 +47,6 @@ let package = Package(
         .testTarget(name: "StemCheckTests", dependencies: ["StemCheck", "StemModel", "StemRTL"]),
         .testTarget(name: "StemTraceTests", dependencies: ["StemTrace", "StemModel"]),
         .testTarget(name: "StemSweepTests", dependencies: ["StemSweep", "StemModel"]),
-        .testTarget(name: "stemsimTests", dependencies: ["StemModel"]),
+        .testTarget(name: "stemsimTests", dependencies: ["StemModel", "StemTrace"]),
     ]
 )

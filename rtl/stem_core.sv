@@ -435,7 +435,8 @@ module stem_core #(
           any_in_d   = 1'b0;
           idx_d      = '0;
           if (num_neurons_q == '0) begin
-            advance = 1'b1;
+            cur_clear = 1'b1;  // no neuron to integrate: drop the step's currents
+            advance   = 1'b1;
           end else if (any_in_q) begin
             state_d = StInteg;
           end else if (window_end) begin
@@ -538,10 +539,19 @@ module stem_core #(
   logic [NumNeurons-1:0] y_bit;
   assign bit_sel = StepW'(TimeSteps - 1) - t_q;
 
-  for (genvar j = 0; j < NumNeurons; j++) begin : g_ybit
+  // Per-neuron views. y feeds the spike encoder; i and v exist for waveforms (a traced build
+  // shows g_neuron[j].v, .i and .y per neuron; untraced builds drop them as unused).
+  for (genvar j = 0; j < NumNeurons; j++) begin : g_neuron
     logic [TimeSteps-1:0] y;
     assign y        = y_q[j*TimeSteps +: TimeSteps];
     assign y_bit[j] = y[bit_sel];
+
+    /* verilator lint_off UNUSEDSIGNAL */
+    logic signed [CurW-1:0]    i;
+    logic signed [AccBits-1:0] v;
+    /* verilator lint_on UNUSEDSIGNAL */
+    assign i = cur_q[j*CurW +: CurW];
+    assign v = vmem[j];
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin

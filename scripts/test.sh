@@ -1,21 +1,25 @@
 #!/usr/bin/env bash
-# Runs every test of stem-cosim: RTL lint, the Swift test suite (golden model, formats,
-# model builder, RTL-vs-golden cross-checks on the Verilated mesh, traces, sweeps, SystemC).
+# Runs every test of stem-cosim:
+#   1. the RTL's own checks: lint (verilator --lint-only -Wall), the C++ testbenches with
+#      hand-computed directed tests and the NoC scoreboard runs (scripts/test-rtl.sh);
+#   2. the Swift test suite: golden model and formats, model builder and cache, the RTL
+#      cross-checked against the golden model (random networks, the digits test set), traces,
+#      the command line, sweeps, SystemC.
 # Installs missing dependencies first (scripts/install-deps.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/install-deps.sh
 
-# Model libraries built by the tests are cached here (content-keyed), so a second run
-# builds nothing; CI starts empty.
+# Model libraries the tests build are cached here, keyed by content: a second run builds
+# nothing. A fresh clone (CI) starts empty.
 export STEM_CACHE_DIR="${STEM_CACHE_DIR:-$PWD/.stem-cache}"
 
-echo "== RTL lint (verilator --lint-only -Wall)"
-bash scripts/lint-rtl.sh
+echo "== RTL: lint and C++ testbenches (scripts/test-rtl.sh)"
+bash scripts/test-rtl.sh
 
 echo "== swift build"
 swift build --build-tests
 
 echo "== swift test"
-swift test --skip-build --parallel --num-workers 2
+swift test --skip-build

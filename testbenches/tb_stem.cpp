@@ -651,8 +651,9 @@ void test_trace(const ShimLib& lib, const std::string& path, bool fst) {
     chk.expect(s.find("$scope module stem_mesh") != std::string::npos, "stem_mesh scope");
     chk.expect(s.find(" step_o ") != std::string::npos || s.find(" step_o [") != std::string::npos, "step_o signal");
     chk.expect(s.find("u_core") != std::string::npos, "core scope");
-    // Times: the first dump is the clock-low phase of the first cycle of step 2, the last the
-    // settled (quiescent) state at the end of step 5 (cycle c at 10c, its edge at 10c + 5).
+    // Times: the first dump is the first instant the mesh's step counter shows step 2 (the
+    // edge of the cycle that pulses step_i: step_o counts at that edge), the last the settled
+    // (quiescent) state at the end of step 5 (cycle c at 10c, its edge at 10c + 5).
     uint64_t tmin = UINT64_MAX, tmax = 0;
     std::istringstream in(s);
     std::string line;
@@ -663,7 +664,7 @@ void test_trace(const ShimLib& lib, const std::string& path, bool fst) {
             tmax = std::max(tmax, t);
         }
     }
-    chk.eq(tmin, first_cycle * 10, "first dump time");
+    chk.eq(tmin, first_cycle * 10 + 5, "first dump time");
     chk.eq(tmax, last_cycle * 10, "last dump time");
 }
 

@@ -1,8 +1,16 @@
 import StemModel
 
-/// The first time step in which two engines' spikes differ, with the state of the differing
-/// neurons on both sides.
+/// The first time step in which two engines differ (their spikes, or with state checks their
+/// neurons' I, V or Y), with the state of the differing neurons on both sides.
 public struct Divergence: Error, CustomStringConvertible, Sendable {
+    /// What differs.
+    public enum Kind: String, Sendable {
+        /// Some neuron spiked on one side only.
+        case spikes
+        /// The spikes agree, but some neuron's I, V or Y differs (``Lockstep/checksState``).
+        case state
+    }
+
     /// One neuron that spiked on one side only.
     public struct Neuron: Sendable, Equatable {
         public var index: Int
@@ -24,6 +32,8 @@ public struct Divergence: Error, CustomStringConvertible, Sendable {
         }
     }
 
+    /// What differs.
+    public var kind: Kind = .spikes
     /// The reference engine's name.
     public var referenceName: String
     /// The device under test's name.
@@ -67,18 +77,29 @@ public struct Divergence: Error, CustomStringConvertible, Sendable {
     }
 
     public var description: String {
-        var text = "spikes differ at step \(step) (window \(window), step \(stepInWindow) of \(timeSteps)), "
-            + "layer \(layer)"
-        if let sample { text += " (sending sample \(sample))" } else { text += " (a window without a sample)" }
+        var text = "\(kind == .spikes ? "spikes" : "neuron states") differ at step \(step) "
+            + "(window \(window), step \(stepInWindow) of \(timeSteps)), layer \(layer)"
+        if kind == .state {
+            let k = window - layer + 1
+            if (0..<sampleCount).contains(k) { text += " (accumulating sample \(k))" }
+        } else if let sample {
+            text += " (sending sample \(sample))"
+        } else {
+            text += " (a window without a sample)"
+        }
         text += ": \(differingNeuronCount) neuron\(differingNeuronCount == 1 ? "" : "s")"
         if !otherLayers.isEmpty {
             text += "; layer\(otherLayers.count == 1 ? "" : "s") "
                 + otherLayers.map(String.init).joined(separator: ", ") + " also differ"
         }
         for neuron in neurons {
-            let who = neuron.expectedSpike ? referenceName : deviceName
-            let whoNot = neuron.expectedSpike ? deviceName : referenceName
-            text += "\n  neuron \(neuron.index): \(who) spikes, \(whoNot) does not"
+            if kind == .state {
+                text += "\n  neuron \(neuron.index): " + (neuron.expectedSpike ? "both spike" : "neither spikes")
+            } else {
+                let who = neuron.expectedSpike ? referenceName : deviceName
+                let whoNot = neuron.expectedSpike ? deviceName : referenceName
+                text += "\n  neuron \(neuron.index): \(who) spikes, \(whoNot) does not"
+            }
             text += "\n    \(referenceName.padded(to: 8)) \(neuron.expected.map(\.description) ?? "state not observable")"
             text += "\n    \(deviceName.padded(to: 8)) \(neuron.actual.map(\.description) ?? "state not observable")"
         }

@@ -35,6 +35,11 @@ public struct Lockstep {
     public var progressInterval = 256
     /// At most this many differing neurons are detailed (with their state) in a divergence.
     public var detailLimit = 16
+    /// Also compare every neuron's state at the end of every step (needs engines that can
+    /// observe it): `I` and `V` in the windows in which the neuron's layer accumulates a
+    /// sample, `Y` in those in which it sends one. A datapath bug then shows in the step where
+    /// it first changes a value, not only where it first changes a spike.
+    public var checksState = false
 
     public init(network: Network, samples: [[Int64]], reference: any SpikingEngine,
                 device: (any SpikingEngine)? = nil) {
@@ -83,6 +88,14 @@ public struct Lockstep {
                     }
                 } else {
                     deviceDecoder?.consume(step: tau, spikes: record)
+                    if checksState, let divergence = try stateDivergence(step: tau, spikes: expected, device: device) {
+                        divergentSteps += 1
+                        if firstDivergence == nil { firstDivergence = divergence }
+                        if !keepGoing {
+                            stepsRun = tau
+                            break
+                        }
+                    }
                 }
             } else if let stepObserver {
                 try stepObserver(tau, record, nil)
@@ -151,6 +164,40 @@ public struct Lockstep {
             layer: firstLayer, neurons: neurons, differingNeuronCount: differing.count, otherLayers: others,
             sampleCount: samples.count)
         return (divergence, total)
+    }
+
+    /// The neurons whose state differs in step `step` (spikes agreeing), as a divergence of
+    /// the lowest such layer; nil if every compared value agrees.
+    private func stateDivergence(step: Int, spikes: [[Int32]], device: any SpikingEngine) throws -> Divergence? {
+        let window = step / network.timeSteps
+        for layer in 1...network.depth {
+            let accumulates = (layer - 1..<samples.count + layer - 1).contains(window)
+            let sends = (layer..<samples.count + layer).contains(window)
+            guard accumulates || sends else { continue }
+            let width = network.width(ofLayer: layer)
+            guard let expected = try reference.states(layer: layer, count: width),
+                  let actual = try device.states(layer: layer, count: width) else { return nil }
+            var differing: [Int] = []
+            for j in 0..<width {
+                let e = expected[j], a = actual[j]
+                if (accumulates && (e.current != a.current || e.potential != a.potential)) || (sends && e.value != a.value) {
+                    differing.append(j)
+                }
+            }
+            guard !differing.isEmpty else { continue }
+            let spiking = Set(spikes[layer - 1])
+            let neurons = differing.prefix(detailLimit).map { j in
+                Divergence.Neuron(index: j, expectedSpike: spiking.contains(Int32(j)), actualSpike: spiking.contains(Int32(j)),
+                                  expected: expected[j], actual: actual[j])
+            }
+            var divergence = Divergence(
+                referenceName: reference.name, deviceName: device.name, step: step, timeSteps: network.timeSteps,
+                layer: layer, neurons: neurons, differingNeuronCount: differing.count, otherLayers: [],
+                sampleCount: samples.count)
+            divergence.kind = .state
+            return divergence
+        }
+        return nil
     }
 
     /// The neurons in exactly one of two ascending lists, ascending, with whether they are in

@@ -24,4 +24,22 @@ public protocol SpikingEngine: AnyObject {
 
     /// Counters since `start`.
     func counters() throws -> EngineCounters
+
+    /// The states of neurons `0..<count` of layer `layer` at once (see ``state(layer:neuron:)``);
+    /// nil if not observable. The default asks ``state(layer:neuron:)`` per neuron.
+    func states(layer: Int, count: Int) throws -> [NeuronState]?
+}
+
+extension SpikingEngine {
+    /// Asks ``state(layer:neuron:)`` for each neuron; engines that can read a whole layer at
+    /// once implement ``states(layer:count:)`` themselves.
+    public func states(layer: Int, count: Int) throws -> [NeuronState]? {
+        var states: [NeuronState] = []
+        states.reserveCapacity(count)
+        for neuron in 0..<count {
+            guard let state = try state(layer: layer, neuron: neuron) else { return nil }
+            states.append(state)
+        }
+        return states
+    }
 }

@@ -121,15 +121,21 @@ public struct ModelBuilder: Sendable {
             "--top-module", top, "-I\(layout.rtlFolder)",
         ]
         arguments += parameters.verilatorParameters.map { "-G\($0.name)=\($0.value)" }
+        // Traced builds keep arrays of up to 65536 elements (Verilator drops arrays over 32 by
+        // default), so every neuron's V is in the waveform.
         switch parameters.trace {
         case .none: break
-        case .vcd: arguments.append("--trace")
-        case .fst: arguments.append("--trace-fst")
+        case .vcd: arguments += ["--trace", "--trace-max-array", "65536"]
+        case .fst: arguments += ["--trace-fst", "--trace-max-array", "65536"]
         }
         let include = includeFolder ?? "../" + layout.shimIncludeFolder
+        // No -O2: -CFLAGS reaches Verilator's large generated files too, whose own flags
+        // (OPT_FAST) already optimize; -O2 made an 8x8 NoC build 10x slower for no speed-up
+        // (docs/rtl.md). Hidden visibility and -Bsymbolic keep each library's Verilator runtime
+        // to itself, so several libraries live in one process.
         arguments += [
-            "-CFLAGS", "-fPIC -O2 -std=c++17 -I\(include) -DSTEM_TRACE=\(parameters.trace.shimValue)",
-            "-LDFLAGS", "-shared",
+            "-CFLAGS", "-fPIC -fvisibility=hidden -std=c++17 -I\(include) -DSTEM_TRACE=\(parameters.trace.shimValue)",
+            "-LDFLAGS", "-shared -Wl,-Bsymbolic",
             "-o", layout.libraryName,
         ]
         arguments += rtl

@@ -42,6 +42,8 @@ public final class RTLEngine: SpikingEngine {
     private var hostFlits: [UInt64] = []
     private var result = MeshModel.StepResult()
     private var hostLatencySum = 0, hostLatencyMax = 0, hostFlitCount = 0, maxStepCycles = 0
+    /// Clock cycles the last step took.
+    public private(set) var lastStepCycles = 0
 
     /// An engine on `model`, which must have been built for `mapping.modelParameters()`.
     public init(mapping: MeshMapping, model: MeshModel, configurationPath: ConfigurationPath = .packets) throws {
@@ -96,6 +98,7 @@ public final class RTLEngine: SpikingEngine {
         for l in spikes.indices { spikes[l].sort() }
         try checkHostFlits(against: spikes[depth - 1])
         maxStepCycles = max(maxStepCycles, Int(result.cycles))
+        lastStepCycles = Int(result.cycles)
         return spikes
     }
 
@@ -178,6 +181,11 @@ extension RTLEngine {
 }
 
 extension RTLEngine {
+    /// Reads the layer a core at a time (three debug-port reads per core).
+    public func states(layer: Int, count: Int) throws -> [NeuronState]? {
+        Array(try layerStates(layer: layer).prefix(count))
+    }
+
     /// I, V and Y of every neuron of layer `layer` (1...L) at the end of the last step, read
     /// through the debug port a core at a time.
     public func layerStates(layer: Int) throws -> [NeuronState] {

@@ -130,10 +130,10 @@ public final class ComparisonTraceWriter {
                 let r = self.rtl[k][j]
                 items.append(.group(label: "\(neuron)", signals: [
                     ViewerLayout.Signal(name: writer.fullName(of: self.mismatch[k][j]), width: 1, color: .red),
-                    g.layoutSignal(g.spike, in: writer), r.layoutSignal(r.spike, in: writer),
-                    g.layoutSignal(g.potential, in: writer), r.layoutSignal(r.potential, in: writer),
-                    g.layoutSignal(g.current, in: writer), r.layoutSignal(r.current, in: writer),
-                    g.layoutSignal(g.output, in: writer), r.layoutSignal(r.output, in: writer),
+                    g.layoutSignal(g.spike, in: writer, side: "golden"), r.layoutSignal(r.spike, in: writer, side: "rtl"),
+                    g.layoutSignal(g.potential, in: writer, side: "golden"), r.layoutSignal(r.potential, in: writer, side: "rtl"),
+                    g.layoutSignal(g.current, in: writer, side: "golden"), r.layoutSignal(r.current, in: writer, side: "rtl"),
+                    g.layoutSignal(g.output, in: writer, side: "golden"), r.layoutSignal(r.output, in: writer, side: "rtl"),
                 ]))
             }
             return ViewerLayout(items: items, cursorTime: cursor, visibleRange: visible)

@@ -13,7 +13,8 @@ import Foundation
 /// - a group is `@800200` / `-<label>` (group begin, blank) ... `@1000200` / `-<label>`
 ///   (group end, blank);
 /// - a colour is `[color] <n>` before the signal (1 red, 2 orange, 3 yellow, 4 green, 5 blue,
-///   7 violet).
+///   7 violet);
+/// - an alias is `+{<alias>} ` before the signal's name.
 public struct GTKWaveSaveFile: Hashable, Sendable {
     public var layout: ViewerLayout
     /// The dump file the save file names (written as an absolute path).
@@ -54,7 +55,8 @@ public struct GTKWaveSaveFile: Hashable, Sendable {
         func emit(_ signal: ViewerLayout.Signal) {
             setFlags(GTKWaveSaveFile.flags(for: signal.format))
             if let color = signal.color { lines.append("[color] \(GTKWaveSaveFile.colorNumber(color))") }
-            lines.append(GTKWaveSaveFile.traceName(of: signal))
+            let alias = signal.alias.map { "+{" + $0.filter { $0 != "{" && $0 != "}" } + "} " } ?? ""
+            lines.append(alias + GTKWaveSaveFile.traceName(of: signal))
         }
         for item in layout.items {
             switch item {

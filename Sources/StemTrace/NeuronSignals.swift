@@ -8,9 +8,9 @@ struct NeuronSignals {
     /// Declares `spike`, `V`, `I`, `Y` in `scope`.
     init(declaringIn writer: VCDWriter, scope: [String], widths: TracedNetwork.Widths) throws {
         spike = try writer.declare(scope: scope, name: "spike", width: 1)
-        potential = try writer.declare(scope: scope, name: "V", width: widths.potential, isSigned: true)
-        current = try writer.declare(scope: scope, name: "I", width: widths.current, isSigned: true)
-        output = try writer.declare(scope: scope, name: "Y", width: widths.output)
+        potential = try writer.declare(scope: scope, name: "v", width: widths.potential, isSigned: true)
+        current = try writer.declare(scope: scope, name: "i", width: widths.current, isSigned: true)
+        output = try writer.declare(scope: scope, name: "y", width: widths.output)
     }
 
     func set(_ state: NeuronSample, in writer: VCDWriter) throws {
@@ -30,10 +30,12 @@ struct NeuronSignals {
     }
 
     func layoutSignal(_ signal: VCDWriter.Signal, in writer: VCDWriter,
-                      color: ViewerLayout.Color? = nil) -> ViewerLayout.Signal {
+                      color: ViewerLayout.Color? = nil, side: String? = nil) -> ViewerLayout.Signal {
         let width = writer.width(of: signal)
         let format: ViewerLayout.Format = width == 1 ? .binary : writer.isSigned(signal) ? .signedDecimal : .unsignedDecimal
-        return ViewerLayout.Signal(name: writer.fullName(of: signal), width: width, format: format, color: color)
+        let name = writer.fullName(of: signal)
+        let alias = side.map { "\($0) \(name.split(separator: ".").last ?? "")" }
+        return ViewerLayout.Signal(name: name, width: width, format: format, color: color, alias: alias)
     }
 }
 

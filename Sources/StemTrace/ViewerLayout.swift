@@ -26,12 +26,16 @@ public struct ViewerLayout: Hashable, Sendable {
         public var width: Int
         public var format: Format
         public var color: Color?
+        /// A short name a viewer shows instead of the signal's own (GTKWave's alias), e.g.
+        /// "golden v" beside "rtl v", where both would otherwise read "v".
+        public var alias: String?
 
-        public init(name: String, width: Int, format: Format? = nil, color: Color? = nil) {
+        public init(name: String, width: Int, format: Format? = nil, color: Color? = nil, alias: String? = nil) {
             self.name = name
             self.width = width
             self.format = format ?? (width == 1 ? .binary : .hexadecimal)
             self.color = color
+            self.alias = alias
         }
     }
 

@@ -1,7 +1,9 @@
 import ArgumentParser
+import Foundation
 import StemCheck
 import StemModel
 import StemRTL
+import StemTrace
 
 /// `stemsim run`: runs a network on samples with the golden model, the RTL, or both in
 /// lockstep, and writes the spike record and the report.
@@ -23,8 +25,8 @@ struct Run: ParsableCommand {
     @Option(help: ArgumentHelp("The inputs file (samples and optional labels).", valueName: "file"))
     var inputs: String?
 
-    @Option(help: "golden, rtl, both (golden as reference, RTL checked against it), or systemc (golden as reference, the SystemC testbench checked against it).")
-    var engine: EngineChoice = .golden
+    @Option(help: "golden, rtl, both (the RTL checked against the golden model, spike for spike), or systemc (the SystemC testbench of the RTL checked against the golden model).")
+    var engine: EngineChoice = .both
 
     @Option(help: ArgumentHelp("Write the spike record (JSON Lines, one object per time step).",
                                valueName: "file.jsonl"))
@@ -39,11 +41,18 @@ struct Run: ParsableCommand {
     @Flag(help: "With --engine both: run to the end and count every divergence instead of stopping at the first.")
     var keepGoing = false
 
+    @Flag(help: "With --engine both: also compare every neuron's I, V and Y at the end of every step, so a divergence shows where a value first differs.")
+    var checkState = false
+
     @OptionGroup(title: "Mesh (RTL engines)")
     var mesh: MeshArguments
 
     @OptionGroup(title: "Waveforms")
     var waveforms: TraceArguments
+
+    @Option(help: ArgumentHelp("Where a divergence's waveforms go (the RTL's and the comparison of the steps leading up to it).",
+                               valueName: "folder"))
+    var divergenceDir = "stem-divergence"
 
     @OptionGroup(title: "SystemC (--engine systemc)")
     var systemC: SystemCArguments
@@ -52,6 +61,7 @@ struct Run: ParsableCommand {
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1, got \(limit)") }
         if keepGoing && !engine.isCrossCheck { throw ValidationError("--keep-going needs --engine both or systemc") }
         if systemC.isUsed && engine != .systemc { throw ValidationError("--tlm, --clock-mhz and --systemc-files need --engine systemc") }
+        if checkState && engine != .both { throw ValidationError("--check-state needs --engine both") }
         if let spikes, spikes == report { throw ValidationError("--spikes and --report name the same file") }
     }
 
@@ -65,7 +75,7 @@ struct Run: ParsableCommand {
         let traceKind: ModelParameters.Trace = waveforms.trace.map { $0.hasSuffix(".fst") ? .fst : .vcd } ?? .none
         let engines = try EngineFactory.makeEngines(engine, network: net, mesh: mesh, trace: traceKind,
                                                     samples: inputSet.samples, systemC: systemC)
-        let recorder = try RunWaveforms(waveforms, network: net, engines: engines)
+        let recorder = try RunWaveforms(waveforms.request, network: net, engines: engines)
         defer { recorder.cancel() }
         // Create the outputs now so that a bad path fails before a long run; they appear
         // under their names only at the end.
@@ -79,6 +89,7 @@ struct Run: ParsableCommand {
         var lockstep = Lockstep(network: net, samples: inputSet.samples, reference: engines.reference,
                                 device: engines.device)
         lockstep.keepGoing = keepGoing
+        lockstep.checksState = checkState
         if let spikeWriter {
             lockstep.recordSink = { step, spikes in try spikeWriter.append(step: step, spikes: spikes) }
         }
@@ -99,7 +110,12 @@ struct Run: ParsableCommand {
         progressLine.finish()
 
         if let divergence = result.firstDivergence, !keepGoing {
-            throw CommandFailure(.mismatch, "\(divergence)\nno output file written (use --keep-going to run to the end)")
+            recorder.cancel()
+            var message = "\(divergence)\n"
+            if engine == .both {
+                message += divergenceWaveforms(network: net, samples: inputSet.samples, divergence: divergence)
+            }
+            throw CommandFailure(.mismatch, message + "no output file written (use --keep-going to run to the end)")
         }
         guard result.completed else {
             throw CommandFailure(.environment, "the run stopped after \(result.stepsRun) of \(result.totalSteps) steps")
@@ -135,6 +151,33 @@ struct Run: ParsableCommand {
         }
     }
 
+    /// Reruns golden and RTL up to the divergence at `step` with a traced model, writing the
+    /// RTL waveform and the comparison waveform of the two windows before it into
+    /// `--divergence-dir`; returns what to tell the user (how to open them, or why not).
+    private func divergenceWaveforms(network: Network, samples: [[Int64]], divergence: Divergence) -> String {
+        let step = divergence.step
+        do {
+            try FileManager.default.createDirectory(atPath: divergenceDir, withIntermediateDirectories: true)
+            let request = WaveformRequest(rtlTrace: divergenceDir + "/rtl.vcd", compareTrace: divergenceDir + "/compare.vcd",
+                                          window: max(0, step - 2 * network.timeSteps)...step,
+                                          highlighted: divergence.neurons.map { NeuronID(layer: divergence.layer, neuron: $0.index) })
+            printToStandardError("stemsim: rerunning up to step \(step) with a traced model for the waveforms\n")
+            let engines = try EngineFactory.makeEngines(.both, network: network, mesh: mesh, trace: .vcd)
+            let recorder = try RunWaveforms(request, network: network, engines: engines)
+            var lockstep = Lockstep(network: network, samples: samples, reference: engines.reference, device: engines.device)
+            lockstep.checksState = checkState
+            lockstep.stepObserver = { step, reference, device in
+                try recorder.record(step: step, reference: reference, device: device)
+            }
+            _ = try lockstep.run()
+            let lines = try recorder.finish()
+            return "waveforms of steps \(request.window.lowerBound)...\(step):\n"
+                + lines.map { "  " + $0 + "\n" }.joined()
+        } catch {
+            return "(could not write the divergence waveforms: \(error))\n"
+        }
+    }
+
     /// The path for an input option, or its default if that exists here.
     static func inputPath(_ given: String?, default path: String, option: String) throws -> String {
         if let given { return given }
@@ -157,8 +200,14 @@ struct Run: ParsableCommand {
         lines.append("engine     \(engineText)")
         let name = engines.reference.name
         if let correct = report.correct, let qannCorrect = report.qannCorrect {
-            lines.append("accuracy   \(name) \(Self.percent(correct, report.samples.count)) (\(correct)/\(report.samples.count)), "
-                + "QANN \(Self.percent(qannCorrect, report.samples.count)) (\(qannCorrect)/\(report.samples.count))")
+            let labels = report.samples.map { $0.label ?? -1 }
+            let n = report.samples.count
+            func share(_ count: Int) -> String { "\(Self.percent(count, n)) (\(count)/\(n))" }
+            var text = "accuracy   QANN \(share(qannCorrect)), \(name) \(share(correct))"
+            if let device = engines.device, let outputs = result.deviceOutputs {
+                text += ", \(device.name) \(share(zip(outputs.map(argmax), labels).filter { $0 == $1 }.count))"
+            }
+            lines.append(text)
         } else {
             lines.append("accuracy   no labels")
         }

@@ -4,6 +4,22 @@ import StemModel
 import StemRTL
 import StemTrace
 
+/// Which waveforms a run writes (from `TraceArguments`, or made up for a divergence).
+struct WaveformRequest {
+    /// The RTL's own waveform (.vcd or .fst).
+    var rtlTrace: String?
+    /// Hierarchy levels of the RTL waveform (0 = all).
+    var depth = 0
+    /// The golden model's waveform.
+    var goldenTrace: String?
+    /// The comparison waveform.
+    var compareTrace: String?
+    /// The steps recorded.
+    var window: ClosedRange<Int> = 0...Int.max
+    /// The neurons the viewer files show first (nil: the first few of each layer).
+    var highlighted: [NeuronID]?
+}
+
 /// The waveforms of one `stemsim run`: the RTL's own (Verilator's VCD/FST), the golden
 /// model's VCD and the comparison VCD, each with GTKWave and Surfer files beside it. Each
 /// file appears under its name only when the run finishes (`finish`); `cancel` leaves none.
@@ -11,30 +27,36 @@ final class RunWaveforms {
     private let network: Network
     private let engines: EngineSet
     private let window: ClosedRange<Int>
+    private let highlighted: [NeuronID]
     private var rtlTrace: (final: String, temporary: String)?
     private var golden: GoldenTraceWriter?
     private var comparison: ComparisonTraceWriter?
-    private var finished: [String] = []
+    /// The RTL trace's time span so far (ns): the cycle count when the window's first step
+    /// began, and when its last recorded step ended (the shim dumps cycle c at 10 c ns).
+    private var rtlSpan: (start: UInt64, end: UInt64)?
 
     /// Opens the waveforms `arguments` ask for on `engines`.
-    init(_ arguments: TraceArguments, network: Network, engines: EngineSet) throws {
+    init(_ request: WaveformRequest, network: Network, engines: EngineSet) throws {
         self.network = network
         self.engines = engines
-        self.window = arguments.window
-        if let path = arguments.trace {
+        self.window = request.window
+        self.highlighted = request.highlighted
+            ?? (1...network.depth).flatMap { layer in (0..<min(4, network.width(ofLayer: layer))).map { NeuronID(layer: layer, neuron: $0) } }
+        if let path = request.rtlTrace {
             guard let rtl = engines.rtl else { throw CommandFailure(.badInput, "--trace needs the RTL (--engine rtl or both)") }
             let temporary = Self.temporaryPath(beside: path)
-            try rtl.model.openTrace(path: temporary, depth: UInt32(arguments.traceDepth),
+            try rtl.model.openTrace(path: temporary, depth: UInt32(request.depth),
                                     fromStep: UInt64(window.lowerBound), toStep: UInt64(clamping: window.upperBound))
             rtlTrace = (path, temporary)
         }
         let traced = Self.tracedNetwork(network, mapping: engines.rtl?.mapping)
-        let options = TraceOptions(window: UInt64(window.lowerBound)...UInt64(clamping: window.upperBound))
-        if let path = arguments.goldenTrace {
+        let options = TraceOptions(window: UInt64(window.lowerBound)...UInt64(clamping: window.upperBound),
+                                   highlightedNeurons: highlighted)
+        if let path = request.goldenTrace {
             guard engines.golden != nil else { throw CommandFailure(.badInput, "--golden-trace needs the golden model (--engine golden or both)") }
             golden = try GoldenTraceWriter(path: path, network: traced, options: options)
         }
-        if let path = arguments.compareTrace {
+        if let path = request.compareTrace {
             guard engines.golden != nil, engines.rtl != nil else { throw CommandFailure(.badInput, "--compare-trace needs --engine both") }
             comparison = try ComparisonTraceWriter(path: path, network: traced, options: options)
         }
@@ -45,6 +67,12 @@ final class RunWaveforms {
 
     /// Records step `step` (the lockstep runner's step observer).
     func record(step: Int, reference: [[Int32]], device: [[Int32]]?) throws {
+        if rtlTrace != nil, let rtl = engines.rtl {
+            let cycles = try rtl.model.counters().cycles
+            if window.contains(step) {
+                rtlSpan = (rtlSpan?.start ?? (cycles - UInt64(rtl.lastStepCycles)) * 10, cycles * 10)
+            }
+        }
         guard window.contains(step), golden != nil || comparison != nil, let model = engines.golden else { return }
         let goldenSamples = (1...network.depth).map { layer in
             let spiking = Self.spikeFlags(reference[layer], width: network.width(ofLayer: layer))
@@ -76,7 +104,9 @@ final class RunWaveforms {
             guard rename(temporary, path) == 0 else {
                 throw CommandFailure(.environment, "cannot move the trace \(temporary) to \(path): \(String(cString: strerror(errno)))")
             }
-            let viewer = try Self.rtlViewerLayout(mapping: rtl.mapping).writeViewerFiles(besideTrace: path)
+            var layout = Self.rtlViewerLayout(mapping: rtl.mapping, neurons: highlighted)
+            layout.visibleRange = rtlSpan.map { $0.start...$0.end }
+            let viewer = try layout.writeViewerFiles(besideTrace: path)
             lines.append("RTL waveform \(path): gtkwave \(TraceFiles.quoted(path)) \(TraceFiles.quoted(viewer.gtkwave)), "
                 + "or surfer -c \(TraceFiles.quoted(viewer.surfer))")
         }
@@ -116,7 +146,7 @@ final class RunWaveforms {
     static func tracedNetwork(_ network: Network, mapping: MeshMapping?) -> TracedNetwork {
         let maxFanIn = (1...network.depth).map { network.width(ofLayer: $0 - 1) }.max() ?? 1
         let widths = TracedNetwork.Widths(
-            current: min(64, network.weightBits + bitsNeeded(Int64(maxFanIn)) + 1),
+            current: min(64, currentWidth(weightBits: network.weightBits, numAxons: mapping?.options.numAxons ?? maxFanIn)),
             potential: network.accumulatorBits, output: network.timeSteps)
         let mapping = mapping ?? (try? Mapper().map(network))
         let counts = (1...network.depth).map { network.width(ofLayer: $0) }
@@ -136,19 +166,37 @@ final class RunWaveforms {
     }
 
     /// What the GTKWave and Surfer files show of the RTL trace: the step counter, the host
-    /// port, the spike monitor, and each used core's state.
-    static func rtlViewerLayout(mapping: MeshMapping) -> ViewerLayout {
-        let items: [ViewerLayout.Item] = [
+    /// port, the spike monitor, and `v`, `i`, `y` of `neurons`.
+    static func rtlViewerLayout(mapping: MeshMapping, neurons: [NeuronID]) -> ViewerLayout {
+        var items: [ViewerLayout.Item] = [
             .signal(.init(name: "TOP.stem_mesh.step_o", width: 32, format: .unsignedDecimal)),
             .signal(.init(name: "TOP.stem_mesh.idle_o", width: 1)),
             .signal(.init(name: "TOP.stem_mesh.host_in_valid_i", width: 1)),
             .signal(.init(name: "TOP.stem_mesh.host_out_valid_o", width: 1)),
             .signal(.init(name: "TOP.stem_mesh.mon_valid_o", width: mapping.tileCount)),
         ]
+        let network = mapping.network
+        let currentWidth = Self.currentWidth(weightBits: network.weightBits, numAxons: mapping.options.numAxons)
+        for neuron in neurons {
+            let (tile, local) = mapping.location(layer: neuron.layer, neuron: neuron.neuron)
+            let scope = (coreScope(tile: tile) + ["g_neuron[\(local)]"]).joined(separator: ".")
+            items.append(.group(label: "layer \(neuron.layer) neuron \(neuron.neuron) (tile \(tile), local \(local))", signals: [
+                .init(name: scope + ".v", width: network.accumulatorBits, format: .signedDecimal),
+                .init(name: scope + ".i", width: currentWidth, format: .signedDecimal),
+                .init(name: scope + ".y", width: network.timeSteps, format: .unsignedDecimal),
+            ]))
+        }
         return ViewerLayout(items: items)
     }
 
     // MARK: - Helpers
+
+    /// The RTL's current width: `WeightBits + clog2(NumAxons) + 1` (rtl/stem_core.sv, `CurW`).
+    static func currentWidth(weightBits: Int, numAxons: Int) -> Int {
+        var log = 0
+        while 1 << log < numAxons { log += 1 }
+        return weightBits + log + 1
+    }
 
     static func spikeFlags(_ spikes: [Int32], width: Int) -> [Bool] {
         var flags = [Bool](repeating: false, count: width)

@@ -26,6 +26,12 @@ struct TraceArguments: ParsableArguments {
     /// The steps to record.
     var window: ClosedRange<Int> { (traceFrom ?? 0)...(traceTo ?? Int.max) }
 
+    /// The waveforms asked for.
+    var request: WaveformRequest {
+        WaveformRequest(rtlTrace: trace, depth: traceDepth, goldenTrace: goldenTrace, compareTrace: compareTrace,
+                        window: window)
+    }
+
     func validate() throws {
         if let trace, !(trace.hasSuffix(".vcd") || trace.hasSuffix(".fst")) {
             throw ValidationError("--trace \(trace): the file must end in .vcd or .fst")

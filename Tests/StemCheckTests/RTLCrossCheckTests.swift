@@ -49,7 +49,9 @@ struct RTLCrossCheckTests {
             let path: RTLEngine.ConfigurationPath = seed % 2 == 0 ? .backdoor : .packets
             let rtl = try RTLEngine(mapping: mapping, model: model, configurationPath: path)
             let golden = try GoldenModel(network: network)
-            let result = try Lockstep(network: network, samples: samples.samples, reference: golden, device: rtl).run()
+            var lockstep = Lockstep(network: network, samples: samples.samples, reference: golden, device: rtl)
+            lockstep.checksState = true  // every neuron's I, V, Y too, not only the spikes
+            let result = try lockstep.run()
             let context = "seed \(seed), \(network.layerWidths), \(samples.samples.count) samples"
             #expect(result.firstDivergence == nil, "\(context): \(result.firstDivergence.map { "\($0)" } ?? "")")
             #expect(result.referenceCounters.overflows == result.deviceCounters?.overflows,

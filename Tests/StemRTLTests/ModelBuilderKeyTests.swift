@@ -72,9 +72,9 @@ import Testing
             "--cc", "--build", "--exe", "-j", "3", "-O3", "--top-module", "toy_mesh", "-Irtl",
             "-GTimeSteps=8", "-GWeightBits=8", "-GAccBits=24", "-GSaturate=0", "-GNumNeurons=64",
             "-GNumAxons=64", "-GMaxFanout=4", "-GMeshX=2", "-GMeshY=2", "-GFifoDepth=4",
-            "--trace-fst",
-            "-CFLAGS", "-fPIC -O2 -std=c++17 -I../Sources/CStemShim/include -DSTEM_TRACE=2",
-            "-LDFLAGS", "-shared", "-o", "libstem_model.so",
+            "--trace-fst", "--trace-max-array", "65536",
+            "-CFLAGS", "-fPIC -fvisibility=hidden -std=c++17 -I../Sources/CStemShim/include -DSTEM_TRACE=2",
+            "-LDFLAGS", "-shared -Wl,-Bsymbolic", "-o", "libstem_model.so",
             "rtl/toy_pkg.sv", "rtl/toy_mesh.sv", "Sources/CStemShim/shim/toy_shim.cpp",
             "-Mdir", "obj",
         ])

@@ -72,10 +72,10 @@ import Testing
                             "mismatch of \(path) at step \(step)")
                     let g = golden[step][k][j]
                     let r = rtl[step][k][j]
-                    #expect(reader.value(of: "compare.golden.\(path).V", at: time)?.signedValue == g.potential)
+                    #expect(reader.value(of: "compare.golden.\(path).v", at: time)?.signedValue == g.potential)
                     #expect(reader.value(of: "compare.golden.\(path).spike", at: time)?.bit == g.spike)
                     #expect(reader.value(of: "compare.rtl.\(path).spike", at: time)?.bit == r.spike)
-                    for (name, value) in [("V", r.potential), ("I", r.current)] {
+                    for (name, value) in [("v", r.potential), ("i", r.current)] {
                         let read = reader.value(of: "compare.rtl.\(path).\(name)", at: time)
                         if let value {
                             #expect(read?.signedValue == value)
@@ -84,7 +84,7 @@ import Testing
                         }
                     }
                     if let y = r.output {
-                        #expect(reader.value(of: "compare.rtl.\(path).Y", at: time)?.unsignedValue == UInt64(y))
+                        #expect(reader.value(of: "compare.rtl.\(path).y", at: time)?.unsignedValue == UInt64(y))
                     }
                 }
             }

@@ -14,10 +14,10 @@ import Testing
                 for j in 0..<layer.neuronCount {
                     let scope = (prefix + network.scopePath(NeuronID(layer: layer.number, neuron: j))).joined(separator: ".")
                     let expected = states[step][k][j]
-                    let v = reader.value(of: scope + ".V", at: time)
+                    let v = reader.value(of: scope + ".v", at: time)
                     #expect(v?.signedValue == expected.potential, "V of \(scope) at step \(step)")
-                    #expect(reader.value(of: scope + ".I", at: time)?.signedValue == expected.current)
-                    #expect(reader.value(of: scope + ".Y", at: time)?.unsignedValue == UInt64(expected.output))
+                    #expect(reader.value(of: scope + ".i", at: time)?.signedValue == expected.current)
+                    #expect(reader.value(of: scope + ".y", at: time)?.unsignedValue == UInt64(expected.output))
                     #expect(reader.value(of: scope + ".spike", at: time)?.bit == expected.spike)
                 }
             }
@@ -42,9 +42,9 @@ import Testing
         try Self.expectTrace(reader, network: network, states: states, steps: 0...39)
 
         // Widths as declared, and negative V really was written (12-bit two's complement).
-        #expect(reader.variable(named: "stem.layer1.neuron0.V")?.width == 12)
-        #expect(reader.variable(named: "stem.layer1.neuron0.I")?.width == 20)
-        #expect(reader.variable(named: "stem.layer2.neuron2.Y")?.width == 4)
+        #expect(reader.variable(named: "stem.layer1.neuron0.v")?.width == 12)
+        #expect(reader.variable(named: "stem.layer1.neuron0.i")?.width == 20)
+        #expect(reader.variable(named: "stem.layer2.neuron2.y")?.width == 4)
         #expect(reader.variable(named: "stem.layer2.neuron2.spike")?.width == 1)
         #expect(reader.variable(named: "stem.step")?.width == 32)
         #expect(states.joined().joined().contains { $0.potential == -2048 })
@@ -123,7 +123,7 @@ import Testing
         for (step, state) in states.enumerated() { try trace.record(step: UInt64(step + 100), neurons: state) }
         let reader = try VCDReader(contentsOf: try trace.finish().vcdPath)
         #expect(reader.variable(named: "TOP.stem_mesh.step_o")?.width == 32)
-        #expect(reader.value(of: "TOP.stem_mesh.tile(1).u_core.neuron(2).V", at: 104)?.signedValue
+        #expect(reader.value(of: "TOP.stem_mesh.tile(1).u_core.neuron(2).v", at: 104)?.signedValue
                 == states[4][0][2].potential)
     }
 
@@ -138,7 +138,7 @@ import Testing
         try trace.record(step: 0, neurons: states[0])
         var tooWide = states[1]
         tooWide[1][2].potential = 2048
-        #expect(throws: TraceError.invalidArgument(what: "value of signal stem.layer2.neuron2.V", value: "2048",
+        #expect(throws: TraceError.invalidArgument(what: "value of signal stem.layer2.neuron2.v", value: "2048",
                                                    allowed: "-2048...2047 (12-bit signed)")) {
             try trace.record(step: 1, neurons: tooWide)
         }

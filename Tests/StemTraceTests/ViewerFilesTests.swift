@@ -4,10 +4,13 @@ import Testing
 
 @Suite struct ViewerFilesTests {
     /// The trace names a GTKWave save file shows (lines that are not directives, flags,
-    /// comments, zoom lines or group labels).
+    /// comments, zoom lines or group labels), without their aliases (`+{alias} name`).
     static func gtkwaveTraces(_ lines: [String]) -> [String] {
         lines.filter { line in
             !line.isEmpty && !["[", "@", "*", "-"].contains(line.first!)
+        }.map { line in
+            guard line.hasPrefix("+{"), let end = line.firstIndex(of: "}") else { return line }
+            return String(line[line.index(end, offsetBy: 2)...])
         }
     }
 
@@ -33,6 +36,12 @@ import Testing
         }
         #expect(open.isEmpty)
         return traces
+    }
+
+    @Test func comparisonSignalsCarryGoldenAndRTLAliases() throws {
+        let layout = ViewerLayout(items: [.signal(.init(name: "compare.rtl.n.v", width: 8, alias: "rtl v"))])
+        let text = GTKWaveSaveFile(layout: layout, dumpFile: "/x.vcd").text
+        #expect(text.contains("\n+{rtl v} compare.rtl.n.v[7:0]\n"))
     }
 
     static func checkSurfer(_ path: String, against reader: VCDReader, vcdPath: String) throws -> [String] {
@@ -65,7 +74,7 @@ import Testing
                 let name = try #require(focused)
                 let variable = try #require(reader.variable(named: name))
                 #expect(variable.width > 1)
-                let signed = ["V", "I"].contains(variable.name)
+                let signed = ["v", "i"].contains(variable.name)
                 #expect(words[1] == (signed ? "Signed" : "Unsigned"), "format of \(variable.fullName)")
             case "item_set_color":
                 #expect(words[1] == "Red")
@@ -90,13 +99,13 @@ import Testing
         let traces = try Self.checkGTKWave(try #require(files.gtkwavePath), against: reader, vcdPath: files.vcdPath)
         #expect(traces.first == "stem.step[31:0]")
         #expect(traces.count == 1 + 3 * 4)
-        #expect(traces.contains("stem.layer1.neuron2.V[11:0]"))
+        #expect(traces.contains("stem.layer1.neuron2.v[11:0]"))
         #expect(!traces.contains { $0.contains("neuron3") })
         let added = try Self.checkSurfer(try #require(files.surferPath), against: reader, vcdPath: files.vcdPath)
         #expect(added == traces.map { $0.split(separator: "[").first.map(String.init)! })
         // V and I are shown as signed decimal, the step counter and Y as decimal, spikes as bits.
         let text = try lines(of: try #require(files.gtkwavePath))
-        let vLine = try #require(text.firstIndex(of: "stem.layer1.neuron0.V[11:0]"))
+        let vLine = try #require(text.firstIndex(of: "stem.layer1.neuron0.v[11:0]"))
         #expect(text[..<vLine].last { $0.hasPrefix("@") } == "@420")
         let stepLine = try #require(text.firstIndex(of: "stem.step[31:0]"))
         #expect(text[..<stepLine].last { $0.hasPrefix("@") } == "@24")
@@ -122,8 +131,8 @@ import Testing
         let traces = try Self.checkGTKWave(gtkw, against: reader, vcdPath: files.vcdPath)
         #expect(Array(traces.prefix(3)) == ["compare.step[31:0]", "compare.any_mismatch",
                                             "compare.mismatch.stem.layer2.neuron1.mismatch"])
-        #expect(traces.contains("compare.rtl.stem.layer1.neuron3.V[11:0]"))
-        #expect(traces.contains("compare.golden.stem.layer1.neuron3.V[11:0]"))
+        #expect(traces.contains("compare.rtl.stem.layer1.neuron3.v[11:0]"))
+        #expect(traces.contains("compare.golden.stem.layer1.neuron3.v[11:0]"))
         #expect(traces.count == 2 + 2 * 9)
         let text = try lines(of: gtkw)
         // Primary marker on the first mismatch (step 9), view starting at the window.

@@ -30,30 +30,6 @@ import Testing
         return verilator && FileManager.default.fileExists(atPath: "/usr/include/systemc.h")
     }()
 
-    /// Runs stemsim with a changed environment.
-    static func run(_ arguments: [String], in folder: String, environment: [String: String]) throws -> StemSimRunner.Outcome {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: StemSimRunner.executable)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: folder)
-        process.environment = environment
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let errData = LockedData()
-        let done = DispatchSemaphore(value: 0)
-        DispatchQueue.global().async {
-            errData.set(err.fileHandleForReading.readDataToEndOfFile())
-            done.signal()
-        }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        done.wait()
-        process.waitUntilExit()
-        return StemSimRunner.Outcome(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                                     stderr: String(decoding: errData.get(), as: UTF8.self))
-    }
-
     @Test func exportWritesTheThreeFilesAndRefusesToOverwrite() throws {
         let (folder, network, inputs) = try Self.fixture()
         defer { StemSimRunner.remove(folder) }
@@ -103,10 +79,9 @@ import Testing
     @Test func aMissingToolchainExitsThreeSayingWhatToInstall() throws {
         let (folder, _, _) = try Self.fixture()
         defer { StemSimRunner.remove(folder) }
-        var environment = ProcessInfo.processInfo.environment
-        environment["PATH"] = "/nonexistent-stem-test"
-        let outcome = try Self.run(["run", "--network", "network.json", "--inputs", "inputs.json", "--engine", "systemc",
-                                    "--spikes", "spikes.jsonl"] + Self.meshArguments, in: folder, environment: environment)
+        let outcome = try StemSimRunner.run(["run", "--network", "network.json", "--inputs", "inputs.json", "--engine", "systemc",
+                                             "--spikes", "spikes.jsonl"] + Self.meshArguments, in: folder,
+                                            environment: ["PATH": "/nonexistent-stem-test"])
         #expect(outcome.status == 3, "\(outcome.stderr)")
         #expect(outcome.stderr.contains("verilator") && outcome.stderr.contains("apt-get install"), "\(outcome.stderr)")
         #expect(try StemSimRunner.contents(folder) == ["inputs.json", "network.json"])
@@ -131,12 +106,4 @@ import Testing
         #expect(String(decoding: try FileIO.read(folder + "/files/systemc.jsonl"), as: UTF8.self) == record)
         #expect(try StemSimRunner.contents(folder + "/files") == ["export", "summary.json", "systemc.jsonl"])
     }
-}
-
-/// Data behind a lock, written by one thread and read by another.
-final class LockedData: @unchecked Sendable {
-    private let lock = NSLock()
-    private var data = Data()
-    func set(_ value: Data) { lock.lock(); data = value; lock.unlock() }
-    func get() -> Data { lock.lock(); defer { lock.unlock() }; return data }
 }

@@ -3,7 +3,7 @@ import Testing
 import StemModel
 
 /// A small valid network and inputs written to a fresh folder.
-private func fixture(samples: Int = 3, labeled: Bool = true) throws -> (folder: String, network: Network, inputs: InputSet) {
+func fixture(samples: Int = 3, labeled: Bool = true) throws -> (folder: String, network: Network, inputs: InputSet) {
     let folder = try StemSimRunner.temporaryFolder()
     var options = RandomNetworkOptions(layerSizes: [7, 6, 4])
     options.biasMode = nil
@@ -18,8 +18,11 @@ private func run(_ arguments: [String], in folder: String) throws -> StemSimRunn
     try StemSimRunner.run(arguments, in: folder)
 }
 
-private let ioArguments = ["run", "--network", "network.json", "--inputs", "inputs.json",
+let ioArguments = ["run", "--network", "network.json", "--inputs", "inputs.json",
                            "--spikes", "spikes.jsonl", "--report", "report.json"]
+
+/// The golden model alone (these tests need no Verilator).
+private let goldenArguments = ioArguments + ["--engine", "golden"]
 
 @Suite struct RunCommandTests {
     @Test func theBinaryIsBuilt() {
@@ -30,11 +33,11 @@ private let ioArguments = ["run", "--network", "network.json", "--inputs", "inpu
     @Test func aGoldenRunWritesTheRecordTheReportAndASummary() throws {
         let (folder, network, inputs) = try fixture()
         defer { StemSimRunner.remove(folder) }
-        let outcome = try run(ioArguments, in: folder)
+        let outcome = try run(goldenArguments, in: folder)
         #expect(outcome.status == 0, "\(outcome.stderr)")
         #expect(try StemSimRunner.contents(folder) == ["inputs.json", "network.json", "report.json", "spikes.jsonl"])
         #expect(outcome.stdout.contains("samples    3 from inputs.json"))
-        #expect(outcome.stdout.contains("accuracy   golden "))
+        #expect(outcome.stdout.contains("accuracy   QANN ") && outcome.stdout.contains(", golden "))
         #expect(outcome.stdout.contains("QANN       outputs equal in 3/3 samples"))
 
         let golden = try GoldenModel(network: network)
@@ -57,7 +60,7 @@ private let ioArguments = ["run", "--network", "network.json", "--inputs", "inpu
     @Test func limitRunsTheFirstSamples() throws {
         let (folder, _, _) = try fixture(samples: 5)
         defer { StemSimRunner.remove(folder) }
-        let outcome = try run(ioArguments + ["--limit", "2"], in: folder)
+        let outcome = try run(goldenArguments + ["--limit", "2"], in: folder)
         #expect(outcome.status == 0, "\(outcome.stderr)")
         guard case .object(let report) = try JSONParser.parse(try FileIO.read(folder + "/report.json"), file: "r"),
               case .array(let samples) = report["samples"] else {
@@ -76,7 +79,7 @@ private let ioArguments = ["run", "--network", "network.json", "--inputs", "inpu
         bad.layers[0].weights[1][2] = 300
         text = JSONSerializer.text(of: bad.jsonValue)
         try FileIO.writeAtomically(Array(text.utf8), to: folder + "/network.json")
-        let outcome = try run(ioArguments, in: folder)
+        let outcome = try run(goldenArguments, in: folder)
         #expect(outcome.status == 2)
         #expect(outcome.stderr.contains("network.json: layers[0].weights[1][2]: 300 is out of range -128...127 (weightBits 8)"),
                 "\(outcome.stderr)")
@@ -88,7 +91,7 @@ private let ioArguments = ["run", "--network", "network.json", "--inputs", "inpu
         defer { StemSimRunner.remove(folder) }
         try FileIO.writeAtomically(Array("{\n  \"format\": \"stem-network\",\n  \"version\" 1\n}\n".utf8),
                                    to: folder + "/network.json")
-        let outcome = try run(ioArguments, in: folder)
+        let outcome = try run(goldenArguments, in: folder)
         #expect(outcome.status == 2)
         #expect(outcome.stderr.contains("network.json:3:13: unexpected '1', expected ':' after an object key"),
                 "\(outcome.stderr)")
@@ -99,7 +102,7 @@ private let ioArguments = ["run", "--network", "network.json", "--inputs", "inpu
         let (folder, _, _) = try fixture()
         defer { StemSimRunner.remove(folder) }
         try FileIO.writeAtomically(Array(#"{"samples":[[1,2,3,4,5,6,256]]}"#.utf8), to: folder + "/inputs.json")
-        let outcome = try run(ioArguments, in: folder)
+        let outcome = try run(goldenArguments, in: folder)
         #expect(outcome.status == 2)
         #expect(outcome.stderr.contains("inputs.json: samples[0][6]: 256 is out of range 0...255 (timeSteps 8, unsigned inputs)"),
                 "\(outcome.stderr)")
@@ -121,16 +124,6 @@ private let ioArguments = ["run", "--network", "network.json", "--inputs", "inpu
                                "--spikes", "spikes.jsonl", "--report", "missing/report.json"], in: folder)
         #expect(outcome.status == 2)
         #expect(outcome.stderr.contains("missing/report.json: cannot create: No such file or directory"), "\(outcome.stderr)")
-        #expect(try StemSimRunner.contents(folder) == ["inputs.json", "network.json"])
-    }
-
-    @Test(arguments: ["rtl", "both"])
-    func theRTLEnginesAreNotAvailableYetAndExitThree(engine: String) throws {
-        let (folder, _, _) = try fixture()
-        defer { StemSimRunner.remove(folder) }
-        let outcome = try run(ioArguments + ["--engine", engine], in: folder)
-        #expect(outcome.status == 3)
-        #expect(outcome.stderr.contains("the RTL engine is not available yet"), "\(outcome.stderr)")
         #expect(try StemSimRunner.contents(folder) == ["inputs.json", "network.json"])
     }
 
@@ -157,7 +150,7 @@ private let ioArguments = ["run", "--network", "network.json", "--inputs", "inpu
         try FileManager.default.createDirectory(atPath: folder + "/examples/digits", withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: source + "/network.json", toPath: folder + "/examples/digits/network.json")
         try FileManager.default.copyItem(atPath: source + "/inputs.json", toPath: folder + "/examples/digits/test.json")
-        let outcome = try run(["run"], in: folder)
+        let outcome = try run(["run", "--engine", "golden"], in: folder)
         #expect(outcome.status == 0, "\(outcome.stderr)")
         #expect(outcome.stdout.contains("examples/digits/network.json"))
         #expect(outcome.stdout.contains("from examples/digits/test.json"))

@@ -25,11 +25,15 @@ struct StemSimRunner {
         return folder.appendingPathComponent("stemsim").path
     }()
 
-    /// Runs `stemsim arguments...` in `folder`.
-    static func run(_ arguments: [String], in folder: String) throws -> Outcome {
+    /// Runs `stemsim arguments...` in `folder`, with `environment` changes (nil removes a
+    /// variable) over this process's environment.
+    static func run(_ arguments: [String], in folder: String, environment: [String: String?] = [:]) throws -> Outcome {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        var merged = ProcessInfo.processInfo.environment
+        for (name, value) in environment { merged[name] = value }
+        process.environment = merged
         process.currentDirectoryURL = URL(fileURLWithPath: folder)
         let out = Pipe()
         let err = Pipe()

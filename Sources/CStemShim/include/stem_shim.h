@@ -177,10 +177,12 @@ typedef struct stem_noc_run {
 } stem_noc_run;
 
 typedef struct stem_noc_result {
-    uint64_t generated;       /* flits generated in the measured interval */
-    uint64_t offered;         /* flits the sources wanted to send (queued at the source) */
-    uint64_t delivered;       /* measured flits delivered */
-    double accepted_rate;     /* measured flits delivered / (nodes * measure_cycles) */
+    uint64_t generated;       /* flits generated in the measured interval (the measured flits) */
+    uint64_t offered;         /* flits that entered the network in the measured interval (below
+                                 generated when the source queues grow: beyond saturation) */
+    uint64_t delivered;       /* measured flits delivered (by the end of the drain) */
+    double accepted_rate;     /* flits that left the network in the measured interval /
+                                 (nodes * measure_cycles): the steady-state throughput */
     double mean_latency;      /* cycles from generation (source queueing included) */
     double mean_network_latency; /* cycles from entering the router to leaving it */
     uint64_t max_latency;

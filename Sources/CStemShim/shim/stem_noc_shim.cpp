@@ -10,11 +10,13 @@
 //    is ready, oldest first;
 //  - every local output is a sink that is not ready with probability
 //    sink_backpressure_permille / 1000 each cycle;
-//  - flits created during the measurement interval are measured: latency from creation
+//  - flits created during the measurement interval are measured (`generated`): latency from creation
 //    (source queueing included) and network latency (from entering the router to leaving the
 //    destination router), both in cycles;
-//  - after the measurement interval the sources keep injecting (unmeasured) traffic while the
-//    run waits up to drain_cycles for the measured flits;
+//  - after the measurement interval the sources create no more flits; the run waits up to
+//    drain_cycles for the measured flits still queued or in flight (so every measured flit
+//    arrives unless the network deadlocks or the drain is too short; the last measured flits
+//    see less contention than in steady state);
 //  - a scoreboard checks every delivered flit: misrouted (wrong node or a corrupted flit),
 //    duplicated, reordered within its source/destination pair, lost (a measured flit not
 //    delivered by the end of the drain).
@@ -160,15 +162,15 @@ int run_experiment(stem_noc* n, const stem_noc_run& spec, stem_noc_result& res) 
     for (uint64_t c = 0; c < end; ++c) {
         const bool measuring = c >= measure_begin && c < measure_end;
         if (c >= measure_end && outstanding == 0) break;
-        // Sources create flits.
-        for (unsigned s = 0; s < kNodes; ++s) {
+        // Sources create flits (not during the drain).
+        for (unsigned s = 0; s < kNodes && c < measure_end; ++s) {
             if (!sends[s] || !rng.chance(spec.rate)) continue;
             const int d = pick_destination(s, spec.pattern, rng);
             if (d < 0) continue;
             src[s].recs.push_back(Rec{c, kNever, uint16_t(d), measuring, false});
             src[s].next_seq++;
             if (measuring) {
-                res.offered++;
+                res.generated++;
                 outstanding++;
             }
         }
@@ -190,7 +192,7 @@ int run_experiment(stem_noc* n, const stem_noc_run& spec, stem_noc_result& res) 
             if (in_valid[s] && port_bits(top->local_in_ready_o, s, 1)) {
                 Source& q = src[s];
                 q.recs[q.next].injected = c;
-                if (measuring) res.generated++;
+                if (measuring) res.offered++;
                 q.next++;
             }
         }

@@ -85,6 +85,7 @@ struct stem_model {
     uint64_t trace_to = 0;
     uint64_t last_dump = UINT64_MAX;
 #endif
+    bool in_step = false;      // traces dump only while step() runs: they hold time steps only
 };
 
 namespace {
@@ -95,7 +96,10 @@ namespace {
 
 void dump(stem_model* m, uint64_t time) {
 #if STEM_TRACE != 0
-    if (m->trace && m->tau >= m->trace_from && m->tau <= m->trace_to &&
+    // The cycles of step tau are those in which the mesh's step counter shows tau: the cycle of
+    // the pulse that closes step tau-1 (step_o still tau-1, step_i is registered) is not one.
+    if (m->trace && m->in_step && m->tau >= m->trace_from && m->tau <= m->trace_to &&
+        m->top->step_o == static_cast<uint32_t>(m->tau) &&
         (m->last_dump == UINT64_MAX || time > m->last_dump)) {
         m->trace->dump(time);
         m->last_dump = time;
@@ -172,7 +176,7 @@ std::string describe_busy(stem_model* m) {
                            static_cast<unsigned long long>(peek1(m, t, kStatusBase + 3)),
                            static_cast<unsigned long long>(peek1(m, t, kStatusBase + 4)));
         }
-        if (bits & 2) s += " network interface sending";
+        if (bits & 2) s += " network interface busy";
         if (bits & 4) s += " router holds flits";
     }
     m->top->eval();
@@ -459,6 +463,7 @@ int api_step(stem_model* m, const uint64_t* host_flits, size_t count, stem_step_
     const uint64_t c0 = m->cycle;
     const uint64_t tau = m->first_step ? 0 : m->tau + 1;
     m->tau = tau;
+    m->in_step = true;
     int st = STEM_OK;
     char what[64];
     std::snprintf(what, sizeof what, "step %llu", static_cast<unsigned long long>(tau));
@@ -478,6 +483,7 @@ int api_step(stem_model* m, const uint64_t* host_flits, size_t count, stem_step_
     }
     m->first_step = false;
     st = run_until_quiescent(m, host_flits, count, true, what);
+    m->in_step = false;
     const uint64_t cycles = m->cycle - c0;
     m->ctr.run_cycles += cycles;
     m->ctr.steps++;
