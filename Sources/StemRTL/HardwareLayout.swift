@@ -16,6 +16,9 @@ public struct HardwareLayout: Hashable, Sendable {
     public var leadingRTLFiles: [String]
     /// The C include folder holding `stem_shim.h` (passed to the C++ compiler).
     public var shimIncludeFolder: String
+    /// The folders whose files a model build compiles or includes (the RTL and the shim):
+    /// only these are in a model's cache key, so editing a testbench rebuilds no model.
+    public var compiledFolders: [String]
     /// The Verilog top module of each top.
     public var topModules: [ModelParameters.Top: String]
     /// The shim C++ files compiled with each top.
@@ -26,10 +29,11 @@ public struct HardwareLayout: Hashable, Sendable {
     /// A layout with every field given.
     public init(
         sourceFolders: [String], sourceEndings: [String], rtlFolder: String,
-        leadingRTLFiles: [String], shimIncludeFolder: String,
+        leadingRTLFiles: [String], shimIncludeFolder: String, compiledFolders: [String],
         topModules: [ModelParameters.Top: String], shimFiles: [ModelParameters.Top: [String]],
         libraryName: String = "libstem_model.so"
     ) {
+        self.compiledFolders = compiledFolders
         self.sourceFolders = sourceFolders
         self.sourceEndings = sourceEndings
         self.rtlFolder = rtlFolder
@@ -48,11 +52,17 @@ public struct HardwareLayout: Hashable, Sendable {
         rtlFolder: "rtl",
         leadingRTLFiles: ["rtl/stem_pkg.sv"],
         shimIncludeFolder: "Sources/CStemShim/include",
+        compiledFolders: ["rtl", "Sources/CStemShim"],
         topModules: [.mesh: "stem_mesh", .noc: "stem_noc"],
         shimFiles: [
             .mesh: ["Sources/CStemShim/shim/stem_shim.cpp"],
             .noc: ["Sources/CStemShim/shim/stem_noc_shim.cpp"],
         ])
+
+    /// Whether a build compiles or includes the file at `path`.
+    public func isCompiled(_ path: String) -> Bool {
+        compiledFolders.contains { path.hasPrefix($0 + "/") }
+    }
 
     /// The entry-point symbol a library of `top` exports.
     public static func entrySymbol(for top: ModelParameters.Top) -> String {

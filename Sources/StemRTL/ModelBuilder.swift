@@ -146,9 +146,9 @@ public struct ModelBuilder: Sendable {
 
     // MARK: The key
 
-    /// The cache key of `parameters`: SHA-256 over every source file's path and text, the
-    /// parameters, the Verilator command (without `-j`), and the Verilator and compiler
-    /// versions.
+    /// The cache key of `parameters`: SHA-256 over the path and text of every source file a
+    /// build compiles or includes (``HardwareLayout/compiledFolders``), the parameters, the
+    /// Verilator command (without `-j`), and the Verilator and compiler versions.
     public func cacheKey(for parameters: ModelParameters) throws(ModelBuildError) -> String {
         try cacheKey(for: parameters, toolchain: Toolchain.locate(environment: environment))
     }
@@ -158,7 +158,7 @@ public struct ModelBuilder: Sendable {
         let normalized = parameters.normalized
         var hash = SHA256()
         hash.update("stem-cosim model cache v1\n")
-        for file in sources.files {
+        for file in sources.files where layout.isCompiled(file.path) {
             let bytes = Array(file.text.utf8)
             hash.update("file \(file.path) \(bytes.count)\n")
             hash.update(bytes)

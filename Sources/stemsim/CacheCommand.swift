@@ -68,16 +68,23 @@ extension CacheCommand {
     /// `stemsim cache clear`
     struct Clear: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Remove every cached model, failed build and leftover temporary folder.",
+            abstract: "Remove every cached model and SystemC testbench, failed build and leftover temporary folder.",
             discussion: "Safe while other stemsim processes build or load models: each entry is removed under its lock, and builds in progress are left alone.")
 
         func run() throws {
             try CacheCommand.reporting {
                 let cache = ModelCache.standard()
                 let summary = try cache.clear()
+                // The SystemC testbench binaries (testbenches/systemc/build.sh) sit in the same
+                // layout one folder down: <key>/, <key>.lock, failed/<key>/, .tmp-<key>-*/.
+                let systemC = ModelCache(directory: cache.directory.appendingPathComponent("systemc", isDirectory: true))
+                let testbenches = try systemC.clear()
                 let models = summary.entries == 1 ? "1 model" : "\(summary.entries) models"
-                var line = "removed \(models) and \(summary.leftovers) leftovers (\(CacheCommand.formatted(bytes: summary.bytes))) from \(cache.directory.path)"
-                if summary.busy > 0 { line += "; \(summary.busy) builds in progress left alone" }
+                let leftovers = summary.leftovers + testbenches.leftovers
+                var line = "removed \(models), \(testbenches.entries) SystemC testbenches and \(leftovers) leftovers "
+                    + "(\(CacheCommand.formatted(bytes: summary.bytes + testbenches.bytes))) from \(cache.directory.path)"
+                let busy = summary.busy + testbenches.busy
+                if busy > 0 { line += "; \(busy) builds in progress left alone" }
                 print(line)
             }
         }
