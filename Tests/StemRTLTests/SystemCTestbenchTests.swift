@@ -217,22 +217,8 @@ struct SystemCTestbenchTests {
 
     /// Compiles testbenches/stem_driver.cpp from the hardware sources.
     static func compileDriver(into folder: String) throws -> URL {
-        let sources = try HardwareSources.current()
-        let needed = HardwareSources(files: sources.files.filter {
-            $0.path.hasPrefix("testbenches/") || $0.path.hasPrefix("Sources/CStemShim/include/")
-        })
-        let root = URL(fileURLWithPath: folder).appendingPathComponent("driver-src")
-        try needed.materialize(into: root)
-        let output = URL(fileURLWithPath: folder).appendingPathComponent("stem_driver")
-        let cxx = Toolchain.findExecutable(named: "g++", searchPath: SystemCTestSupport.environment["PATH"] ?? "") ?? "/usr/bin/g++"
-        let result = SystemCTestbench.runProcess(
-            URL(fileURLWithPath: cxx),
-            ["-O1", "-std=c++17", "-I" + root.appendingPathComponent("Sources/CStemShim/include").path,
-             "-I" + root.appendingPathComponent("testbenches").path,
-             root.appendingPathComponent("testbenches/stem_driver.cpp").path, "-o", output.path, "-ldl"],
-            environment: SystemCTestSupport.environment)
-        try #require(result.status == 0, "compiling stem_driver.cpp failed: \(result.errors)")
-        return output
+        try CppDriver.compile(from: try HardwareSources.current(), into: URL(fileURLWithPath: folder),
+                              environment: SystemCTestSupport.environment).executable
     }
 }
 

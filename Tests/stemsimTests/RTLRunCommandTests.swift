@@ -120,6 +120,16 @@ struct RTLRunCommandTests {
         #expect(stateStep < spikeStep)
     }
 
+    /// The speed comparison runs and reports both sides on the same work (the figures
+    /// themselves belong in docs/performance.md, not in a test).
+    @Test func benchRTLComparesSwiftWithTheCppDriverOnTheSameCycles() throws {
+        let outcome = try StemSimRunner.run(["bench-rtl", "--limit", "4", "--rounds", "1", "--passes", "1"],
+                                            in: Self.packageRoot.path)
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stdout.contains("C++        ") && outcome.stdout.contains("Swift      "), "\(outcome.stdout)")
+        #expect(outcome.stdout.contains("ratio      Swift / C++ = "))
+    }
+
     @Test func aNetworkThatDoesNotFitExitsTwoNamingLayerAndLimit() throws {
         let (folder, _, _) = try fixture()
         defer { StemSimRunner.remove(folder) }
