@@ -10,6 +10,8 @@
 // mesh has no cyclic channel dependencies, so the network is deadlock-free as long as the
 // local and host sinks keep accepting.
 
+`include "stem_pkg.sv"
+
 module mesh_router #(
   parameter int unsigned FifoDepth = stem_pkg::DefFifoDepth
 ) (

@@ -5,6 +5,8 @@
 //   accumulator bias: V0 = fit(round_shift(b, s))   (this fit can be an overflow event)
 //   output bias:      V0 = 0
 
+`include "stem_pkg.sv"
+
 module stem_bias_init #(
   parameter int unsigned AccBits  = 16,
   parameter int unsigned BiasBits = 32,

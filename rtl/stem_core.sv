@@ -22,6 +22,8 @@
 //  - After reset the core zeroes its weight, bias and potential memories (max(NumNeurons,
 //    NumAxons) cycles, busy); configuration registers reset to 0.
 
+`include "stem_pkg.sv"
+
 module stem_core #(
   parameter int unsigned TimeSteps  = stem_pkg::DefTimeSteps,
   parameter int unsigned WeightBits = stem_pkg::DefWeightBits,

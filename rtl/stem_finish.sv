@@ -10,6 +10,8 @@
 // Widths: V * m needs AccBits + MultBits + 1 bits (m is unsigned); one more for the rounding
 // constant of round_shift; adding a BiasBits-bit bias needs one more than the wider of the two.
 
+`include "stem_pkg.sv"
+
 module stem_finish #(
   parameter int unsigned TimeSteps = 8,
   parameter int unsigned AccBits   = 16,

@@ -11,6 +11,8 @@
 // Widths: I needs CurW bits; I * 2^(B-1-t) needs CurW + B - 1; the negation one more; the
 // rounding constant one more: TermW = CurW + B + 1. V + term needs max(AccBits, TermW) + 1.
 
+`include "stem_pkg.sv"
+
 module stem_integrate #(
   parameter int unsigned TimeSteps = 8,
   parameter int unsigned AccBits   = 16,

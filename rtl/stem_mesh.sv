@@ -12,6 +12,8 @@
 // than the debug port. This costs a cycle of latency on each and keeps simulation fast (a
 // Verilated model re-evaluates input-dependent logic on every eval).
 
+`include "stem_pkg.sv"
+
 module stem_mesh #(
   parameter int unsigned TimeSteps  /*verilator public*/ = stem_pkg::DefTimeSteps,
   parameter int unsigned WeightBits /*verilator public*/ = stem_pkg::DefWeightBits,

@@ -10,6 +10,8 @@
 // Edge ports other than the host port are unconnected: their inputs are never valid and their
 // outputs never ready (XY routing never sends a flit there for a destination on the mesh).
 
+`include "stem_pkg.sv"
+
 module stem_noc #(
   parameter int unsigned MeshX     /*verilator public*/ = stem_pkg::DefMeshX,
   parameter int unsigned MeshY     /*verilator public*/ = stem_pkg::DefMeshY,

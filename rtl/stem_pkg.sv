@@ -9,6 +9,11 @@
 // Yosys 0.23 reads this package but not `import` statements, so every user writes
 // `stem_pkg::Name`.
 
+// Every file that uses the package includes it (`include "stem_pkg.sv"`), so the RTL compiles
+// in any file order (`verilator --lint-only -Wall rtl/*.sv`); the guard keeps one definition.
+`ifndef STEM_PKG_SV
+`define STEM_PKG_SV
+
 package stem_pkg;
 
   // Every top uses only some of these constants.
@@ -193,3 +198,5 @@ package stem_pkg;
   /* verilator lint_on UNUSEDPARAM */
 
 endpackage
+
+`endif  // STEM_PKG_SV

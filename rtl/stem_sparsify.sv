@@ -6,6 +6,8 @@
 //   RoT  (r > 0): y = min(round_shift(y, r) * 2^r, ((2^B - 1) >> r) << r)
 //   DRLO (K > 0): keep only the K most significant 1-bits of y.
 
+`include "stem_pkg.sv"
+
 module stem_sparsify #(
   parameter int unsigned TimeSteps = 8
 ) (

@@ -16,6 +16,8 @@
 //    router (status 11 counts them);
 //  - zeroes the fan-out table after reset (NumNeurons cycles, busy).
 
+`include "stem_pkg.sv"
+
 module stem_tile #(
   parameter int unsigned TimeSteps  = stem_pkg::DefTimeSteps,
   parameter int unsigned WeightBits = stem_pkg::DefWeightBits,

@@ -44,7 +44,7 @@ done
 
 mkdir -p "$out"
 out="$(cd "$out" && pwd)"
-if ! verilator --cc --build --exe -j 2 -O3 --top-module "$top" "${tflag[@]}" "${gflags[@]}" \
+if ! verilator --cc --build --exe -j 2 -O3 --top-module "$top" -I"$root/rtl" "${tflag[@]}" "${gflags[@]}" \
         -CFLAGS "-fPIC -fvisibility=hidden -std=c++17 -I$root/Sources/CStemShim/include -DSTEM_TRACE=$tdef" \
         -LDFLAGS "-shared -Wl,-Bsymbolic" -o libstem_model.so \
         "${rtl[@]}" "$shim" -Mdir "$out" > "$out/build.log" 2>&1; then

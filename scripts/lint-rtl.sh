@@ -32,7 +32,7 @@ mesh_sets=(
 status=0
 lint() {
     local top="$1"; shift
-    if out=$(verilator --lint-only -Wall --top-module "$top" "$@" "${rtl[@]}" 2>&1); then
+    if out=$(verilator --lint-only -Wall -I"$root/rtl" --top-module "$top" "$@" "${rtl[@]}" 2>&1); then
         echo "lint ok: $top $*"
     else
         echo "lint FAILED: $top $*"
