@@ -52,13 +52,15 @@ public final class NocModel {
 
     /// What an experiment measured (`stem_noc_result`).
     public struct Result: Hashable, Sendable {
-        /// Flits generated in the measured interval.
+        /// Flits the sources created in the measured interval (the measured flits).
         public var generated: UInt64
-        /// Flits the sources wanted to send (queued at the source).
+        /// Flits that entered the network in the measured interval (fewer than `generated`
+        /// past saturation, when the source queues grow).
         public var offered: UInt64
-        /// Measured flits delivered.
+        /// Measured flits delivered by the end of the drain.
         public var delivered: UInt64
-        /// Measured flits delivered per node per measured cycle.
+        /// Flits that left the network in the measured interval per node per cycle: the
+        /// steady-state throughput.
         public var acceptedRate: Double
         /// Mean cycles from generation to delivery (source queueing included).
         public var meanLatency: Double
