@@ -75,7 +75,6 @@ module stem_core #(
   localparam int unsigned CurW        = WeightBits + $clog2(NumAxons) + 1;
   localparam int unsigned PassLen     = (NumAxons > NumNeurons) ? NumAxons : NumNeurons;
   localparam int unsigned PassW       = $clog2(PassLen + 1);
-  localparam bit          NeuronsPow2 = (NumNeurons & (NumNeurons - 1)) == 0;
   localparam int unsigned RowOffW     = $clog2(NumNeurons * WeightBits);
   localparam int unsigned CurOffW     = $clog2(NumNeurons * CurW);
   localparam int unsigned YOffW       = $clog2(NumNeurons * TimeSteps);
@@ -107,17 +106,16 @@ module stem_core #(
   assign dbg_index  = dbg_addr_i[IndexW-1:0];
 
   // Weight index = axon * NumNeurons + neuron.
-  if (NeuronsPow2) begin : g_wdec_shift
-    assign cfg_w_axon = cfg_index >> NeuronLog;
-    assign cfg_w_col  = cfg_index & IndexW'(NumNeurons - 1);
-    assign dbg_w_axon = dbg_index >> NeuronLog;
-    assign dbg_w_col  = dbg_index & IndexW'(NumNeurons - 1);
-  end else begin : g_wdec_div
-    assign cfg_w_axon = cfg_index / IndexW'(NumNeurons);
-    assign cfg_w_col  = cfg_index % IndexW'(NumNeurons);
-    assign dbg_w_axon = dbg_index / IndexW'(NumNeurons);
-    assign dbg_w_col  = dbg_index % IndexW'(NumNeurons);
-  end
+  stem_index_split #(.IndexW(IndexW), .Divisor(NumNeurons)) u_cfg_wsplit (
+    .index_i(cfg_index),
+    .quot_o (cfg_w_axon),
+    .rem_o  (cfg_w_col)
+  );
+  stem_index_split #(.IndexW(IndexW), .Divisor(NumNeurons)) u_dbg_wsplit (
+    .index_i(dbg_index),
+    .quot_o (dbg_w_axon),
+    .rem_o  (dbg_w_col)
+  );
 
   logic cfg_weight_we, cfg_bias_we, cfg_reg_we;
   assign cfg_weight_we = cfg_we_i && (cfg_region == stem_pkg::RegionWeight) &&

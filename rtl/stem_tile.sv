@@ -80,7 +80,6 @@ module stem_tile #(
   localparam int unsigned NeuronIdxW = (NumNeurons > 1) ? $clog2(NumNeurons) : 1;
   localparam int unsigned FanLog     = $clog2(MaxFanout);
   localparam int unsigned FanIdxW    = (MaxFanout > 1) ? FanLog : 1;
-  localparam bit          FanoutPow2 = (MaxFanout & (MaxFanout - 1)) == 0;
   localparam int unsigned ClearCntW  = $clog2(NumNeurons + 1);
 
   // ---------------------------------------------------------------------------------------
@@ -184,17 +183,16 @@ module stem_tile #(
   assign dbg_index   = dbg_addr_i[IndexW-1:0];
 
   // Fan-out index = neuron * MaxFanout + k.
-  if (FanoutPow2) begin : g_fdec_shift
-    assign fan_w_neuron = fan_w_index >> FanLog;
-    assign fan_w_slot   = fan_w_index & IndexW'(MaxFanout - 1);
-    assign dbg_f_neuron = dbg_index >> FanLog;
-    assign dbg_f_slot   = dbg_index & IndexW'(MaxFanout - 1);
-  end else begin : g_fdec_div
-    assign fan_w_neuron = fan_w_index / IndexW'(MaxFanout);
-    assign fan_w_slot   = fan_w_index % IndexW'(MaxFanout);
-    assign dbg_f_neuron = dbg_index / IndexW'(MaxFanout);
-    assign dbg_f_slot   = dbg_index % IndexW'(MaxFanout);
-  end
+  stem_index_split #(.IndexW(IndexW), .Divisor(MaxFanout)) u_cfg_fsplit (
+    .index_i(fan_w_index),
+    .quot_o (fan_w_neuron),
+    .rem_o  (fan_w_slot)
+  );
+  stem_index_split #(.IndexW(IndexW), .Divisor(MaxFanout)) u_dbg_fsplit (
+    .index_i(dbg_index),
+    .quot_o (dbg_f_neuron),
+    .rem_o  (dbg_f_slot)
+  );
 
   assign clearing = (clear_q != ClearCntW'(NumNeurons));
 

@@ -34,7 +34,7 @@ for kv in "$@"; do
     esac
 done
 files="$root/rtl/stem_pkg.sv"
-for f in stem_round_shift stem_fit stem_ffs stem_integrate stem_bias_init stem_sparsify stem_finish stem_core; do
+for f in stem_index_split stem_round_shift stem_fit stem_ffs stem_integrate stem_bias_init stem_sparsify stem_finish stem_core; do
     files+=" $root/rtl/$f.sv"
 done
 work="$(mktemp -d)"
