@@ -14,7 +14,8 @@ public enum AccuracyPlot {
         let analysis = SweepAnalysis(document: document)
         let hasLabels = document.reference.qannCorrect != nil
         let legendHeight = 60 + 36 * analysis.settings.count + 80
-        var canvas = SVGCanvas(width: 820, height: max(480, legendHeight))
+        let sizes = coreSizes(document)
+        var canvas = SVGCanvas(width: 820, height: max(sizes.isEmpty ? 480 : 660, legendHeight))
         let left = 70.0, right = 560.0, top = 60.0, bottom = 410.0
         let widths = document.points.map(\.parameters.accBits)
         var low = widths.min() ?? 8
@@ -121,7 +122,63 @@ public enum AccuracyPlot {
             canvas.circle(right + 35, legendY, radius: 7, fill: "none", stroke: "#e00000", strokeWidth: 2.5)
             canvas.text("RTL and golden disagree", x: right + 58, y: legendY + 4, size: 12)
         }
+        if !sizes.isEmpty {
+            drawCoreSizes(sizes, into: &canvas, x: x, low: low, high: high, step: step, left: left, right: right)
+        }
         return canvas.text
+    }
+
+    /// The core cell count per overflow mode and width.
+    static func coreSizes(_ document: SweepDocument) -> [OverflowMode: [Int: Int]] {
+        var result: [OverflowMode: [Int: Int]] = [:]
+        for point in document.points {
+            if let cells = point.area?.cells { result[point.parameters.setting.overflow, default: [:]][point.parameters.accBits] = cells }
+        }
+        return result
+    }
+
+    /// A lower panel: one core's cells against the width (the hardware cost of each point).
+    static func drawCoreSizes(_ sizes: [OverflowMode: [Int: Int]], into canvas: inout SVGCanvas, x: (Int) -> Double,
+                              low: Int, high: Int, step: Int, left: Double, right: Double) {
+        let top = 490.0, bottom = 610.0
+        let all = sizes.values.flatMap(\.values)
+        let unit = 1000.0
+        var lowCells = ((Double(all.min()!) / unit).rounded(.down)) * unit
+        var highCells = ((Double(all.max()!) / unit).rounded(.up)) * unit
+        if highCells - lowCells < 2 * unit { lowCells -= unit; highCells += unit }
+        func y(_ cells: Double) -> Double { bottom - (bottom - top) * (cells - lowCells) / (highCells - lowCells) }
+        canvas.text("Core size: cells of one stem_core (Yosys generic gates and flip-flops, memories excluded)",
+                    x: left, y: top - 12, size: 12, bold: true)
+        let thousands = Int(((highCells - lowCells) / unit).rounded())
+        let divisions = thousands <= 6 ? thousands : (thousands % 2 == 0 && thousands <= 12 ? thousands / 2 : 4)
+        for i in 0...divisions {
+            let v = lowCells + (highCells - lowCells) * Double(i) / Double(divisions)
+            canvas.line(left, y(v), right, y(v), stroke: i == 0 ? "#222" : "#e4e4e4")
+            canvas.text(SweepTable.fixed(v / 1000, 1) + "k", x: left - 8, y: y(v) + 4, anchor: .end)
+        }
+        var tick = low
+        while tick <= high {
+            canvas.line(x(tick), bottom, x(tick), bottom + 5, stroke: "#222")
+            canvas.text("\(tick)", x: x(tick), y: bottom + 19, anchor: .middle)
+            tick += step
+        }
+        canvas.line(left, top, left, bottom, stroke: "#222")
+        canvas.text("accumulator bits (AccBits)", x: (left + right) / 2, y: bottom + 40, anchor: .middle, size: 13)
+        var legendY = top + 4
+        for (index, mode) in OverflowMode.allCases.enumerated() {
+            guard let cells = sizes[mode] else { continue }
+            let color = index == 0 ? "#444" : "#b35900"
+            let dash: String? = mode == .saturate ? "7 3" : nil
+            let points = cells.keys.sorted().map { (x($0), y(Double(cells[$0]!))) }
+            canvas.polyline(points, stroke: color, width: 1.5, dash: dash)
+            for bits in cells.keys.sorted() {
+                canvas.circle(x(bits), y(Double(cells[bits]!)), radius: 2.5, fill: color,
+                              title: "\(bits) bits, \(mode.rawValue): \(cells[bits]!) cells")
+            }
+            canvas.line(right + 20, legendY, right + 50, legendY, stroke: color, width: 1.5, dash: dash)
+            canvas.text("core cells, \(mode.rawValue)", x: right + 58, y: legendY + 4, size: 12)
+            legendY += 22
+        }
     }
 
     /// The y value of a point in percent.

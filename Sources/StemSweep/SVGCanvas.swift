@@ -62,16 +62,15 @@ struct SVGCanvas {
             + (dash.map { #" stroke-dasharray="\#($0)""# } ?? "") + "/>")
     }
 
+    /// A circle; with a `title`, wrapped in a group that carries it (a tooltip in browsers;
+    /// simple renderers ignore it).
     mutating func circle(_ x: Double, _ y: Double, radius: Double, fill: String, stroke: String? = nil,
                          strokeWidth: Double = 1, title: String? = nil) {
         let n = Self.number
         var element = #"<circle cx="\#(n(x))" cy="\#(n(y))" r="\#(n(radius))" fill="\#(fill)""#
         if let stroke { element += #" stroke="\#(stroke)" stroke-width="\#(n(strokeWidth))""# }
-        if let title {
-            element += "><title>" + Self.escaped(title) + "</title></circle>"
-        } else {
-            element += "/>"
-        }
+        element += "/>"
+        if let title { element = "<g><title>" + Self.escaped(title) + "</title>" + element + "</g>" }
         body.append(element)
     }
 
@@ -85,12 +84,8 @@ struct SVGCanvas {
     mutating func cross(_ x: Double, _ y: Double, size: Double, stroke: String, title: String? = nil) {
         let n = Self.number
         let d = "M\(n(x - size)),\(n(y - size)) L\(n(x + size)),\(n(y + size)) M\(n(x - size)),\(n(y + size)) L\(n(x + size)),\(n(y - size))"
-        var element = #"<path d="\#(d)" stroke="\#(stroke)" stroke-width="2" fill="none""#
-        if let title {
-            element += "><title>" + Self.escaped(title) + "</title></path>"
-        } else {
-            element += "/>"
-        }
+        var element = #"<path d="\#(d)" stroke="\#(stroke)" stroke-width="2" fill="none"/>"#
+        if let title { element = "<g><title>" + Self.escaped(title) + "</title>" + element + "</g>" }
         body.append(element)
     }
 

@@ -92,6 +92,7 @@ public final class Sweep: @unchecked Sendable {
         var sparsification: Sparsification
     }
 
+    private let reportedAreaProblems = Locked<Set<String>>([])
     private let plans = OnceMap<PlanKey, Result<ScaledIntegrationPlanner.Plan, Problem>>()
     private let qannOutputs = OnceMap<Sparsification, [[Int64]]>()
 
@@ -257,7 +258,7 @@ public final class Sweep: @unchecked Sendable {
             if !pendingBuilds.isEmpty {
                 let model = pendingBuilds.removeFirst()
                 buildStates[model] = .running
-                begin(worker, .build, label: "build " + model.summary.replacingOccurrences(of: "stem_mesh ", with: ""))
+                begin(worker, .build, label: "build " + Self.label(model))
                 return .build(model)
             }
             if !pendingAreas.isEmpty {
@@ -268,6 +269,11 @@ public final class Sweep: @unchecked Sendable {
             if pendingPoints.isEmpty { return nil }
             condition.wait()
         }
+    }
+
+    /// `AccBits=16`, `AccBits=16 Saturate=1`: what differs between the builds of a sweep.
+    static func label(_ model: ModelParameters) -> String {
+        "AccBits=\(model.accBits)" + (model.saturate ? " Saturate=1" : "")
     }
 
     private func isReady(_ point: SweepPointParameters) -> Bool {
@@ -303,11 +309,11 @@ public final class Sweep: @unchecked Sendable {
             var state = BuildState.ready
             do {
                 if let seconds = try hardware!.build(model) {
-                    report(.note("built \(model.summary) in \(SweepTable.fixed(seconds, 1)) s"))
+                    report(.note("built the model for \(Self.label(model)) in \(SweepTable.fixed(seconds, 1)) s"))
                 }
             } catch {
-                state = .failed("building \(model.summary) failed: \(error)")
-                report(.note("building \(model.summary) FAILED; its points are recorded as failed:\n\(error)"))
+                state = .failed("building \(model) failed: \(error)")
+                report(.note("building the model for \(Self.label(model)) FAILED; its points are recorded as failed:\n\(error)"))
             }
             condition.lock()
             buildStates[model] = state
@@ -320,7 +326,11 @@ public final class Sweep: @unchecked Sendable {
                 result = .success(try hardware!.coreArea(core).area)
             } catch {
                 result = .failure(Problem(message: "\(error)"))
-                report(.note("core size of \(core) not measured: \(error)"))
+                // Say each reason once (a missing yosys fails every synthesis the same way).
+                let message = "\(error)"
+                if reportedAreaProblems.withLock({ $0.insert(message).inserted }) {
+                    report(.note("core size of \(core) not measured: \(message)"))
+                }
             }
             condition.lock()
             areaResults[core] = result
@@ -402,22 +412,30 @@ public final class Sweep: @unchecked Sendable {
             pointsDone: done[.point] ?? 0, pointsTotal: totals[.point] ?? 0,
             buildsDone: done[.build] ?? 0, buildsTotal: totals[.build] ?? 0,
             areasDone: done[.area] ?? 0, areasTotal: totals[.area] ?? 0,
-            active: active.keys.sorted().compactMap { active[$0] }, elapsed: elapsed, remaining: estimate())))
+            active: active.keys.sorted().compactMap { active[$0] }, elapsed: elapsed, remaining: estimate.seconds,
+            remainingIsPartial: !estimate.complete)))
     }
 
     /// Seconds still to go: the pending and running tasks of each kind at that kind's mean
-    /// duration so far, over the workers; nil while a pending kind has no finished task yet.
-    private func estimate() -> Double? {
+    /// duration so far, over the workers. Kinds with no finished task yet are left out
+    /// (`complete` false); nil when no kind still to do has been timed.
+    private var estimate: (seconds: Double?, complete: Bool) {
         var total = 0.0
+        var known = false
+        var complete = true
         for kind in [TaskKind.point, .build, .area] {
             let running = activeKinds.values.filter { $0 == kind }.count
             let pending = (totals[kind] ?? 0) - (done[kind] ?? 0) - running
             guard pending + running > 0 else { continue }
-            guard let (count, seconds) = durations[kind], count > 0 else { return nil }
-            let mean = seconds / Double(count)
-            total += (Double(pending) + 0.5 * Double(running)) * mean
+            guard let (count, seconds) = durations[kind], count > 0 else {
+                complete = false
+                continue
+            }
+            known = true
+            total += (Double(pending) + 0.5 * Double(running)) * seconds / Double(count)
         }
-        return total / Double(configuration.jobs)
+        if !known { return (complete ? 0 : nil, complete) }
+        return (total / Double(configuration.jobs), complete)
     }
 
     // MARK: - One point

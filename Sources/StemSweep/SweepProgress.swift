@@ -14,12 +14,15 @@ public struct SweepProgress: Sendable, Equatable {
     public var active: [String]
     /// Seconds since the sweep started.
     public var elapsed: Double
-    /// Seconds still to go, estimated from the tasks finished so far (nil until each kind of
-    /// task still pending has finished once).
+    /// Seconds still to go, estimated from the mean duration of each kind of task finished so
+    /// far (nil until one kind still to do has been timed).
     public var remaining: Double?
+    /// Whether ``remaining`` leaves out a kind of task still to do that has not been timed yet
+    /// (e.g. no core synthesis has finished): then it is a lower bound.
+    public var remainingIsPartial: Bool
 
     public init(pointsDone: Int, pointsTotal: Int, buildsDone: Int, buildsTotal: Int, areasDone: Int,
-                areasTotal: Int, active: [String], elapsed: Double, remaining: Double?) {
+                areasTotal: Int, active: [String], elapsed: Double, remaining: Double?, remainingIsPartial: Bool = false) {
         self.pointsDone = pointsDone
         self.pointsTotal = pointsTotal
         self.buildsDone = buildsDone
@@ -29,6 +32,7 @@ public struct SweepProgress: Sendable, Equatable {
         self.active = active
         self.elapsed = elapsed
         self.remaining = remaining
+        self.remainingIsPartial = remainingIsPartial
     }
 }
 

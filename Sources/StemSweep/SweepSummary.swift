@@ -61,27 +61,33 @@ public enum SweepSummary {
             lines.append(hasLabels ? "accuracy (%) by accumulator width (inf = infeasible, ! = RTL mismatch):"
                                    : "predictions equal to the QANN's (%) by accumulator width:")
             let names = analysis.settings.map { $0.setting.description }
-            let columnWidth = max(9, (names.map(\.count).max() ?? 0) + 2)
-            lines.append(pad("bits", 5) + names.map { pad($0, columnWidth, right: true) }.joined())
             let widths = Set(points.map(\.parameters.accBits)).sorted()
-            for width in widths {
-                var row = pad(String(width), 5)
-                for findings in analysis.settings {
-                    let cell: String
-                    if let point = findings.points.first(where: { $0.parameters.accBits == width }) {
-                        switch point.status {
-                        case .ok:
-                            let value = AccuracyPlot.value(point, hasLabels: hasLabels)
-                            cell = (value.map { SweepTable.fixed($0, 2) } ?? "-") + (point.hasMismatch ? "!" : "")
-                        case .infeasible: cell = "inf"
-                        case .failed: cell = "failed"
-                        }
-                    } else {
-                        cell = ""
-                    }
-                    row += pad(cell, columnWidth, right: true)
+            func cell(_ findings: SweepAnalysis.SettingFindings, _ width: Int) -> String {
+                guard let point = findings.points.first(where: { $0.parameters.accBits == width }) else { return "" }
+                switch point.status {
+                case .ok:
+                    let value = AccuracyPlot.value(point, hasLabels: hasLabels)
+                    return (value.map { SweepTable.fixed($0, 2) } ?? "-") + (point.hasMismatch ? "!" : "")
+                case .infeasible: return "inf"
+                case .failed: return "failed"
                 }
-                lines.append(row)
+            }
+            if names.count <= 6 {
+                // One column per setting, one row per width.
+                let columnWidth = max(9, (names.map(\.count).max() ?? 0) + 2)
+                lines.append(pad("bits", 5) + names.map { pad($0, columnWidth, right: true) }.joined())
+                for width in widths {
+                    lines.append(pad(String(width), 5)
+                        + analysis.settings.map { pad(cell($0, width), columnWidth, right: true) }.joined())
+                }
+            } else {
+                // Many settings (a sparsification sweep): one row per setting, one column per width.
+                let nameWidth = (names.map(\.count).max() ?? 0) + 2
+                lines.append(pad("setting \\ bits", nameWidth) + widths.map { pad(String($0), 8, right: true) }.joined())
+                for findings in analysis.settings {
+                    lines.append(pad(findings.setting.description, nameWidth)
+                        + widths.map { pad(cell(findings, $0), 8, right: true) }.joined())
+                }
             }
             lines.append("")
             lines.append("narrowest width without accuracy loss against the QANN (and the width from which on no wider one loses):")

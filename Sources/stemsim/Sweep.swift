@@ -116,11 +116,9 @@ struct SweepCommand: ParsableCommand {
         do {
             outcome = try sweep.run()
         } catch let error as SweepError {
+            // Bad options, an unusable --out, or a folder holding another sweep.
             line.finish()
-            switch error {
-            case .outputUnusable: throw CommandFailure(.environment, error.description)
-            default: throw CommandFailure(.badInput, error.description)
-            }
+            throw CommandFailure(.badInput, error.description)
         } catch {
             line.finish()
             throw error

@@ -11,22 +11,27 @@ import Darwin
 
 /// The live progress of `stemsim sweep` on standard error: points done of all, builds and core
 /// syntheses, what runs now, elapsed and estimated remaining time. On a terminal one line is
-/// redrawn in place (`\r`, cut to the terminal's width); otherwise a plain line is printed
-/// every ten seconds. Notes (a build finished, a point failed) are lines of their own.
+/// redrawn in place (`\r`, cut to the terminal's width, at most ten times a second);
+/// otherwise a plain line is printed every ten seconds. Notes (a build finished, a point
+/// failed) are lines of their own.
 /// Called from the sweep's worker threads.
 final class SweepProgressLine: @unchecked Sendable {
     private let lock = NSLock()
     private let isTerminal = isatty(2) == 1
     private var shown = ""
     private var lastPlainLine = -100.0
+    private var lastDraw = -100.0
 
     func update(_ progress: SweepProgress) {
         lock.lock()
         defer { lock.unlock() }
         let text = Self.render(progress)
         if isTerminal {
+            // At most ten redraws a second.
+            guard progress.elapsed - lastDraw >= 0.1 else { return }
             let fitted = String(text.prefix(max(20, Self.terminalWidth() - 1)))
             guard fitted != shown else { return }
+            lastDraw = progress.elapsed
             printToStandardError("\r" + fitted + "\u{1B}[K")
             shown = fitted
         } else if progress.elapsed - lastPlainLine >= 10 {
@@ -55,6 +60,7 @@ final class SweepProgressLine: @unchecked Sendable {
     }
 
     /// `sweep 12/50 points, builds 5/25, core sizes 0/25 | 16 bits, scaled auto, wrap; build AccBits=17 | 1:02 elapsed, ~2:10 left`
+    /// (`~2:10+ left`: a lower bound, some kind of task has not been timed yet)
     static func render(_ p: SweepProgress) -> String {
         var parts = ["sweep \(p.pointsDone)/\(p.pointsTotal) points"]
         if p.buildsTotal > 0 { parts.append("builds \(p.buildsDone)/\(p.buildsTotal)") }
@@ -63,7 +69,7 @@ final class SweepProgressLine: @unchecked Sendable {
         if !p.active.isEmpty { text += " | " + p.active.joined(separator: "; ") }
         text += " | " + clock(p.elapsed) + " elapsed"
         if let remaining = p.remaining {
-            text += ", ~" + clock(remaining) + " left"
+            text += ", ~" + clock(remaining) + (p.remainingIsPartial ? "+" : "") + " left"
         } else if p.pointsDone < p.pointsTotal || p.buildsDone < p.buildsTotal || p.areasDone < p.areasTotal {
             text += ", estimating"
         }

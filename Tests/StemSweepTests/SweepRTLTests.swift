@@ -69,7 +69,7 @@ struct SweepRTLTests {
         for point in outcome.document.points {
             if point.parameters.accBits == 13 {
                 #expect(point.status == .failed)
-                #expect(point.reason?.contains("building stem_mesh AccBits=13 failed") == true, "\(point.reason ?? "")")
+                #expect(point.reason?.hasPrefix("building stem_mesh ") == true && point.reason?.contains(" AccBits=13 ") == true, "\(point.reason ?? "")")
                 #expect(point.reason?.contains("planted failure") == true)
                 #expect(point.correct == nil && point.sops == nil)
             } else {
@@ -98,5 +98,29 @@ struct SweepRTLTests {
         var edited = estimator
         edited.sources = HardwareSources(files: estimator.sources.files + [HardwareSources.File(path: "rtl/extra.sv", text: "")])
         #expect(try edited.key(for: parameters, yosysVersion: "x") != estimator.key(for: parameters, yosysVersion: "x"))
+    }
+}
+
+extension SweepRTLTests {
+    /// `--engine rtl`: the RTL's own record and counters, the per-layer figures from a separate
+    /// golden run.
+    @Test func theRTLAloneReportsItsOwnCountsAndTheGoldenPotentials() throws {
+        let folder = try SweepTestSupport.temporaryFolder()
+        defer { SweepTestSupport.remove(folder) }
+        let configuration = SweepTestSupport.configuration(accBits: [16], samples: 12, scaled: [.none], engine: .rtl,
+                                                           folder: folder)
+        let outcome = try Sweep(configuration: configuration, hardware: try Self.hardware()).run()
+        let point = try #require(outcome.document.points.first)
+        #expect(point.status == .ok, "\(point.reason ?? "")")
+        #expect(point.mismatchSteps == nil && point.rtlCorrect == point.correct)
+        #expect((point.rtlOverflows ?? 0) > 0 && point.rtlOverflows == point.goldenOverflows)
+        #expect(point.layers.allSatisfy { $0.bitsNeeded != nil } && (point.rtlCycles ?? 0) > 0)
+
+        var network = SweepTestSupport.digits
+        network.accumulatorBits = 16
+        let golden = try GoldenModel(network: network)
+        try golden.run(samples: SweepTestSupport.digitsInputs.prefix(12).samples)
+        #expect(point.layers.map(\.peakMagnitude) == golden.layerStatistics.map(\.peakMagnitude))
+        #expect(point.sops == golden.sops)
     }
 }
