@@ -192,4 +192,29 @@ import Testing
         let summary = SweepSummary.text(of: outcome.document)
         #expect(summary.contains("sparsification (all but the output layer"))
     }
+
+    /// A width scaled integration cannot reach is recorded as infeasible with the reason (a
+    /// cross in the plot), is not an error, and is not run again on resume.
+    @Test func anInfeasibleWidthIsRecordedAndKept() throws {
+        let folder = try SweepTestSupport.temporaryFolder()
+        defer { SweepTestSupport.remove(folder) }
+        let layer = Layer(weights: [[127, 127], [-127, 100]], multiplier: 65535, postShift: 0)
+        let network = Network(timeSteps: 8, weightBits: 8, accumulatorBits: 32, inputSize: 2, layers: [layer])
+        let inputs = InputSet(samples: [[255, 255], [17, 200]], labels: [0, 1])
+        let configuration = SweepConfiguration(network: network, networkFile: "tiny.json", inputs: inputs,
+                                               inputsFile: "tiny-inputs.json", accBits: [10, 20], engine: .golden,
+                                               measureArea: false, outputDirectory: folder)
+        let outcome = try Sweep(configuration: configuration, hardware: nil).run()
+        let infeasible = outcome.document.points.filter { $0.status == .infeasible }
+        #expect(infeasible.map(\.parameters) == [SweepPointParameters(accBits: 10, scaled: .auto, overflow: .wrap)])
+        #expect(infeasible.first?.reason?.contains("exceeds 65535") == true)
+        #expect(outcome.document.points.filter { $0.status == .ok }.count == 3)
+        let svg = try SweepTestSupport.read(folder + "/sweep.svg")
+        #expect(svg.contains("<title>10 bits, scaled auto, wrap: infeasible: layer 1 needs shift"))
+        #expect(svg.contains(">failed or infeasible</text>"))
+        #expect(SweepSummary.text(of: outcome.document).contains("4: 3 ok, 1 infeasible, 0 failed"))
+
+        let again = try Sweep(configuration: configuration, hardware: nil).run()
+        #expect(again.counts == SweepSummary.RunCounts(ran: 0, reused: 4))
+    }
 }
