@@ -46,7 +46,7 @@ let package = Package(
                     exclude: ["Fixtures"]),
         .testTarget(name: "StemCheckTests", dependencies: ["StemCheck", "StemModel", "StemRTL"]),
         .testTarget(name: "StemTraceTests", dependencies: ["StemTrace", "StemModel"]),
-        .testTarget(name: "StemSweepTests", dependencies: ["StemSweep", "StemModel"]),
+        .testTarget(name: "StemSweepTests", dependencies: ["StemSweep", "StemModel", "StemRTL", "StemCheck"]),
         .testTarget(name: "stemsimTests", dependencies: ["StemModel", "StemTrace"]),
     ]
 )

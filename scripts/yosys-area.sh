@@ -3,68 +3,9 @@
 #
 #   scripts/yosys-area.sh [Name=Value ...]        e.g. scripts/yosys-area.sh AccBits=24
 #
-# Parameters: TimeSteps WeightBits AccBits NumNeurons NumAxons MultBits Saturate BiasBits
-# (unset ones keep the defaults of rtl/stem_pkg.sv: 8 8 16 64 64 16 0 32).
-#
-# Flow (generic, technology independent): proc, flatten, opt, fsm, wreduce, alumacc, share,
-# memory -nomap, techmap, abc -fast, to Yosys' internal gate library ($_AND_, $_MUX_, $_DFF*_,
-# ...). The memories (weights NumAxons x NumNeurons*WeightBits, biases NumNeurons x BiasBits,
-# potentials NumNeurons x AccBits) stay memory cells (`memory -nomap`) and are reported as
-# memory bits: not bit-blasting 32K weight bits keeps a run to seconds and separates storage
-# from logic. The run fails if a latch is inferred.
-#
-# Output: Yosys' cell statistics, then the machine-readable last line
+# The recipe lives in testbenches/synth/core_area.sh (its header documents the parameters,
+# the flow and the output), so that `stemsim sweep`, which embeds testbenches/, runs exactly
+# the same synthesis. The last line of the output is machine-readable:
 #   cells=<N> flops=<N> memory_bits=<N> memories=<N> seconds=<S>
-# cells: all gates and flip-flops (memory cells excluded); flops: flip-flop bits among them;
-# memory_bits: sum of WIDTH * SIZE over the memories.
 set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
-chparams=""
-for kv in "$@"; do
-    case "$kv" in
-        TimeSteps=*|WeightBits=*|AccBits=*|NumNeurons=*|NumAxons=*|MultBits=*|Saturate=*|BiasBits=*)
-            v="${kv#*=}"
-            if ! [[ "$v" =~ ^[0-9]+$ ]]; then
-                echo "$0: $kv: the value must be a non-negative integer" >&2; exit 2
-            fi
-            chparams+="chparam -set ${kv%%=*} $v stem_core; " ;;
-        *)
-            echo "$0: unknown parameter '$kv' (allowed: TimeSteps WeightBits AccBits NumNeurons NumAxons MultBits Saturate BiasBits)" >&2
-            exit 2 ;;
-    esac
-done
-files="$root/rtl/stem_pkg.sv"
-for f in stem_index_split stem_round_shift stem_fit stem_ffs stem_integrate stem_bias_init stem_sparsify stem_finish stem_core; do
-    files+=" $root/rtl/$f.sv"
-done
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-script="read_verilog -sv $files; $chparams
-hierarchy -check -top stem_core; proc;
-select -assert-none t:\$dlatch t:\$adlatch t:\$dlatchsr;
-flatten; opt_expr; opt_clean; opt -nodffe -nosdff; fsm; opt; wreduce; peepopt; opt_clean;
-alumacc; share; opt; memory -nomap; opt_clean;
-tee -q -o $work/mem.txt dump t:\$mem_v2;
-techmap; abc -fast; opt_clean;
-select -assert-none t:\$_DLATCH*;
-tee -o $work/stat.txt stat"
-start=$(date +%s.%N)
-if ! yosys -q -l "$work/yosys.log" -p "$script" > /dev/null 2>&1; then
-    echo "$0: yosys failed; the last lines of its log:" >&2
-    tail -n 20 "$work/yosys.log" >&2
-    exit 1
-fi
-end=$(date +%s.%N)
-sed -n '/===/,$p' "$work/stat.txt"
-read -r memories membits < <(awk '
-    /cell \$mem_v2/ { n++ }
-    /parameter \\WIDTH / { w = $3 }
-    /parameter \\SIZE / { s = $3 }
-    /^  end/ { if (w != "" && s != "") { bits += w * s }; w = ""; s = "" }
-    END { printf "%d %d\n", n, bits }' "$work/mem.txt")
-awk -v mems="$memories" -v membits="$membits" -v secs="$(echo "$end - $start" | bc)" '
-    /Number of cells:/ { total = $4 }
-    /\$mem_v2/ { m += $2 }
-    /\$_.*DFF/ { flops += $2 }
-    END { printf "cells=%d flops=%d memory_bits=%d memories=%d seconds=%.1f\n", total - m, flops, membits, mems, secs }
-    ' "$work/stat.txt"
+exec "$(cd "$(dirname "$0")/.." && pwd)/testbenches/synth/core_area.sh" "$@"

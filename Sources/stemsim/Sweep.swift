@@ -1,0 +1,214 @@
+import ArgumentParser
+import Foundation
+import StemModel
+import StemRTL
+import StemSweep
+
+/// `stemsim sweep`: the accumulator bit-width sweep (docs/sweep.md). For every combination of
+/// the listed widths, scaled-integration, overflow and sparsification settings it runs the
+/// inputs (golden model, RTL, or both in lockstep), and writes the table, the JSON and the plots.
+struct SweepCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sweep",
+        abstract: "Sweep the accumulator width (and RoT/DRLO): accuracy, overflow, SOPs, energy and core size per point.",
+        discussion: """
+            Every list option takes comma-separated values; --acc-bits also takes ranges \
+            (8...32, or 8...12,16,24). A point is one combination of --acc-bits, --scaled, \
+            --overflow, --rot and --drlo. Files in --out: sweep.csv, sweep.json, sweep.svg \
+            (accuracy against width), sweep-sparsity.svg (when RoT/DRLO are swept) and \
+            networks/<point>.json (the network each point ran). Rerunning with the same --out \
+            skips the points already done; a folder holding a sweep of another network, \
+            inputs, engine or hardware is refused unless --restart is given. \
+            Exit codes: 0 success, 1 the RTL and the golden model disagree in some point, \
+            2 bad input or usage, 3 a point failed (build error) or a tool or environment failure.
+            """)
+
+    @Option(help: ArgumentHelp("The network file (default: the digits example).", valueName: "file"))
+    var network: String?
+
+    @Option(help: ArgumentHelp("The inputs file (samples and optional labels).", valueName: "file"))
+    var inputs: String?
+
+    @Option(name: .customLong("acc-bits"), help: ArgumentHelp("Accumulator widths: a range and/or a list.", valueName: "list"))
+    var accBits = "8...32"
+
+    @Option(help: ArgumentHelp("Scaled integration: none, auto, or both.", valueName: "list"))
+    var scaled = "none,auto"
+
+    @Option(help: ArgumentHelp("Overflow modes: wrap, saturate, or both.", valueName: "list"))
+    var overflow = "wrap"
+
+    @Option(help: "golden, rtl, or both (the RTL cross-checked against the golden model in lockstep).")
+    var engine: SweepEngine = .both
+
+    @Option(help: ArgumentHelp("Points, model builds and syntheses run at once.", valueName: "N"))
+    var jobs = 2
+
+    @Option(help: ArgumentHelp("Run only the first N samples.", valueName: "N"))
+    var limit: Int?
+
+    @Option(help: ArgumentHelp("The output folder (created if needed).", valueName: "folder"))
+    var out = "sweep-out"
+
+    @Option(help: ArgumentHelp("RoT factors to sweep (default: the network's own).", valueName: "list"))
+    var rot: String?
+
+    @Option(help: ArgumentHelp("DRLO limits to sweep (default: the network's own).", valueName: "list"))
+    var drlo: String?
+
+    @Flag(help: "Apply --rot/--drlo to the output layer too (by default only to the layers whose spikes cost SOPs).")
+    var sparsifyOutput = false
+
+    @Flag(help: "Do not synthesize the core with Yosys (no core size column).")
+    var noArea = false
+
+    @Flag(help: "Discard the points of an earlier sweep in --out instead of reusing them.")
+    var restart = false
+
+    func validate() throws {
+        _ = try Self.widths(accBits)
+        _ = try Self.choices(scaled, option: "--scaled", as: ScaledIntegration.self)
+        _ = try Self.choices(overflow, option: "--overflow", as: OverflowMode.self)
+        if let rot { _ = try Self.integers(rot, option: "--rot") }
+        if let drlo { _ = try Self.integers(drlo, option: "--drlo") }
+        if !(1...64).contains(jobs) { throw ValidationError("--jobs must be in 1...64, got \(jobs)") }
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1, got \(limit)") }
+        if out.isEmpty { throw ValidationError("--out must name a folder") }
+    }
+
+    func run() throws {
+        let networkPath = try Run.inputPath(network, default: Run.defaultNetwork, option: "--network")
+        let inputsPath = try Run.inputPath(inputs, default: Run.defaultInputs, option: "--inputs")
+        let net = try Network.load(from: networkPath)
+        var inputSet = try InputSet.load(from: inputsPath, for: net)
+        if let limit { inputSet = inputSet.prefix(limit) }
+
+        let configuration = SweepConfiguration(
+            network: net, networkFile: networkPath, inputs: inputSet, inputsFile: inputsPath,
+            accBits: try Self.widths(accBits),
+            scaled: try Self.choices(scaled, option: "--scaled", as: ScaledIntegration.self),
+            overflow: try Self.choices(overflow, option: "--overflow", as: OverflowMode.self),
+            rot: try rot.map { try Self.integers($0, option: "--rot") } ?? [nil],
+            drlo: try drlo.map { try Self.integers($0, option: "--drlo") } ?? [nil],
+            sparsifiedLayers: sparsifyOutput ? .all : .hidden, engine: engine, jobs: jobs,
+            measureArea: !noArea, outputDirectory: out, restart: restart)
+        do {
+            try configuration.validate()
+        } catch {
+            throw CommandFailure(.badInput, error.description)
+        }
+
+        var hardware: SweepHardware?
+        if engine.runsRTL || !noArea {
+            var builder = try ModelBuilder()
+            // The sweep runs up to --jobs builds at once; share the cores between them.
+            builder.jobs = max(1, ProcessInfo.processInfo.activeProcessorCount / jobs)
+            hardware = .verilated(builder: builder)
+        }
+        let line = SweepProgressLine()
+        let sweep = StemSweep.Sweep(configuration: configuration, hardware: hardware) { event in
+            switch event {
+            case .progress(let progress): line.update(progress)
+            case .note(let text): line.note(text)
+            }
+        }
+        let outcome: StemSweep.Sweep.Outcome
+        do {
+            outcome = try sweep.run()
+        } catch let error as SweepError {
+            // Bad options, an unusable --out, or a folder holding another sweep.
+            line.finish()
+            throw CommandFailure(.badInput, error.description)
+        } catch {
+            line.finish()
+            throw error
+        }
+        line.finish()
+        let shape = net.layerWidths.map(String.init).joined(separator: "-")
+        print(SweepSummary.text(of: outcome.document, counts: outcome.counts, shape: shape))
+        var written = [SweepFiles.csvName, SweepFiles.jsonName, SweepFiles.plotName]
+        if FileIO.exists(outcome.files.path(SweepFiles.sparsityPlotName)) { written.append(SweepFiles.sparsityPlotName) }
+        print("files      " + written.map { outcome.files.path($0) }.joined(separator: ", ")
+            + ", \(outcome.files.path(SweepFiles.networksFolder))/")
+
+        let analysis = SweepAnalysis(document: outcome.document)
+        if !analysis.mismatchedPoints.isEmpty {
+            throw CommandFailure(.mismatch, "the RTL and the golden model disagree in \(analysis.mismatchedPoints.count) "
+                + "point(s): " + analysis.mismatchedPoints.map { "\($0.parameters)" }.joined(separator: "; "))
+        }
+        let failed = outcome.document.points.filter { $0.status == .failed }
+        if !failed.isEmpty {
+            throw CommandFailure(.environment, "\(failed.count) point(s) failed (see the reason column of "
+                + "\(outcome.files.path(SweepFiles.csvName))); rerun to retry them")
+        }
+    }
+
+    // MARK: Option lists
+
+    /// `8...32`, `12,16,20`, `8...12,16`.
+    static func widths(_ text: String) throws -> [Int] {
+        var result: [Int] = []
+        for item in try items(text, option: "--acc-bits") {
+            if let range = item.range(of: "...") {
+                let low = item[..<range.lowerBound], high = item[range.upperBound...]
+                guard let a = Int(low), let b = Int(high) else {
+                    throw ValidationError("--acc-bits: '\(item)' is not a range like 8...32")
+                }
+                guard a <= b else { throw ValidationError("--acc-bits: the range \(item) is empty") }
+                result += Array(a...b)
+            } else if let value = Int(item) {
+                result.append(value)
+            } else {
+                throw ValidationError("--acc-bits: '\(item)' is not a width; expected a list like 12,16,20 or a range like 8...32")
+            }
+        }
+        let limits = Network.Limits.accumulatorBits
+        for value in result where !limits.contains(value) {
+            throw ValidationError("--acc-bits: \(value) is out of range \(limits.lowerBound)...\(limits.upperBound)")
+        }
+        try checkUnique(result.map(String.init), option: "--acc-bits")
+        return result
+    }
+
+    static func integers(_ text: String, option: String) throws -> [Int?] {
+        let values = try items(text, option: option).map { item -> Int in
+            guard let value = Int(item), value >= 0 else {
+                throw ValidationError("\(option): '\(item)' is not a non-negative integer")
+            }
+            return value
+        }
+        try checkUnique(values.map(String.init), option: option)
+        return values
+    }
+
+    static func choices<T: RawRepresentable & CaseIterable>(_ text: String, option: String, as type: T.Type) throws -> [T]
+    where T.RawValue == String {
+        let allowed = T.allCases.map(\.rawValue).joined(separator: ", ")
+        let values = try items(text, option: option).map { item -> T in
+            guard let value = T(rawValue: item) else {
+                throw ValidationError("\(option): '\(item)' is not one of \(allowed)")
+            }
+            return value
+        }
+        try checkUnique(values.map(\.rawValue), option: option)
+        return values
+    }
+
+    private static func items(_ text: String, option: String) throws -> [String] {
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false)
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+        if parts.contains(where: \.isEmpty) {
+            throw ValidationError("\(option): '\(text)' has an empty item; separate values with single commas")
+        }
+        return parts
+    }
+
+    private static func checkUnique(_ values: [String], option: String) throws {
+        var seen = Set<String>()
+        for value in values where !seen.insert(value).inserted {
+            throw ValidationError("\(option): \(value) is listed twice")
+        }
+    }
+}
+
+extension SweepEngine: ExpressibleByArgument {}

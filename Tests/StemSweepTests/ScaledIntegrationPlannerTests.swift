@@ -1,0 +1,69 @@
+import StemModel
+import Testing
+@testable import StemSweep
+
+@Suite struct ScaledIntegrationPlannerTests {
+    @Test func theCorrectionMovesTheShiftFromPostShiftThenIntoTheMultiplier() {
+        let layer = Layer(weights: [[1]], multiplier: 33652, postShift: 24)
+        let scaled = ScaledIntegrationPlanner.scaled(layer, by: 7)
+        #expect(scaled?.shift == 7 && scaled?.postShift == 17 && scaled?.multiplier == 33652)
+
+        let small = Layer(weights: [[1]], multiplier: 100, postShift: 2)
+        let moved = ScaledIntegrationPlanner.scaled(small, by: 5)
+        #expect(moved?.shift == 5 && moved?.postShift == 0 && moved?.multiplier == 800)
+        // 100 * 2^9 = 51200 still fits 16 bits, 100 * 2^10 does not.
+        #expect(ScaledIntegrationPlanner.scaled(small, by: 11)?.multiplier == 51200)
+        #expect(ScaledIntegrationPlanner.scaled(small, by: 12) == nil)
+        #expect(ScaledIntegrationPlanner.scaled(Layer(weights: [[1]], multiplier: 65535, postShift: 0), by: 1) == nil)
+    }
+
+    /// On the digits network at 12 bits: without scaling the golden model overflows; the plan
+    /// overflows nowhere, every layer fits 12 bits, and each shift is the smallest that does.
+    @Test func theDigitsPlanAtTwelveBitsRemovesEveryOverflowWithTheSmallestShifts() throws {
+        let samples = Array(SweepTestSupport.digitsInputs.samples.prefix(60))
+        var narrow = SweepTestSupport.digits
+        narrow.accumulatorBits = 12
+        let plain = try GoldenModel(network: narrow)
+        try plain.run(samples: samples)
+        #expect(plain.overflows > 0)
+
+        let planner = ScaledIntegrationPlanner(samples: samples)
+        guard case .feasible(let planned) = try planner.plan(narrow) else {
+            Issue.record("12 bits should be feasible for the digits network")
+            return
+        }
+        #expect(planned.accumulatorBits == 12)
+        let scaled = try GoldenModel(network: planned)
+        try scaled.run(samples: samples)
+        #expect(scaled.overflows == 0)
+        #expect(scaled.layerStatistics.allSatisfy { $0.bitsNeeded <= 12 })
+        for (index, layer) in planned.layers.enumerated() {
+            let original = narrow.layers[index]
+            #expect(layer.shift > 0)
+            // The overall scale m / 2^(n + s) is unchanged.
+            #expect(layer.multiplier == original.multiplier && layer.postShift + layer.shift == original.postShift)
+            var smaller = planned
+            smaller.layers[index] = ScaledIntegrationPlanner.scaled(original, by: layer.shift - 1)!
+            #expect(try planner.bitsNeeded(smaller, layer: index + 1) > 12, "layer \(index + 1)")
+        }
+    }
+
+    @Test func aWidthThatNeedsNoShiftKeepsTheNetwork() throws {
+        var wide = SweepTestSupport.digits
+        wide.accumulatorBits = 24
+        let plan = try ScaledIntegrationPlanner(samples: Array(SweepTestSupport.digitsInputs.samples.prefix(20))).plan(wide)
+        #expect(plan == .feasible(wide))
+    }
+
+    @Test func aMultiplierThatCannotGrowMakesTheWidthInfeasible() throws {
+        let layer = Layer(weights: [[127, 127]], multiplier: 65535, postShift: 0)
+        let network = Network(timeSteps: 8, weightBits: 8, accumulatorBits: 8, inputSize: 2, layers: [layer])
+        let plan = try ScaledIntegrationPlanner(samples: [[255, 255]]).plan(network)
+        guard case .infeasible(let reason) = plan else {
+            Issue.record("expected infeasible, got \(plan)")
+            return
+        }
+        #expect(reason.contains("layer 1 needs shift 9"), "\(reason)")
+        #expect(reason.contains("exceeds 65535"), "\(reason)")
+    }
+}
