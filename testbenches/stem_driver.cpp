@@ -14,123 +14,22 @@
 // Generate mode: writes the stimulus of a random network that fits LIB (the same generator as
 // tb_stem's randomized tests).
 //
-// Stimulus format (text; docs/rtl.md): one command per line, '#' starts a comment.
-//   stem-stimulus 1                     first line
-//   param <name> <value>                optional; must equal the library's parameter
-//                                       (time_steps weight_bits acc_bits saturate num_neurons
-//                                        num_axons max_fanout mesh_x mesh_y fifo_depth)
-//   config <flit>...                    configuration flits through the host port (hex)
-//   backdoor <tile> <addr> <data>       one debug-port write (addr and data hex)
-//   start                               start() (once, after the configuration)
-//   step [<flit>...]                    one time step with these host flits (hex)
+// Stimulus format: "stem-stimulus 1" (testbenches/systemc/stem_stimulus.h, docs/rtl.md), read by
+// the reader the SystemC testbench uses too. Every `param` line must equal the library's
+// parameter.
 
 #include <chrono>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "stem_tb.h"
+#include "systemc/stem_stimulus.h"
 
 using namespace stemtb;
+using stemstim::Stimulus;
 
 namespace {
-
-struct Stimulus {
-    std::vector<std::pair<std::string, uint64_t>> params;
-    // Configuration, in file order: flits (tile = UINT32_MAX) or backdoor writes.
-    struct Cfg {
-        bool backdoor;
-        uint64_t flit;
-        Write write;
-    };
-    std::vector<Cfg> config;
-    bool start = false;
-    std::vector<std::vector<uint64_t>> steps;
-};
-
-[[noreturn]] void bad(const std::string& file, size_t line, const std::string& msg) {
-    throw std::runtime_error(file + ":" + std::to_string(line) + ": " + msg);
-}
-
-uint64_t parse_hex(const std::string& file, size_t line, const std::string& tok, const char* what,
-                   uint64_t max) {
-    if (tok.empty() || tok.size() > 16 || tok.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos) {
-        bad(file, line, std::string(what) + " '" + tok + "' is not a hexadecimal number");
-    }
-    const uint64_t v = std::stoull(tok, nullptr, 16);
-    if (v > max) bad(file, line, std::string(what) + " 0x" + tok + " is out of range 0..0x" + ([&] {
-                                     char b[24];
-                                     std::snprintf(b, sizeof b, "%llx", (unsigned long long)max);
-                                     return std::string(b);
-                                 })());
-    return v;
-}
-
-uint64_t parse_dec(const std::string& file, size_t line, const std::string& tok, const char* what) {
-    if (tok.empty() || tok.size() > 19 || tok.find_first_not_of("0123456789") != std::string::npos) {
-        bad(file, line, std::string(what) + " '" + tok + "' is not a decimal number");
-    }
-    return std::stoull(tok);
-}
-
-Stimulus read_stimulus(const std::string& file) {
-    std::ifstream in(file);
-    if (!in) throw std::runtime_error(file + ": cannot open");
-    Stimulus s;
-    std::string text;
-    size_t line = 0;
-    bool header = false;
-    while (std::getline(in, text)) {
-        ++line;
-        const size_t hash = text.find('#');
-        if (hash != std::string::npos) text.resize(hash);
-        std::istringstream ls(text);
-        std::vector<std::string> tok;
-        for (std::string t; ls >> t;) tok.push_back(t);
-        if (tok.empty()) continue;
-        if (!header) {
-            if (tok.size() != 2 || tok[0] != "stem-stimulus" || tok[1] != "1") {
-                bad(file, line, "the first line must be 'stem-stimulus 1'");
-            }
-            header = true;
-            continue;
-        }
-        const std::string& cmd = tok[0];
-        if (cmd == "param") {
-            if (tok.size() != 3) bad(file, line, "param takes a name and a value");
-            s.params.emplace_back(tok[1], parse_dec(file, line, tok[2], "param value"));
-        } else if (cmd == "config") {
-            if (s.start) bad(file, line, "config after start");
-            for (size_t k = 1; k < tok.size(); ++k) {
-                s.config.push_back({false, parse_hex(file, line, tok[k], "flit", UINT64_MAX), {}});
-            }
-        } else if (cmd == "backdoor") {
-            if (s.start) bad(file, line, "backdoor after start");
-            if (tok.size() != 4) bad(file, line, "backdoor takes a tile, an address and data");
-            Write w;
-            w.tile = uint32_t(parse_dec(file, line, tok[1], "tile"));
-            w.address = uint32_t(parse_hex(file, line, tok[2], "address", 0x3FFFFF));
-            w.data = uint32_t(parse_hex(file, line, tok[3], "data", 0xFFFFFFFF));
-            s.config.push_back({true, 0, w});
-        } else if (cmd == "start") {
-            if (tok.size() != 1) bad(file, line, "start takes no arguments");
-            if (s.start) bad(file, line, "a second start");
-            s.start = true;
-        } else if (cmd == "step") {
-            if (!s.start) bad(file, line, "step before start");
-            std::vector<uint64_t> flits;
-            for (size_t k = 1; k < tok.size(); ++k) flits.push_back(parse_hex(file, line, tok[k], "flit", UINT64_MAX));
-            s.steps.push_back(std::move(flits));
-        } else {
-            bad(file, line, "unknown command '" + cmd + "' (allowed: param, config, backdoor, start, step)");
-        }
-    }
-    if (!header) throw std::runtime_error(file + ": empty (expected 'stem-stimulus 1')");
-    if (!s.start) throw std::runtime_error(file + ": no 'start' line");
-    return s;
-}
 
 uint64_t param_value(const stem_params& p, const std::string& name, bool& known) {
     known = true;
@@ -153,7 +52,7 @@ void check(const stem_shim_api* api, stem_model* m, int st, const char* what) {
 }
 
 int run(const ShimLib& lib, const std::string& file, int repeat, const std::string& spikes_out) {
-    const Stimulus s = read_stimulus(file);
+    const Stimulus s = stemstim::read_stimulus(file);
     const stem_shim_api* api = lib.api;
     if (!api) throw std::runtime_error(lib.path + " is not a stem_mesh library");
     stem_model* m = nullptr;
@@ -163,7 +62,9 @@ int run(const ShimLib& lib, const std::string& file, int repeat, const std::stri
     for (const auto& [name, value] : s.params) {
         bool known;
         const uint64_t have = param_value(p, name, known);
-        if (!known) throw std::runtime_error(file + ": unknown param '" + name + "'");
+        if (!known) {
+            throw std::runtime_error(file + ": unknown param '" + name + "' (allowed: " + stemstim::kParamNames + ")");
+        }
         if (have != value) {
             throw std::runtime_error(file + ": param " + name + " is " + std::to_string(value) + " but " + lib.path +
                                      " was built with " + std::to_string(have));
@@ -178,7 +79,7 @@ int run(const ShimLib& lib, const std::string& file, int repeat, const std::stri
     for (const auto& c : s.config) {
         if (c.backdoor) {
             flush();
-            check(api, m, api->configure_backdoor(m, &c.write.tile, &c.write.address, &c.write.data, 1), "configure_backdoor");
+            check(api, m, api->configure_backdoor(m, &c.tile, &c.address, &c.data, 1), "configure_backdoor");
         } else {
             flits.push_back(c.flit);
         }

@@ -46,92 +46,12 @@ std::string BuildParams::describe() const {
 // The stimulus
 // ------------------------------------------------------------------------------------------
 
-namespace {
-
-[[noreturn]] void bad_line(const std::string& file, size_t line, const std::string& msg) {
-    throw InputError(file + ":" + std::to_string(line) + ": " + msg);
-}
-
-uint64_t parse_hex(const std::string& file, size_t line, const std::string& tok, const char* what, uint64_t max) {
-    if (tok.empty() || tok.size() > 16 || tok.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos) {
-        bad_line(file, line, std::string(what) + " '" + tok + "' is not a hexadecimal number");
-    }
-    const uint64_t v = std::stoull(tok, nullptr, 16);
-    if (v > max) {
-        bad_line(file, line,
-                 strprintf("%s 0x%s is out of range 0..0x%llx", what, tok.c_str(), static_cast<unsigned long long>(max)));
-    }
-    return v;
-}
-
-uint64_t parse_dec(const std::string& file, size_t line, const std::string& tok, const char* what) {
-    if (tok.empty() || tok.size() > 19 || tok.find_first_not_of("0123456789") != std::string::npos) {
-        bad_line(file, line, std::string(what) + " '" + tok + "' is not a decimal number");
-    }
-    return std::stoull(tok);
-}
-
-}  // namespace
-
 Stimulus read_stimulus(const std::string& file) {
-    std::ifstream in(file);
-    if (!in) throw InputError(file + ": cannot open: " + std::strerror(errno));
-    Stimulus s;
-    s.file = file;
-    std::string text;
-    size_t line = 0;
-    bool header = false, started = false;
-    while (std::getline(in, text)) {
-        ++line;
-        const size_t hash = text.find('#');
-        if (hash != std::string::npos) text.resize(hash);
-        std::istringstream ls(text);
-        std::vector<std::string> tok;
-        for (std::string t; ls >> t;) tok.push_back(t);
-        if (tok.empty()) continue;
-        if (!header) {
-            if (tok.size() != 2 || tok[0] != "stem-stimulus" || tok[1] != "1") {
-                bad_line(file, line, "the first line must be 'stem-stimulus 1'");
-            }
-            header = true;
-            continue;
-        }
-        const std::string& cmd = tok[0];
-        if (cmd == "param") {
-            if (tok.size() != 3) bad_line(file, line, "param takes a name and a value");
-            s.params.emplace_back(tok[1], parse_dec(file, line, tok[2], "param value"));
-        } else if (cmd == "config") {
-            if (started) bad_line(file, line, "config after start");
-            for (size_t k = 1; k < tok.size(); ++k) {
-                ConfigItem c;
-                c.flit = parse_hex(file, line, tok[k], "flit", UINT64_MAX);
-                s.config.push_back(c);
-            }
-        } else if (cmd == "backdoor") {
-            if (started) bad_line(file, line, "backdoor after start");
-            if (tok.size() != 4) bad_line(file, line, "backdoor takes a tile, an address and data");
-            ConfigItem c;
-            c.backdoor = true;
-            c.tile = uint32_t(parse_dec(file, line, tok[1], "tile"));
-            c.address = uint32_t(parse_hex(file, line, tok[2], "address", 0x3FFFFF));
-            c.data = uint32_t(parse_hex(file, line, tok[3], "data", 0xFFFFFFFF));
-            s.config.push_back(c);
-        } else if (cmd == "start") {
-            if (tok.size() != 1) bad_line(file, line, "start takes no arguments");
-            if (started) bad_line(file, line, "a second start");
-            started = true;
-        } else if (cmd == "step") {
-            if (!started) bad_line(file, line, "step before start");
-            std::vector<uint64_t> flits;
-            for (size_t k = 1; k < tok.size(); ++k) flits.push_back(parse_hex(file, line, tok[k], "flit", UINT64_MAX));
-            s.steps.push_back(std::move(flits));
-        } else {
-            bad_line(file, line, "unknown command '" + cmd + "' (allowed: param, config, backdoor, start, step)");
-        }
+    try {
+        return stemstim::read_stimulus(file);
+    } catch (const stemstim::StimulusError& e) {
+        throw InputError(e.what());  // bad input: exit 2
     }
-    if (!header) throw InputError(file + ": empty (expected 'stem-stimulus 1')");
-    if (!started) throw InputError(file + ": no 'start' line");
-    return s;
 }
 
 void check_stimulus(const Stimulus& s, const BuildParams& built) {
@@ -139,8 +59,7 @@ void check_stimulus(const Stimulus& s, const BuildParams& built) {
         uint64_t have = 0;
         if (!built.lookup(name, have)) {
             throw InputError(s.file + ": unknown param '" + name +
-                             "' (allowed: time_steps weight_bits acc_bits saturate num_neurons num_axons "
-                             "max_fanout mesh_x mesh_y fifo_depth)");
+                             "' (allowed: " + stemstim::kParamNames + ")");
         }
         if (have != value) {
             throw InputError(strprintf("%s: param %s is %llu but this testbench was built with %llu (%s); build "

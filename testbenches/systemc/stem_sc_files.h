@@ -1,7 +1,8 @@
 // stem_sc_files.h: the files the SystemC testbench reads and writes (docs/systemc.md):
 //
-//   stimulus.txt   "stem-stimulus 1" (the format of testbenches/stem_driver.cpp): parameters,
-//                  configuration flits or backdoor writes, start, the host flits of every step
+//   stimulus.txt   "stem-stimulus 1" (stem_stimulus.h, shared with testbenches/stem_driver.cpp):
+//                  parameters, configuration flits or backdoor writes, start, the host flits of
+//                  every step
 //   mesh.json      "stem-mesh-export" 1: the build parameters and the mapping (which tile holds
 //                  which neurons of which layer), to turn monitor events into (layer, neuron)
 //   *.jsonl        the spike record, exactly as `stemsim run --spikes` writes it
@@ -16,6 +17,8 @@
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "stem_stimulus.h"
 
 namespace stemsc {
 
@@ -47,20 +50,10 @@ struct BuildParams {
 // ------------------------------------------------------------------------------------------
 // The stimulus ("stem-stimulus 1")
 // ------------------------------------------------------------------------------------------
-struct ConfigItem {
-    bool backdoor = false;
-    uint64_t flit = 0;                         // a configuration flit through the host port
-    uint32_t tile = 0, address = 0, data = 0;  // or one debug-port write
-};
+using ConfigItem = stemstim::ConfigItem;
+using Stimulus = stemstim::Stimulus;
 
-struct Stimulus {
-    std::string file;
-    std::vector<std::pair<std::string, uint64_t>> params;
-    std::vector<ConfigItem> config;
-    std::vector<std::vector<uint64_t>> steps;  // the host flits of every step
-};
-
-/// Reads a stimulus file. Throws InputError naming the file and line.
+/// Reads a stimulus file (stemstim::read_stimulus). Throws InputError naming the file and line.
 Stimulus read_stimulus(const std::string& file);
 /// Checks the stimulus against the parameters the testbench was built with. Throws InputError.
 void check_stimulus(const Stimulus& s, const BuildParams& built);
