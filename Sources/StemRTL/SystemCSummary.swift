@@ -133,15 +133,6 @@ public struct SystemCSummary: Sendable, Equatable {
         return fixed(ns, 1) + " ns"
     }
 
-    static func fixed(_ value: Double, _ digits: Int) -> String {
-        var scale = 1.0
-        for _ in 0..<digits { scale *= 10 }
-        let scaled = Int64((value * scale).rounded())
-        let sign = scaled < 0 ? "-" : ""
-        let magnitude = scaled.magnitude
-        let whole = magnitude / UInt64(scale)
-        let fraction = String(magnitude % UInt64(scale))
-        if digits == 0 { return sign + String(whole) }
-        return sign + String(whole) + "." + String(repeating: "0", count: digits - fraction.count) + fraction
-    }
+    /// `value` with exactly `digits` decimals.
+    static func fixed(_ value: Double, _ digits: Int) -> String { decimalText(value, places: digits) }
 }

@@ -75,18 +75,6 @@ public enum SweepTable {
         return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
-    /// `value` with exactly `digits` decimals (no locale, no exponent).
-    static func fixed(_ value: Double, _ digits: Int) -> String {
-        var scale = 1.0
-        for _ in 0..<digits { scale *= 10 }
-        let scaled = (value * scale).rounded()
-        guard scaled.magnitude < 9e18 else { return String(value) }
-        let integer = Int64(scaled)
-        let sign = integer < 0 ? "-" : ""
-        let magnitude = integer.magnitude
-        let whole = magnitude / UInt64(scale)
-        if digits == 0 { return sign + String(whole) }
-        let fraction = String(magnitude % UInt64(scale))
-        return sign + String(whole) + "." + String(repeating: "0", count: digits - fraction.count) + fraction
-    }
+    /// `value` with exactly `digits` decimals.
+    static func fixed(_ value: Double, _ digits: Int) -> String { decimalText(value, places: digits) }
 }

@@ -68,7 +68,7 @@ extension CacheCommand {
     /// `stemsim cache clear`
     struct Clear: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Remove every cached model and SystemC testbench, failed build and leftover temporary folder.",
+            abstract: "Remove every cached model, SystemC testbench and core area, failed build and leftover temporary folder.",
             discussion: "Safe while other stemsim processes build or load models: each entry is removed under its lock, and builds in progress are left alone.")
 
         func run() throws {
@@ -79,9 +79,14 @@ extension CacheCommand {
                 // layout one folder down: <key>/, <key>.lock, failed/<key>/, .tmp-<key>-*/.
                 let systemC = ModelCache(directory: cache.directory.appendingPathComponent("systemc", isDirectory: true))
                 let testbenches = try systemC.clear()
+                // The sweep's Yosys results (<key>.json, written atomically, no locks needed).
+                let areaFolder = cache.directory.appendingPathComponent("area", isDirectory: true)
+                let areas = ((try? FileManager.default.contentsOfDirectory(atPath: areaFolder.path)) ?? [])
+                    .filter { $0.hasSuffix(".json") }
+                for name in areas { try? FileManager.default.removeItem(at: areaFolder.appendingPathComponent(name)) }
                 let models = summary.entries == 1 ? "1 model" : "\(summary.entries) models"
                 let leftovers = summary.leftovers + testbenches.leftovers
-                var line = "removed \(models), \(testbenches.entries) SystemC testbenches and \(leftovers) leftovers "
+                var line = "removed \(models), \(testbenches.entries) SystemC testbenches, \(areas.count) core areas and \(leftovers) leftovers "
                     + "(\(CacheCommand.formatted(bytes: summary.bytes + testbenches.bytes))) from \(cache.directory.path)"
                 let busy = summary.busy + testbenches.busy
                 if busy > 0 { line += "; \(busy) builds in progress left alone" }

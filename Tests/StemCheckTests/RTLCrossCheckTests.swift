@@ -104,17 +104,11 @@ struct RTLCrossCheckTests {
         #expect(checked == 3, "too few random networks where 11 and 20 accumulator bits differ")
     }
 
-    /// The first step where two golden runs' spike records differ.
+    /// The first step where two golden runs' spike records differ (the golden-vs-golden
+    /// lockstep, itself checked against independent solo runs in LockstepTests).
     static func firstDifferingStep(_ a: Network, _ b: Network, _ samples: [[Int64]]) throws -> Int? {
-        let first = try GoldenModel(network: a), second = try GoldenModel(network: b)
-        try first.start(sampleCount: samples.count)
-        try second.start(sampleCount: samples.count)
-        let stimulus = InputStimulus(network: a, samples: samples)
-        for step in 0..<a.stepCount(samples: samples.count) {
-            let input = stimulus.spikes(atStep: step)
-            if try first.step(inputSpikes: input) != second.step(inputSpikes: input) { return step }
-        }
-        return nil
+        try Lockstep(network: a, samples: samples, reference: try GoldenModel(network: a),
+                     device: try GoldenModel(network: b)).run().firstDivergence?.step
     }
 
     /// A random network that fits `build`'s mesh: 1 to 3 layers, widths up to three cores.
