@@ -10,7 +10,8 @@ import Darwin
 ///
 /// Data goes to a temporary file beside `path` (`.name.tmp-PID-N`); ``commit()`` renames it
 /// into place. ``discard()``, a failed write or deinitialization without a commit remove the
-/// temporary file, so an interrupted run leaves neither a half-written file nor a stray one.
+/// temporary file, so an interrupted run leaves neither a half-written file nor a stray one;
+/// the temporary file is tracked in ``TemporaryFiles`` while open, for signals.
 public final class AtomicFileWriter {
     /// The final path.
     public let path: String
@@ -44,6 +45,7 @@ public final class AtomicFileWriter {
         }
         fd = descriptor
         temporaryPath = candidate
+        TemporaryFiles.shared.track(candidate)
         buffer.reserveCapacity(Self.bufferLimit)
     }
 
@@ -109,6 +111,7 @@ public final class AtomicFileWriter {
             throw OutputFileError(path: path, operation: .rename, reason: reason)
         }
         finished = true
+        TemporaryFiles.shared.forget(temporaryPath)
     }
 
     /// Closes and removes the temporary file; ``path`` is left as it was.
@@ -118,6 +121,7 @@ public final class AtomicFileWriter {
         if fd >= 0 { close(fd) }
         fd = -1
         unlink(temporaryPath)
+        TemporaryFiles.shared.forget(temporaryPath)
     }
 }
 

@@ -194,8 +194,12 @@ public struct MeshExport: Sendable {
         } catch {
             throw OutputFileError(path: directory, operation: .create, reason: "cannot create \(temporary.path): \(error.localizedDescription)")
         }
+        TemporaryFiles.shared.track(temporary.path)
         var committed = false
-        defer { if !committed { try? fm.removeItem(at: temporary) } }
+        defer {
+            if !committed { try? fm.removeItem(at: temporary) }
+            TemporaryFiles.shared.forget(temporary.path)
+        }
 
         let golden = includingGolden
             ? try writeGoldenRecord(to: temporary.appendingPathComponent(Self.goldenFileName).path) : nil

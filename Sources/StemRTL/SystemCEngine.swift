@@ -54,9 +54,15 @@ public final class SystemCEngine: SpikingEngine {
             try fm.createDirectory(at: folder, withIntermediateDirectories: true)
         } else {
             folder = fm.temporaryDirectory.appendingPathComponent("stem-systemc-run-\(UUID().uuidString)")
+            TemporaryFiles.shared.track(folder.path)
             try fm.createDirectory(at: folder, withIntermediateDirectories: true)
         }
-        defer { if keepFolder == nil { try? fm.removeItem(at: folder) } }
+        defer {
+            if keepFolder == nil {
+                try? fm.removeItem(at: folder)
+                TemporaryFiles.shared.forget(folder.path)
+            }
+        }
         let exportFolder = folder.appendingPathComponent("export").path
         try export.write(to: exportFolder, replacing: true, includingGolden: keepFolder != nil)
         let spikes = folder.appendingPathComponent("systemc.jsonl").path

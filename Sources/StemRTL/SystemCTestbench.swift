@@ -1,4 +1,5 @@
 import Foundation
+import StemModel
 
 /// The SystemC testbench of the Verilated mesh (`testbenches/systemc`, docs/systemc.md): a
 /// `stem_systemc` binary built for one parameter set, and runs of export folders on it.
@@ -94,7 +95,11 @@ public struct SystemCTestbench: Sendable {
             throw SystemCBuildError.sourcesIncomplete(origin: sources.origin.description, missing: "\(buildScript) is missing")
         }
         let folder = fm.temporaryDirectory.appendingPathComponent("stem-systemc-sources-\(UUID().uuidString)")
-        defer { try? fm.removeItem(at: folder) }
+        TemporaryFiles.shared.track(folder.path)
+        defer {
+            try? fm.removeItem(at: folder)
+            TemporaryFiles.shared.forget(folder.path)
+        }
         do {
             let needed = HardwareSources(
                 files: sources.files.filter { $0.path.hasPrefix("rtl/") || $0.path.hasPrefix("testbenches/systemc/") },

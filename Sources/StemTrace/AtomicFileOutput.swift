@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import StemModel
 
 /// A file that appears at its destination only when it is complete.
 ///
@@ -37,6 +38,7 @@ final class AtomicFileOutput {
             throw TraceError.io(path: path, operation: "create a temporary file in its folder",
                                 reason: AtomicFileOutput.errnoText())
         }
+        TemporaryFiles.shared.track(temporaryPath)
         buffer.reserveCapacity(AtomicFileOutput.flushThreshold + 4096)
     }
 
@@ -103,6 +105,7 @@ final class AtomicFileOutput {
             throw TraceError.io(path: path, operation: "rename the finished file into place", reason: reason)
         }
         state = .committed
+        TemporaryFiles.shared.forget(temporaryPath)
     }
 
     /// Closes and deletes the temporary file. Safe to call more than once.
@@ -113,6 +116,7 @@ final class AtomicFileOutput {
             descriptor = -1
         }
         unlink(temporaryPath)
+        TemporaryFiles.shared.forget(temporaryPath)
         state = .abandoned
     }
 

@@ -50,8 +50,10 @@ func printToStandardError(_ text: String) {
 
 extension ParsableCommand {
     /// Parses the command line, runs the chosen command and exits with stemsim's exit codes
-    /// (see ``CommandFailure``).
+    /// (see ``CommandFailure``); an interrupt removes the unfinished outputs first
+    /// (``InterruptCleanup``).
     static func mainWithStemExitCodes() -> Never {
+        InterruptCleanup.install()
         do {
             var command = try parseAsRoot()
             try command.run()

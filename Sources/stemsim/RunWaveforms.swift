@@ -45,6 +45,7 @@ final class RunWaveforms {
         if let path = request.rtlTrace {
             guard let rtl = engines.rtl else { throw CommandFailure(.badInput, "--trace needs the RTL (--engine rtl or both)") }
             let temporary = Self.temporaryPath(beside: path)
+            TemporaryFiles.shared.track(temporary)
             try rtl.model.openTrace(path: temporary, depth: UInt32(request.depth),
                                     fromStep: UInt64(window.lowerBound), toStep: UInt64(clamping: window.upperBound))
             rtlTrace = (path, temporary)
@@ -102,8 +103,12 @@ final class RunWaveforms {
             try rtl.model.closeTrace()
             rtlTrace = nil
             guard rename(temporary, path) == 0 else {
-                throw CommandFailure(.environment, "cannot move the trace \(temporary) to \(path): \(String(cString: strerror(errno)))")
+                let reason = String(cString: strerror(errno))
+                unlink(temporary)
+                TemporaryFiles.shared.forget(temporary)
+                throw CommandFailure(.environment, "cannot move the trace \(temporary) to \(path): \(reason)")
             }
+            TemporaryFiles.shared.forget(temporary)
             var layout = Self.rtlViewerLayout(mapping: rtl.mapping, neurons: highlighted)
             layout.visibleRange = rtlSpan.map { $0.start...$0.end }
             let viewer = try layout.writeViewerFiles(besideTrace: path)
@@ -129,6 +134,7 @@ final class RunWaveforms {
         if let (_, temporary) = rtlTrace, let rtl = engines.rtl {
             try? rtl.model.closeTrace()
             unlink(temporary)
+            TemporaryFiles.shared.forget(temporary)
         }
         rtlTrace = nil
         golden?.cancel()

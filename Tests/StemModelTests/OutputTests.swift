@@ -71,6 +71,35 @@ func readText(_ path: String) throws -> String {
         #expect(try readText(path) == "new")
     }
 
+    /// An open writer's temporary file is tracked for the interrupt handler, and forgotten
+    /// once it is committed or discarded.
+    @Test func openTemporaryFilesAreTrackedUntilCommittedOrDiscarded() throws {
+        let folder = makeTemporaryFolder()
+        defer { removeFolder(folder) }
+        let kept = try AtomicFileWriter(path: folder + "/kept.json")
+        let dropped = try AtomicFileWriter(path: folder + "/dropped.json")
+        #expect(TemporaryFiles.shared.tracked.contains(kept.temporaryPath))
+        #expect(TemporaryFiles.shared.tracked.contains(dropped.temporaryPath))
+        try kept.commit()
+        dropped.discard()
+        #expect(!TemporaryFiles.shared.tracked.contains(kept.temporaryPath))
+        #expect(!TemporaryFiles.shared.tracked.contains(dropped.temporaryPath))
+    }
+
+    /// What the interrupt handler does to a tracked path: a file or a whole folder goes.
+    @Test func removingATreeRemovesFilesAndNestedFolders() throws {
+        let folder = makeTemporaryFolder()
+        defer { removeFolder(folder) }
+        try FileManager.default.createDirectory(atPath: folder + "/export/deep", withIntermediateDirectories: true)
+        try "a".write(toFile: folder + "/export/a.json", atomically: false, encoding: .utf8)
+        try "b".write(toFile: folder + "/export/deep/b.json", atomically: false, encoding: .utf8)
+        try "c".write(toFile: folder + "/single.json", atomically: false, encoding: .utf8)
+        #expect(TemporaryFiles.removeTree(folder + "/export"))
+        #expect(TemporaryFiles.removeTree(folder + "/single.json"))
+        #expect(!TemporaryFiles.removeTree(folder + "/missing"))
+        #expect(folderContents(folder).isEmpty)
+    }
+
     @Test func aMissingFolderIsACreateError() {
         #expect(throws: OutputFileError(path: "/nonexistent-stem/x.json", operation: .create,
                                         reason: "No such file or directory")) {

@@ -98,6 +98,25 @@ struct SweepRTLTests {
         var edited = estimator
         edited.sources = HardwareSources(files: estimator.sources.files + [HardwareSources.File(path: "rtl/extra.sv", text: "")])
         #expect(try edited.key(for: parameters, yosysVersion: "x") != estimator.key(for: parameters, yosysVersion: "x"))
+
+        // `scripts/yosys-area.sh AccBits=16` from the checkout is the same synthesis as the
+        // sweep's (which names every parameter, from a copy of the sources elsewhere): the count
+        // depends on the values only, not on how they are given or where the sources are.
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let script = Process()
+        script.executableURL = root.appendingPathComponent("scripts/yosys-area.sh")
+        script.arguments = ["AccBits=16"]
+        let output = Pipe()
+        script.standardOutput = output
+        script.standardError = FileHandle.nullDevice
+        try script.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        script.waitUntilExit()
+        #expect(script.terminationStatus == 0)
+        let last = text.split(separator: "\n").last.map(String.init) ?? ""
+        #expect(last.hasPrefix("cells=\(first.area.cells) flops=\(first.area.flops) memory_bits=\(first.area.memoryBits) "),
+                "script: \(last), sweep: \(first.area)")
     }
 }
 

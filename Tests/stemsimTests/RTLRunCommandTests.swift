@@ -163,6 +163,45 @@ struct RTLRunCommandTests {
         #expect(!FileManager.default.fileExists(atPath: folder + "/spikes.jsonl"))
     }
 
+    /// Ctrl-C in the middle of a run removes every output it was writing (spike record,
+    /// report, RTL and golden waveforms) and ends the process by the signal.
+    @Test func anInterruptedRunLeavesNoOutputBehind() throws {
+        let folder = try StemSimRunner.temporaryFolder()
+        let logs = try StemSimRunner.temporaryFolder()
+        defer {
+            StemSimRunner.remove(folder)
+            StemSimRunner.remove(logs)
+        }
+        // The digits test set 50 times over: a run of some seconds (it takes 0.3 s once).
+        let digits = Self.packageRoot.appendingPathComponent("examples/digits")
+        let test = try JSONSerialization.jsonObject(with: Data(contentsOf: digits.appendingPathComponent("test.json"))) as! [String: Any]
+        let samples = Array(repeating: test["samples"] as! [[Int]], count: 50).flatMap { $0 }
+        try JSONSerialization.data(withJSONObject: ["samples": samples]).write(to: URL(fileURLWithPath: folder + "/inputs.json"))
+        let process = try StemSimRunner.start(
+            ["run", "--network", digits.appendingPathComponent("network.json").path, "--inputs", "inputs.json",
+             "--engine", "both", "--spikes", "spikes.jsonl", "--report", "report.json",
+             "--trace", "rtl.vcd", "--trace-from", "0", "--trace-to", "40", "--golden-trace", "golden.vcd"],
+            in: folder, logFolder: logs)
+        // Wait (through a model build, if the cache is cold) until the outputs are open.
+        let deadline = Date().addingTimeInterval(600)
+        var open: [String] = []
+        while process.isRunning && Date() < deadline {
+            open = try StemSimRunner.contents(folder).filter { $0.contains(".tmp-") }
+            if open.count >= 4 { break }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        #expect(open.count >= 4, "the run's temporary outputs: \(open)")
+        #expect(process.isRunning, "the run ended before it could be interrupted")
+        process.interrupt()
+        process.waitUntilExit()
+        let stderr = try String(contentsOfFile: logs + "/stderr.txt", encoding: .utf8)
+        let bySignal = process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGINT
+        #expect(bySignal || process.terminationStatus == 128 + SIGINT, "\(process.terminationReason) \(process.terminationStatus)")
+        #expect(stderr.contains("interrupted (SIGINT); removed"), "\(stderr)")
+        let left = try StemSimRunner.contents(folder)
+        #expect(left == ["inputs.json"], "left behind: \(left)")
+    }
+
     /// Copies rtl/, Sources/CStemShim and testbenches/ into `folder`, passing every RTL
     /// file's text through `edit`; returns the folder (for `STEM_RTL_DIR`).
     static func copyOfHardwareSources(into folder: String, edit: (String) -> String) throws -> String {

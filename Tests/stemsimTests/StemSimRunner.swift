@@ -28,13 +28,7 @@ struct StemSimRunner {
     /// Runs `stemsim arguments...` in `folder`, with `environment` changes (nil removes a
     /// variable) over this process's environment.
     static func run(_ arguments: [String], in folder: String, environment: [String: String?] = [:]) throws -> Outcome {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        var merged = ProcessInfo.processInfo.environment
-        for (name, value) in environment { merged[name] = value }
-        process.environment = merged
-        process.currentDirectoryURL = URL(fileURLWithPath: folder)
+        let process = makeProcess(arguments, in: folder, environment: environment)
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out
@@ -46,6 +40,30 @@ struct StemSimRunner {
         process.waitUntilExit()
         return Outcome(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
                        stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// Starts `stemsim arguments...` in `folder` without waiting; standard output and error
+    /// go to `stdout.txt` and `stderr.txt` in `logFolder`.
+    static func start(_ arguments: [String], in folder: String, logFolder: String) throws -> Process {
+        let process = makeProcess(arguments, in: folder, environment: [:])
+        _ = FileManager.default.createFile(atPath: logFolder + "/stdout.txt", contents: nil)
+        _ = FileManager.default.createFile(atPath: logFolder + "/stderr.txt", contents: nil)
+        process.standardOutput = FileHandle(forWritingAtPath: logFolder + "/stdout.txt")
+        process.standardError = FileHandle(forWritingAtPath: logFolder + "/stderr.txt")
+        try process.run()
+        return process
+    }
+
+    /// A `stemsim` process for `arguments`, in `folder`, with `environment` changes.
+    private static func makeProcess(_ arguments: [String], in folder: String, environment: [String: String?]) -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        var merged = ProcessInfo.processInfo.environment
+        for (name, value) in environment { merged[name] = value }
+        process.environment = merged
+        process.currentDirectoryURL = URL(fileURLWithPath: folder)
+        return process
     }
 
     /// A fresh empty folder.

@@ -17,23 +17,28 @@
 # memory bits: not bit-blasting 32K weight bits keeps a run to seconds and separates storage
 # from logic. The run fails if a latch is inferred.
 #
+# The count is deterministic: the same sources and parameter values give the same cells however
+# the values are given (every parameter is always set) and wherever the checkout is.
+#
 # Output: Yosys' cell statistics, then the machine-readable last line
 #   cells=<N> flops=<N> memory_bits=<N> memories=<N> seconds=<S>
 # cells: all gates and flip-flops (memory cells excluded); flops: flip-flop bits among them;
 # memory_bits: sum of WIDTH * SIZE over the memories.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
-chparams=""
+names="TimeSteps WeightBits AccBits NumNeurons NumAxons MultBits Saturate BiasBits"
+declare -A value
 for kv in "$@"; do
-    case "$kv" in
-        TimeSteps=*|WeightBits=*|AccBits=*|NumNeurons=*|NumAxons=*|MultBits=*|Saturate=*|BiasBits=*)
+    name="${kv%%=*}"
+    case " $names " in
+        *" $name "*)
             v="${kv#*=}"
-            if ! [[ "$v" =~ ^[0-9]+$ ]]; then
+            if [ "$name" = "$kv" ] || ! [[ "$v" =~ ^[0-9]+$ ]]; then
                 echo "$0: $kv: the value must be a non-negative integer" >&2; exit 2
             fi
-            chparams+="chparam -set ${kv%%=*} $v stem_core; " ;;
+            value[$name]="$v" ;;
         *)
-            echo "$0: unknown parameter '$kv' (allowed: TimeSteps WeightBits AccBits NumNeurons NumAxons MultBits Saturate BiasBits)" >&2
+            echo "$0: unknown parameter '$kv' (allowed: $names)" >&2
             exit 2 ;;
     esac
 done
@@ -41,9 +46,24 @@ if [ ! -f "$root/rtl/stem_pkg.sv" ]; then
     echo "$0: $root/rtl/stem_pkg.sv is missing (this script must sit in testbenches/synth/ of a checkout)" >&2
     exit 2
 fi
-files="$root/rtl/stem_pkg.sv"
+# Every parameter is set, in a fixed order, the unset ones to their defaults from stem_pkg.sv:
+# which parameters `chparam` touches changes the names Yosys derives, and ABC's result depends
+# on their order, so `AccBits=16` alone and the full list must be the same run.
+chparams=""
+for name in $names; do
+    if [ -z "${value[$name]:-}" ]; then
+        value[$name]="$(sed -n "s/^ *localparam int unsigned Def$name *= *\([0-9][0-9]*\);.*/\1/p" "$root/rtl/stem_pkg.sv")"
+        if [ -z "${value[$name]}" ]; then
+            echo "$0: $root/rtl/stem_pkg.sv has no 'localparam int unsigned Def$name = <number>;'" >&2; exit 2
+        fi
+    fi
+    chparams+="chparam -set $name ${value[$name]} stem_core; "
+done
+# Yosys runs inside rtl/ and reads the files by their bare names, so no path of the checkout
+# enters the names of the cells it creates.
+files="stem_pkg.sv"
 for f in $(cd "$root/rtl" && ls -1 -- *.sv | LC_ALL=C sort); do
-    [ "$f" = stem_pkg.sv ] || files+=" $root/rtl/$f"
+    [ "$f" = stem_pkg.sv ] || files+=" $f"
 done
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -57,7 +77,7 @@ techmap; abc -fast; opt_clean;
 select -assert-none t:\$_DLATCH*;
 tee -o $work/stat.txt stat"
 start=$(date +%s.%N)
-if ! yosys -q -l "$work/yosys.log" -p "$script" > /dev/null 2>&1; then
+if ! (cd "$root/rtl" && yosys -q -l "$work/yosys.log" -p "$script") > /dev/null 2>&1; then
     echo "$0: yosys failed; the last lines of its log:" >&2
     tail -n 20 "$work/yosys.log" >&2
     exit 1
