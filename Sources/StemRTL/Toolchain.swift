@@ -79,13 +79,15 @@ public struct Toolchain: Hashable, Sendable {
         return nil
     }
 
-    /// Runs a short command and returns its exit status and combined output.
-    static func run(_ executable: String, _ arguments: [String],
-                    environment: [String: String]) -> (status: Int32, output: String) {
+    /// Runs a command to its end and returns its exit status and combined standard output and
+    /// error (a command that cannot start gives status -1 and the reason).
+    public static func run(_ executable: String, _ arguments: [String], environment: [String: String],
+                           in folder: URL? = nil) -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.environment = environment
+        if let folder { process.currentDirectoryURL = folder }
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
@@ -101,18 +103,4 @@ public struct Toolchain: Hashable, Sendable {
     }
 
     private static let memo = LockedValue<[String: Toolchain]>([:])
-}
-
-/// A value behind a lock (usable from any thread).
-final class LockedValue<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Value
-
-    init(_ value: Value) { self.value = value }
-
-    func withLock<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
-        lock.lock()
-        defer { lock.unlock() }
-        return try body(&value)
-    }
 }

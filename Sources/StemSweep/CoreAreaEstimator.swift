@@ -128,7 +128,7 @@ public struct CoreAreaEstimator: Sendable {
             throw .cacheUnusable(path: work.path, reason: "cannot write the synthesis folder: \(error.localizedDescription)")
         }
         let script = work.appendingPathComponent(Self.scriptPath).path
-        let (status, output) = Self.run("/bin/bash", [script] + parameters.arguments, environment: environment,
+        let (status, output) = Toolchain.run("/bin/bash", [script] + parameters.arguments, environment: environment,
                                         in: work)
         let lines = output.split(separator: "\n", omittingEmptySubsequences: true)
         guard status == 0 else {
@@ -153,39 +153,17 @@ public struct CoreAreaEstimator: Sendable {
                         seconds: seconds)
     }
 
-    private static let versions = Locked<[String: String]>([:])
+    private static let versions = LockedValue<[String: String]>([:])
 
     /// `yosys -V`'s first line (asked once per executable and process).
     private static func version(of yosys: String, environment: [String: String]) throws(CoreAreaError) -> String {
         if let known = versions.withLock({ $0[yosys] }) { return known }
-        let (status, output) = run(yosys, ["-V"], environment: environment, in: nil)
+        let (status, output) = Toolchain.run(yosys, ["-V"], environment: environment)
         guard status == 0, let line = output.split(separator: "\n").first else {
             throw .synthesisFailed(parameters: "\(yosys) -V", status: status,
                                    outputTail: output.split(separator: "\n").suffix(5).map(String.init))
         }
         versions.withLock { $0[yosys] = String(line) }
         return String(line)
-    }
-
-    /// Runs a command and returns its exit status and combined output.
-    static func run(_ executable: String, _ arguments: [String], environment: [String: String],
-                    in folder: URL?) -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = environment
-        if let folder { process.currentDirectoryURL = folder }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        process.standardInput = FileHandle.nullDevice
-        do {
-            try process.run()
-        } catch {
-            return (-1, "cannot run \(executable): \(error)")
-        }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 }

@@ -92,7 +92,7 @@ public final class Sweep: @unchecked Sendable {
         var sparsification: Sparsification
     }
 
-    private let reportedAreaProblems = Locked<Set<String>>([])
+    private let reportedAreaProblems = LockedValue<Set<String>>([])
     private let plans = OnceMap<PlanKey, Result<ScaledIntegrationPlanner.Plan, Problem>>()
     private let qannOutputs = OnceMap<Sparsification, [[Int64]]>()
 

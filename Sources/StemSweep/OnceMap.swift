@@ -1,19 +1,5 @@
 import Foundation
 
-/// A value behind a lock, usable from any thread.
-final class Locked<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Value
-
-    init(_ value: Value) { self.value = value }
-
-    func withLock<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
-        lock.lock()
-        defer { lock.unlock() }
-        return try body(&value)
-    }
-}
-
 /// Values computed once per key, on first request; a thread asking for a key another thread is
 /// computing waits for that result instead of computing it again.
 final class OnceMap<Key: Hashable, Value>: @unchecked Sendable {
