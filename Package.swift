@@ -36,10 +36,14 @@ let package = Package(
                 "StemModel", "StemRTL", "StemCheck", "StemTrace", "StemSweep", "CStemBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
-        // Embeds rtl/, the shim and the SystemC testbench into StemRTL at build time.
+        // Embeds rtl/, the shim and the SystemC testbench into StemRTL at build time, and
+        // generates StemRTL's HardwareInterface constants.
         .executableTarget(name: "embed-sources", path: "Plugins/EmbedSourcesTool"),
+        // Generates the hardware interface files from rtl/stem_interface.json
+        // (`swift run stem-interface write` rewrites the committed ones).
+        .executableTarget(name: "stem-interface", path: "Plugins/InterfaceTool"),
         .plugin(name: "EmbedHardwareSources", capability: .buildTool(),
-                dependencies: ["embed-sources"], path: "Plugins/EmbedHardwareSources"),
+                dependencies: ["embed-sources", "stem-interface"], path: "Plugins/EmbedHardwareSources"),
 
         .testTarget(name: "StemModelTests", dependencies: ["StemModel"]),
         .testTarget(name: "StemRTLTests", dependencies: ["StemRTL", "StemModel", "StemCheck"],

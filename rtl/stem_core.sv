@@ -84,6 +84,46 @@ module stem_core #(
   localparam int unsigned WinW   = stem_pkg::WindowW;
   localparam int unsigned CntW   = stem_pkg::CountW;
 
+  // ---------------------------------------------------------------------------------------
+  // Parameter legality, checked at elaboration: Verilator and Yosys refuse an illegal build
+  // instead of truncating an index or a width silently (the ranges of ModelParameters).
+  // ---------------------------------------------------------------------------------------
+  if (TimeSteps < 2 || TimeSteps > 16) begin : g_bad_time_steps
+    $error("stem_core: TimeSteps = %0d is outside 2..16", TimeSteps);
+  end
+  if (WeightBits < 2 || WeightBits > 16) begin : g_bad_weight_bits
+    $error("stem_core: WeightBits = %0d is outside 2..16", WeightBits);
+  end
+  if (AccBits < 2 || AccBits > 48) begin : g_bad_acc_bits
+    $error("stem_core: AccBits = %0d is outside 2..48", AccBits);
+  end
+  if (Saturate > 1) begin : g_bad_saturate
+    $error("stem_core: Saturate = %0d is not 0 or 1", Saturate);
+  end
+  // Neuron and axon ids travel in AxonW-bit fields (spike flits, fan-out entries, ports).
+  if (NumNeurons < 1 || 64'(NumNeurons) > (64'd1 << stem_pkg::AxonW)) begin : g_bad_num_neurons
+    $error("stem_core: NumNeurons = %0d is outside 1..%0d", NumNeurons, 64'd1 << stem_pkg::AxonW);
+  end
+  if (NumAxons < 1 || 64'(NumAxons) > (64'd1 << stem_pkg::AxonW)) begin : g_bad_num_axons
+    $error("stem_core: NumAxons = %0d is outside 1..%0d", NumAxons, 64'd1 << stem_pkg::AxonW);
+  end
+  // The weight region holds axon * NumNeurons + neuron for every axon and neuron.
+  if (64'(NumNeurons) * 64'(NumAxons) > (64'd1 << stem_pkg::IndexW)) begin : g_bad_weight_region
+    $error("stem_core: NumNeurons * NumAxons = %0d exceeds the weight region (%0d words)",
+           64'(NumNeurons) * 64'(NumAxons), 64'd1 << stem_pkg::IndexW);
+  end
+  // The multiplier and the bias are written by one DataW-bit configuration write.
+  if (MultBits < 1 || MultBits > stem_pkg::DataW) begin : g_bad_mult_bits
+    $error("stem_core: MultBits = %0d is outside 1..%0d", MultBits, stem_pkg::DataW);
+  end
+  if (BiasBits < 2 || BiasBits > stem_pkg::DataW) begin : g_bad_bias_bits
+    $error("stem_core: BiasBits = %0d is outside 2..%0d", BiasBits, stem_pkg::DataW);
+  end
+  // The window counter, FIRST_WINDOW and NUM_SAMPLES are DataW-bit registers.
+  if (WinW != stem_pkg::DataW) begin : g_bad_window_w
+    $error("stem_core: WindowW = %0d differs from DataW = %0d", WinW, stem_pkg::DataW);
+  end
+
   typedef enum logic [2:0] {
     StClear,   // zeroing the memories after reset
     StIdle,    // accepting spikes, emitting the pending ones
@@ -149,7 +189,7 @@ module stem_core #(
       first_window_q <= '0;
       num_samples_q  <= '0;
     end else if (cfg_reg_we) begin
-      case (cfg_index)
+      unique case (cfg_index)
         stem_pkg::RegNumNeurons: begin
           // More than the core holds means all of them.
           num_neurons_q <= (cfg_wdata_i > stem_pkg::DataW'(NumNeurons)) ?
@@ -194,9 +234,9 @@ module stem_core #(
   assign pass_last  = (idx_q == PassW'(num_neurons_q) - PassW'(1));
   assign window_end = (t_q == StepW'(TimeSteps - 1));
   assign acc_cur    = stem_pkg::in_window({1'b0, w_q}, {1'b0, first_window_q}, num_samples_q);
-  assign acc_next   = stem_pkg::in_window({1'b0, w_q} + 33'd1, {1'b0, first_window_q},
+  assign acc_next   = stem_pkg::in_window({1'b0, w_q} + (WinW + 1)'(1), {1'b0, first_window_q},
                                           num_samples_q);
-  assign send_cur   = stem_pkg::in_window({1'b0, w_q}, {1'b0, first_window_q} + 33'd1,
+  assign send_cur   = stem_pkg::in_window({1'b0, w_q}, {1'b0, first_window_q} + (WinW + 1)'(1),
                                           num_samples_q);
 
   // ---------------------------------------------------------------------------------------
@@ -406,7 +446,7 @@ module stem_core #(
     cur_clear  = 1'b0;
     advance    = 1'b0;
 
-    case (state_q)
+    unique case (state_q)
       StClear: begin
         vmem_we    = clear_neuron;
         vmem_wdata = '0;
@@ -638,7 +678,7 @@ module stem_core #(
   always_comb begin
     dbg_rdata_o = '0;
     if (dbg_req_i) begin
-      case (dbg_region)
+      unique case (dbg_region)
         stem_pkg::RegionWeight: begin
           if (dbg_w_axon < IndexW'(NumAxons)) begin
             dbg_rdata_o = RdataW'($signed(wmem[dbg_axon_idx][dbg_w_off +: WeightBits]));
@@ -648,7 +688,7 @@ module stem_core #(
           if (dbg_neuron_ok) dbg_rdata_o = RdataW'(bmem[dbg_nidx]);
         end
         stem_pkg::RegionReg: begin
-          case (dbg_index)
+          unique case (dbg_index)
             stem_pkg::RegNumNeurons:  dbg_rdata_o = RdataW'(num_neurons_q);
             stem_pkg::RegShift:       dbg_rdata_o = RdataW'(shift_q);
             stem_pkg::RegMultiplier:  dbg_rdata_o = RdataW'(mult_q);
@@ -671,7 +711,7 @@ module stem_core #(
           if (dbg_neuron_ok) dbg_rdata_o = RdataW'(y_q[dbg_y_off +: TimeSteps]);
         end
         stem_pkg::RegionStatus: begin
-          case (dbg_index)
+          unique case (dbg_index)
             stem_pkg::StatOverflows: dbg_rdata_o = RdataW'(ovf_cnt_q);
             stem_pkg::StatSpikesIn:  dbg_rdata_o = RdataW'(spikes_in_q);
             stem_pkg::StatSpikesOut: dbg_rdata_o = RdataW'(spikes_out_q);

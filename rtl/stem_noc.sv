@@ -43,6 +43,20 @@ module stem_noc #(
   output logic                                idle_o          // no flit anywhere
 );
 
+  // Parameter legality (elaboration time): coordinates travel in CoordW-bit flit fields.
+  if (MeshX < 1 || MeshX > (1 << stem_pkg::CoordW)) begin : g_bad_mesh_x
+    $error("stem_noc: MeshX = %0d is outside 1..%0d", MeshX, 1 << stem_pkg::CoordW);
+  end
+  if (MeshY < 1 || MeshY > (1 << stem_pkg::CoordW)) begin : g_bad_mesh_y
+    $error("stem_noc: MeshY = %0d is outside 1..%0d", MeshY, 1 << stem_pkg::CoordW);
+  end
+  if (FifoDepth < 1) begin : g_bad_fifo_depth
+    $error("stem_noc: FifoDepth = %0d is below 1", FifoDepth);
+  end
+  if (NumTiles != MeshX * MeshY) begin : g_bad_num_tiles
+    $error("stem_noc: NumTiles = %0d is derived and must be MeshX * MeshY = %0d", NumTiles, MeshX * MeshY);
+  end
+
   localparam int unsigned FlitW = stem_pkg::FlitW;
   localparam int unsigned P     = stem_pkg::NumPorts;
   localparam int unsigned PN    = stem_pkg::PortNorth;
@@ -79,7 +93,7 @@ module stem_noc #(
       assign out_ready[p]               = r_out_ready[t*P + p];
     end
 
-    mesh_router #(
+    stem_mesh_router #(
       .FifoDepth (FifoDepth)
     ) u_router (
       .clk_i       (clk_i),

@@ -3,8 +3,8 @@
 //
 // stem_pkg: build-parameter defaults, the flit layout, the tile address map and small helper
 // functions shared by the STEM core, the network interface, the routers and the mesh.
-// This file and Sources/StemRTL/Flit.swift are the two encodings of
-// docs/hardware-interface.md; keep them in step.
+// The interface constants come from rtl/stem_interface.json through the generated
+// rtl/stem_interface.svh (docs/hardware-interface.md).
 //
 // Yosys 0.23 reads this package but not `import` statements, so every user writes
 // `stem_pkg::Name`.
@@ -36,94 +36,12 @@ package stem_pkg;
   localparam int unsigned DefFifoDepth  = 4;
 
   // ---------------------------------------------------------------------------------------
-  // The flit (64 bits, single-flit packets)
+  // The hardware interface: the flit layout, the tile address map, the registers, the status
+  // words and the fan-out entry (FlitW, FlitDstXLsb, RegionStatus, StatTileBusy, FanHostBit,
+  // ...). Generated from rtl/stem_interface.json, the one table the C shim, the testbenches and
+  // the Swift code use too; change the table, then run `swift run stem-interface write`.
   // ---------------------------------------------------------------------------------------
-  localparam int unsigned FlitW        = 64;
-  localparam int unsigned FlitKindBit  = 63;  // 0 = spike, 1 = configuration write
-  localparam int unsigned FlitHostBit  = 62;  // 1 = deliver to the host
-  localparam int unsigned FlitDstXLsb  = 58;  // 61:58
-  localparam int unsigned FlitDstYLsb  = 54;  // 57:54
-  localparam int unsigned CoordW       = 4;
-  localparam int unsigned PayloadW     = 54;  // 53:0
-
-  localparam logic KindSpike  = 1'b0;
-  localparam logic KindConfig = 1'b1;
-
-  // Spike payload
-  localparam int unsigned SpikeAxonLsb  = 0;   // 15:0
-  localparam int unsigned SpikeAxonW    = 16;
-  localparam int unsigned SpikeSrcXLsb  = 16;  // 19:16
-  localparam int unsigned SpikeSrcYLsb  = 20;  // 23:20
-  localparam int unsigned SpikeStampLsb = 24;  // 39:24
-  localparam int unsigned StampW        = 16;
-
-  // Configuration payload
-  localparam int unsigned CfgAddrLsb = 32;  // 53:32
-  localparam int unsigned CfgDataLsb = 0;   // 31:0
-
-  // The host's source coordinate in spike flits it sends.
-  localparam logic [CoordW-1:0] HostCoord = 4'd15;
-
-  // ---------------------------------------------------------------------------------------
-  // Tile address map (22-bit word addresses)
-  // ---------------------------------------------------------------------------------------
-  localparam int unsigned AddrW    = 22;
-  localparam int unsigned RegionW  = 4;   // addr[21:18]
-  localparam int unsigned IndexW   = 18;  // addr[17:0]
-  localparam int unsigned DataW    = 32;  // configuration write data
-  localparam int unsigned RdataW   = 64;  // debug read data
-  localparam int unsigned CountW   = 32;  // width of the status event counters
-
-  localparam logic [RegionW-1:0] RegionWeight = 4'd0;
-  localparam logic [RegionW-1:0] RegionBias   = 4'd1;
-  localparam logic [RegionW-1:0] RegionFanout = 4'd2;
-  localparam logic [RegionW-1:0] RegionReg    = 4'd3;
-  localparam logic [RegionW-1:0] RegionV      = 4'd4;
-  localparam logic [RegionW-1:0] RegionI      = 4'd5;
-  localparam logic [RegionW-1:0] RegionY      = 4'd6;
-  localparam logic [RegionW-1:0] RegionStatus = 4'd7;
-
-  // Registers (region 3)
-  localparam logic [IndexW-1:0] RegNumNeurons  = 18'd0;
-  localparam logic [IndexW-1:0] RegShift       = 18'd1;
-  localparam logic [IndexW-1:0] RegMultiplier  = 18'd2;
-  localparam logic [IndexW-1:0] RegPostShift   = 18'd3;
-  localparam logic [IndexW-1:0] RegRot         = 18'd4;
-  localparam logic [IndexW-1:0] RegDrlo        = 18'd5;
-  localparam logic [IndexW-1:0] RegFlags       = 18'd6;
-  localparam logic [IndexW-1:0] RegFirstWindow = 18'd7;
-  localparam logic [IndexW-1:0] RegNumSamples  = 18'd8;
-
-  localparam int unsigned FlagBiasAccBit = 0;  // FLAGS bit 0: bias mode accumulator
-  localparam int unsigned FlagSignedBit  = 1;  // FLAGS bit 1: inputs signed
-
-  // Register field widths
-  localparam int unsigned ShiftW     = 5;   // s: 0..31
-  localparam int unsigned PostShiftW = 6;   // n: 0..62
-  localparam int unsigned RotW       = 4;   // r: 0..B-1
-  localparam int unsigned DrloW      = 5;   // K: 0..B
-  localparam int unsigned FlagsW     = 2;
-  localparam int unsigned WindowW    = 32;  // window counter, FIRST_WINDOW, NUM_SAMPLES
-
-  // Status (region 7)
-  localparam logic [IndexW-1:0] StatOverflows = 18'd0;
-  localparam logic [IndexW-1:0] StatSpikesIn  = 18'd1;
-  localparam logic [IndexW-1:0] StatSpikesOut = 18'd2;
-  localparam logic [IndexW-1:0] StatStep      = 18'd3;
-  localparam logic [IndexW-1:0] StatWindow    = 18'd4;
-  localparam logic [IndexW-1:0] StatBusy      = 18'd5;
-  localparam logic [IndexW-1:0] StatLatCount  = 18'd8;
-  localparam logic [IndexW-1:0] StatLatSum    = 18'd9;
-  localparam logic [IndexW-1:0] StatLatMax    = 18'd10;
-  localparam logic [IndexW-1:0] StatNiSent    = 18'd11;
-  localparam logic [IndexW-1:0] StatTileBusy  = 18'd12;  // bit 0 core, 1 NI, 2 router
-
-  // Fan-out entry (region 2)
-  localparam int unsigned FanValidBit  = 31;
-  localparam int unsigned FanHostBit   = 30;
-  localparam int unsigned FanXLsb      = 24;  // 27:24
-  localparam int unsigned FanYLsb      = 20;  // 23:20
-  localparam int unsigned FanAxonLsb   = 0;   // 15:0
+`include "stem_interface.svh"
 
   // ---------------------------------------------------------------------------------------
   // Router ports

@@ -70,6 +70,16 @@ module stem_tile #(
   // One C++ class for all tiles of a Verilated mesh (compile time independent of its size).
   /* verilator no_inline_module */
 
+  // Parameter legality (elaboration time; stem_core checks its own parameters): the fan-out
+  // region holds neuron * MaxFanout + k for every neuron and entry.
+  if (MaxFanout < 1 || MaxFanout > 16) begin : g_bad_max_fanout
+    $error("stem_tile: MaxFanout = %0d is outside 1..16", MaxFanout);
+  end
+  if (64'(NumNeurons) * 64'(MaxFanout) > (64'd1 << stem_pkg::IndexW)) begin : g_bad_fanout_region
+    $error("stem_tile: NumNeurons * MaxFanout = %0d exceeds the fan-out region (%0d words)",
+           64'(NumNeurons) * 64'(MaxFanout), 64'd1 << stem_pkg::IndexW);
+  end
+
   localparam int unsigned AddrW      = stem_pkg::AddrW;
   localparam int unsigned DataW      = stem_pkg::DataW;
   localparam int unsigned IndexW     = stem_pkg::IndexW;
@@ -333,7 +343,7 @@ module stem_tile #(
               fmem[dbg_f_neuron[NeuronIdxW-1:0]][dbg_f_slot[FanIdxW-1:0]*DataW +: DataW]);
         end
       end else if (dbg_region == stem_pkg::RegionStatus) begin
-        case (dbg_index)
+        unique case (dbg_index)
           stem_pkg::StatLatCount: dbg_rdata_o = RdataW'(lat_count_q);
           stem_pkg::StatLatSum:   dbg_rdata_o = RdataW'(lat_sum_q);
           stem_pkg::StatLatMax:   dbg_rdata_o = RdataW'(lat_max_q);

@@ -23,7 +23,8 @@
 #include <string>
 #include <vector>
 
-#include "stem_tb.h"
+#include "stem_tb_helpers.h"
+#include "stem_tb_loader.h"
 #include "systemc/stem_stimulus.h"
 
 using namespace stemtb;

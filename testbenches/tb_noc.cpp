@@ -16,7 +16,8 @@
 #include <string>
 #include <vector>
 
-#include "stem_tb.h"
+#include "stem_tb_helpers.h"
+#include "stem_tb_loader.h"
 
 using namespace stemtb;
 

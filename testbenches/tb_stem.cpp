@@ -14,7 +14,7 @@
 //
 // Directed tests compare against values computed by hand from docs/stem-spec.md (the working
 // is in the comments). Randomized tests compare every spike, and I, V, Y of every neuron at
-// the end of every step, against the independent C++ reference in stem_tb.h.
+// the end of every step, against the independent C++ reference in stem_ref.h.
 
 #include <sys/stat.h>
 
@@ -26,7 +26,8 @@
 #include <set>
 #include <sstream>
 
-#include "stem_tb.h"
+#include "stem_tb_helpers.h"
+#include "stem_tb_loader.h"
 
 using namespace stemtb;
 
@@ -170,16 +171,16 @@ void test_output_bias_pipelined(const ShimLib& lib) {
         const std::string at = "step " + std::to_string(tau);
         chk.expect(neurons_of(r, 0) == expSpikes[tau], at + " spikes " + str(neurons_of(r, 0)));
         chk.expect(host_axons(r) == expSpikes[tau], at + " host flits " + str(host_axons(r)));
-        chk.eq(md.peek(0, kRegionV, 0), expV[tau], at + " V");
-        chk.eq(md.peek(0, kRegionI, 0), expI[tau], at + " I");
-        chk.eq(md.peek(0, kRegionY, 0), expY[tau], at + " Y");
-        chk.eq(md.peek(0, kRegionStatus, kStatStep), int64_t(tau % 4), at + " status t");
-        chk.eq(md.peek(0, kRegionStatus, kStatWindow), int64_t(tau / 4), at + " status w");
+        chk.eq(md.peek(0, STEM_REGION_V, 0), expV[tau], at + " V");
+        chk.eq(md.peek(0, STEM_REGION_I, 0), expI[tau], at + " I");
+        chk.eq(md.peek(0, STEM_REGION_Y, 0), expY[tau], at + " Y");
+        chk.eq(md.peek(0, STEM_REGION_STATUS, STEM_STAT_STEP), int64_t(tau % 4), at + " status t");
+        chk.eq(md.peek(0, STEM_REGION_STATUS, STEM_STAT_WINDOW), int64_t(tau / 4), at + " status w");
     }
-    chk.eq(md.peek(0, kRegionStatus, kStatOverflows), 0, "overflows");
+    chk.eq(md.peek(0, STEM_REGION_STATUS, STEM_STAT_OVERFLOWS), 0, "overflows");
     // Spikes accepted: sample 0 has 2 + 2 input spikes, sample 1 3 + 1; sent: 2 + 4.
-    chk.eq(md.peek(0, kRegionStatus, kStatSpikesIn), 8, "spikes in");
-    chk.eq(md.peek(0, kRegionStatus, kStatSpikesOut), 6, "spikes out");
+    chk.eq(md.peek(0, STEM_REGION_STATUS, STEM_STAT_SPIKES_IN), 8, "spikes in");
+    chk.eq(md.peek(0, STEM_REGION_STATUS, STEM_STAT_SPIKES_OUT), 6, "spikes out");
 }
 
 /// Accumulator bias with scaled integration (s = 1), including round-half-up of negatives.
@@ -213,9 +214,9 @@ void test_accumulator_bias_shift(const ShimLib& lib) {
         const stem_step_result r = md.step(inputs_at(samples, 4, tau));
         const std::string at = "step " + std::to_string(tau);
         if (tau < 4) {
-            chk.eq(md.peek(0, kRegionV, 0), expV0[tau], at + " V0");
-            chk.eq(md.peek(0, kRegionV, 1), expV1[tau], at + " V1");
-            chk.eq(md.peek(0, kRegionV, 2), expV2[tau], at + " V2");
+            chk.eq(md.peek(0, STEM_REGION_V, 0), expV0[tau], at + " V0");
+            chk.eq(md.peek(0, STEM_REGION_V, 1), expV1[tau], at + " V1");
+            chk.eq(md.peek(0, STEM_REGION_V, 2), expV2[tau], at + " V2");
             chk.expect(neurons_of(r, 0).empty(), at + " no spikes in window 0");
         } else {
             // Window 1: Y = [6, 0, 3] = [0110, 0000, 0011]; V back at V0 = [3, -1, 0].
@@ -223,14 +224,14 @@ void test_accumulator_bias_shift(const ShimLib& lib) {
             if ((6 >> (7 - tau)) & 1) exp.push_back(0);
             if ((3 >> (7 - tau)) & 1) exp.push_back(2);
             chk.expect(neurons_of(r, 0) == exp, at + " spikes " + str(neurons_of(r, 0)));
-            chk.eq(md.peek(0, kRegionY, 0), 6, at + " Y0");
-            chk.eq(md.peek(0, kRegionY, 1), 0, at + " Y1");
-            chk.eq(md.peek(0, kRegionY, 2), 3, at + " Y2");
-            chk.eq(md.peek(0, kRegionV, 0), 3, at + " V0 = V0");
-            chk.eq(md.peek(0, kRegionV, 1), -1, at + " V1 = V0");
+            chk.eq(md.peek(0, STEM_REGION_Y, 0), 6, at + " Y0");
+            chk.eq(md.peek(0, STEM_REGION_Y, 1), 0, at + " Y1");
+            chk.eq(md.peek(0, STEM_REGION_Y, 2), 3, at + " Y2");
+            chk.eq(md.peek(0, STEM_REGION_V, 0), 3, at + " V0 = V0");
+            chk.eq(md.peek(0, STEM_REGION_V, 1), -1, at + " V1 = V0");
         }
     }
-    chk.eq(md.peek(0, kRegionStatus, kStatOverflows), 0, "overflows");
+    chk.eq(md.peek(0, STEM_REGION_STATUS, STEM_STAT_OVERFLOWS), 0, "overflows");
 }
 
 /// Signed layer-1 inputs: the step-0 spike weighs -2^(B-1).
@@ -255,15 +256,15 @@ void test_signed_inputs(const ShimLib& lib) {
         const stem_step_result r = md.step(inputs_at(samples, 4, tau));
         const std::string at = "step " + std::to_string(tau);
         if (tau < 4) {
-            chk.eq(md.peek(0, kRegionV, 0), expV0[tau], at + " V0");
-            chk.eq(md.peek(0, kRegionV, 1), expV1[tau], at + " V1");
-            chk.eq(md.peek(0, kRegionI, 0), expI0[tau], at + " I0");
-            chk.eq(md.peek(0, kRegionI, 1), expI1[tau], at + " I1");
+            chk.eq(md.peek(0, STEM_REGION_V, 0), expV0[tau], at + " V0");
+            chk.eq(md.peek(0, STEM_REGION_V, 1), expV1[tau], at + " V1");
+            chk.eq(md.peek(0, STEM_REGION_I, 0), expI0[tau], at + " I0");
+            chk.eq(md.peek(0, STEM_REGION_I, 1), expI1[tau], at + " I1");
         } else {
             const std::vector<int> exp = (tau == 5) ? std::vector<int>{0} : std::vector<int>{};
             chk.expect(neurons_of(r, 0) == exp, at + " spikes " + str(neurons_of(r, 0)));
-            chk.eq(md.peek(0, kRegionY, 0), 4, at + " Y0");
-            chk.eq(md.peek(0, kRegionY, 1), 0, at + " Y1");
+            chk.eq(md.peek(0, STEM_REGION_Y, 0), 4, at + " Y0");
+            chk.eq(md.peek(0, STEM_REGION_Y, 1), 0, at + " Y1");
         }
     }
 }
@@ -303,7 +304,7 @@ void test_rot_drlo(const ShimLib& lib) {
             for (int n : neurons_of(r, 0)) seen[n].push_back(int(tau));
         }
         for (int j = 0; j < 4; ++j) {
-            chk.eq(md.peek(0, kRegionY, uint32_t(j)), c.y[j], "Y" + std::to_string(j));
+            chk.eq(md.peek(0, STEM_REGION_Y, uint32_t(j)), c.y[j], "Y" + std::to_string(j));
             std::vector<int> exp;
             for (int t = 0; t < 4; ++t) {
                 if ((c.y[j] >> (3 - t)) & 1) exp.push_back(4 + t);
@@ -335,12 +336,12 @@ void test_overflow(const ShimLib& lib, bool saturate) {
             md.step(inputs_at(samples, 4, tau));
             const std::string at = "step " + std::to_string(tau);
             if (tau < 8) {
-                chk.eq(md.peek(0, kRegionV, 0), saturate ? satV[tau % 4] : wrapV[tau % 4], at + " V");
+                chk.eq(md.peek(0, STEM_REGION_V, 0), saturate ? satV[tau % 4] : wrapV[tau % 4], at + " V");
             }
-            if (tau == 3) chk.eq(md.peek(0, kRegionStatus, kStatOverflows), 3, at + " overflows so far");
+            if (tau == 3) chk.eq(md.peek(0, STEM_REGION_STATUS, STEM_STAT_OVERFLOWS), 3, at + " overflows so far");
         }
-        chk.eq(md.peek(0, kRegionStatus, kStatOverflows), 8, "overflow events");
-        chk.eq(md.peek(0, kRegionStatus, kStatSpikesOut), saturate ? 8 : 0, "spikes out (15 = 1111b twice)");
+        chk.eq(md.peek(0, STEM_REGION_STATUS, STEM_STAT_OVERFLOWS), 8, "overflow events");
+        chk.eq(md.peek(0, STEM_REGION_STATUS, STEM_STAT_SPIKES_OUT), saturate ? 8 : 0, "spikes out (15 = 1111b twice)");
     }
     {
         Model md(lib);
@@ -355,11 +356,11 @@ void test_overflow(const ShimLib& lib, bool saturate) {
         net.layers[0].post_shift = 4;
         md.configure(config_writes(net, md.p, 2), true);
         md.start();
-        chk.eq(md.peek(0, kRegionV, 0), saturate ? 127 : 44, "V0 after start");
-        chk.eq(md.peek(0, kRegionStatus, kStatOverflows), 1, "V0 overflow at start");
+        chk.eq(md.peek(0, STEM_REGION_V, 0), saturate ? 127 : 44, "V0 after start");
+        chk.eq(md.peek(0, STEM_REGION_STATUS, STEM_STAT_OVERFLOWS), 1, "V0 overflow at start");
         for (uint64_t tau = 0; tau < 12; ++tau) md.step({});
-        chk.eq(md.peek(0, kRegionStatus, kStatOverflows), 2, "bias overflow events");
-        chk.eq(md.peek(0, kRegionStatus, kStatSpikesOut), saturate ? 2 : 4, "spikes out (2 samples)");
+        chk.eq(md.peek(0, STEM_REGION_STATUS, STEM_STAT_OVERFLOWS), 2, "bias overflow events");
+        chk.eq(md.peek(0, STEM_REGION_STATUS, STEM_STAT_SPIKES_OUT), saturate ? 2 : 4, "spikes out (2 samples)");
     }
 }
 
@@ -367,23 +368,23 @@ void test_overflow(const ShimLib& lib, bool saturate) {
 void test_registers(const ShimLib& lib) {
     chk.context = "registers";
     Model md(lib);
-    const uint32_t vals[9] = {99, 31, 65535, 62, 3, 4, 3, 0xFFFFFFFFu, 0x12345678u};
-    const int64_t back[9] = {4, 31, 65535, 62, 3, 4, 3, 0xFFFFFFFFll, 0x12345678ll};
+    const uint32_t vals[kNumRegs] = {99, 31, 65535, 62, 3, 4, 3, 0xFFFFFFFFu, 0x12345678u};
+    const int64_t back[kNumRegs] = {4, 31, 65535, 62, 3, 4, 3, 0xFFFFFFFFll, 0x12345678ll};
     std::vector<Write> w;
-    for (uint32_t r = 0; r < 9; ++r) w.push_back({0, addr(kRegionReg, r), vals[r]});
+    for (uint32_t r = 0; r < kNumRegs; ++r) w.push_back({0, addr(STEM_REGION_REG, r), vals[r]});
     md.configure(w, false);
-    for (uint32_t r = 0; r < 9; ++r) chk.eq(md.peek(0, kRegionReg, r), back[r], "register " + std::to_string(r));
+    for (uint32_t r = 0; r < kNumRegs; ++r) chk.eq(md.peek(0, STEM_REGION_REG, r), back[r], "register " + std::to_string(r));
     // Weights sign-extend; out-of-range indices read 0.
-    md.configure({{0, addr(kRegionWeight, 5), 0x80}, {0, addr(kRegionBias, 3), 0x80000000u}}, true);
-    chk.eq(md.peek(0, kRegionWeight, 5), -128, "weight sign extension");
-    chk.eq(md.peek(0, kRegionBias, 3), -2147483648ll, "bias sign extension");
-    chk.eq(md.peek(0, kRegionWeight, 16), 0, "weight beyond NumAxons");
-    chk.eq(md.peek(0, kRegionV, 4), 0, "V beyond NumNeurons");
+    md.configure({{0, addr(STEM_REGION_WEIGHT, 5), 0x80}, {0, addr(STEM_REGION_BIAS, 3), 0x80000000u}}, true);
+    chk.eq(md.peek(0, STEM_REGION_WEIGHT, 5), -128, "weight sign extension");
+    chk.eq(md.peek(0, STEM_REGION_BIAS, 3), -2147483648ll, "bias sign extension");
+    chk.eq(md.peek(0, STEM_REGION_WEIGHT, 16), 0, "weight beyond NumAxons");
+    chk.eq(md.peek(0, STEM_REGION_V, 4), 0, "V beyond NumNeurons");
     // reset() clears the configuration.
     must(md.api, md.m, md.api->reset(md.m), "reset");
-    chk.eq(md.peek(0, kRegionWeight, 5), 0, "weight after reset");
-    chk.eq(md.peek(0, kRegionBias, 3), 0, "bias after reset");
-    chk.eq(md.peek(0, kRegionReg, kRegMultiplier), 0, "multiplier after reset");
+    chk.eq(md.peek(0, STEM_REGION_WEIGHT, 5), 0, "weight after reset");
+    chk.eq(md.peek(0, STEM_REGION_BIAS, 3), 0, "bias after reset");
+    chk.eq(md.peek(0, STEM_REGION_REG, STEM_REG_MULTIPLIER), 0, "multiplier after reset");
 }
 
 /// Error paths of the ABI.
@@ -445,7 +446,7 @@ void test_mesh_layers(const ShimLib& lib, bool backdoor, uint32_t host_bp) {
     l2.inputs = 2, l2.outputs = 1, l2.w = {{1, 1}}, l2.bias = {0}, l2.tile = 1;
     l3.inputs = 1, l3.outputs = 1, l3.w = {{1}}, l3.bias = {-2}, l3.tile = 2;
     net.layers = {l1, l2, l3};
-    std::vector<Write> extra = {{3, addr(kRegionFanout, 0 * 2 + 1), fanout_entry(true, 0, 0, 100)}};
+    std::vector<Write> extra = {{3, addr(STEM_REGION_FANOUT, 0 * 2 + 1), fanout_entry(true, 0, 0, 100)}};
     md.configure(config_writes(net, md.p, 1, {extra}), backdoor);
     md.start();
     std::map<int, std::vector<int>> exp3 = {{6, {0}}, {7, {0, 1}}, {5, {1}}};
@@ -466,21 +467,21 @@ void test_mesh_layers(const ShimLib& lib, bool backdoor, uint32_t host_bp) {
         chk.expect(host_axons(r) == exph[tau], at + " host " + str(host_axons(r)));
         for (size_t k = 0; k < r.num_host_flits; ++k) {
             // Latency of a host flit: it left its tile at its stamp, reached the host later.
-            const uint64_t lat = (r.host_cycles[k] - flit_stamp(r.host_flits[k])) & 0xFFFF;
+            const uint64_t lat = (r.host_cycles[k] - flit_stamp(r.host_flits[k])) & STEM_SPIKE_STAMP_MASK;
             chk.expect(lat >= 1 && lat < (host_bp ? 400u : 20u), at + " host flit latency " + std::to_string(lat));
         }
     }
-    chk.eq(md.peek(2, kRegionY, 0), 6, "layer 3 Y in its last window");
+    chk.eq(md.peek(2, STEM_REGION_Y, 0), 6, "layer 3 Y in its last window");
     // Each spike flit delivered to a core counted once: tile 3 gets 4 input spikes (0011 and
     // 0101), tile 1 gets 4 (layer 1), tile 2 gets 1 (layer 2).
-    chk.eq(md.peek(3, kRegionStatus, kStatLatCount), 4, "tile 3 flits delivered");
-    chk.eq(md.peek(1, kRegionStatus, kStatLatCount), 4, "tile 1 flits delivered");
-    chk.eq(md.peek(2, kRegionStatus, kStatLatCount), 1, "tile 2 flits delivered");
-    chk.eq(md.peek(3, kRegionStatus, kStatNiSent), 6, "tile 3 NI flits sent (4 + 2 to host)");
+    chk.eq(md.peek(3, STEM_REGION_STATUS, STEM_STAT_LAT_COUNT), 4, "tile 3 flits delivered");
+    chk.eq(md.peek(1, STEM_REGION_STATUS, STEM_STAT_LAT_COUNT), 4, "tile 1 flits delivered");
+    chk.eq(md.peek(2, STEM_REGION_STATUS, STEM_STAT_LAT_COUNT), 1, "tile 2 flits delivered");
+    chk.eq(md.peek(3, STEM_REGION_STATUS, STEM_STAT_NI_SENT), 6, "tile 3 NI flits sent (4 + 2 to host)");
     // Hop counts: host -> (1,1) is 2 hops + the local port; the latency of each delivered flit
     // is at least 3 cycles.
-    const int64_t sum = md.peek(3, kRegionStatus, kStatLatSum);
-    chk.expect(sum >= 4 * 3 && md.peek(3, kRegionStatus, kStatLatMax) >= 3, "tile 3 latency sum " + std::to_string(sum));
+    const int64_t sum = md.peek(3, STEM_REGION_STATUS, STEM_STAT_LAT_SUM);
+    chk.expect(sum >= 4 * 3 && md.peek(3, STEM_REGION_STATUS, STEM_STAT_LAT_MAX) >= 3, "tile 3 latency sum " + std::to_string(sum));
     stem_counters c;
     must(md.api, md.m, md.api->counters(md.m, &c), "counters");
     chk.eq(c.steps, 16u, "counters.steps");
@@ -498,15 +499,15 @@ void test_config_paths(const ShimLib& lib, uint64_t seed) {
     const stem_params& p = a.p;
     const uint32_t tiles = p.mesh_x * p.mesh_y;
     for (uint32_t t = 0; t < tiles; ++t) {
-        for (uint32_t i = 0; i < p.num_axons * p.num_neurons; ++i) writes.push_back({t, addr(kRegionWeight, i), uint32_t(rng())});
-        for (uint32_t j = 0; j < p.num_neurons; ++j) writes.push_back({t, addr(kRegionBias, j), uint32_t(rng())});
-        for (uint32_t k = 0; k < p.num_neurons * p.max_fanout; ++k) writes.push_back({t, addr(kRegionFanout, k), uint32_t(rng())});
-        for (uint32_t r = 0; r < 9; ++r) writes.push_back({t, addr(kRegionReg, r), uint32_t(rng() % 7)});
+        for (uint32_t i = 0; i < p.num_axons * p.num_neurons; ++i) writes.push_back({t, addr(STEM_REGION_WEIGHT, i), uint32_t(rng())});
+        for (uint32_t j = 0; j < p.num_neurons; ++j) writes.push_back({t, addr(STEM_REGION_BIAS, j), uint32_t(rng())});
+        for (uint32_t k = 0; k < p.num_neurons * p.max_fanout; ++k) writes.push_back({t, addr(STEM_REGION_FANOUT, k), uint32_t(rng())});
+        for (uint32_t r = 0; r < kNumRegs; ++r) writes.push_back({t, addr(STEM_REGION_REG, r), uint32_t(rng() % 7)});
     }
     std::shuffle(writes.begin(), writes.end(), rng);
     a.configure(writes, false);
     b.configure(writes, true);
-    const uint32_t regions[] = {kRegionWeight, kRegionBias, kRegionFanout, kRegionReg};
+    const uint32_t regions[] = {STEM_REGION_WEIGHT, STEM_REGION_BIAS, STEM_REGION_FANOUT, STEM_REGION_REG};
     const uint32_t sizes[] = {p.num_axons * p.num_neurons, p.num_neurons, p.num_neurons * p.max_fanout, 9};
     int differ = 0, nonzero = 0;
     for (uint32_t t = 0; t < tiles; ++t) {
@@ -523,8 +524,8 @@ void test_config_paths(const ShimLib& lib, uint64_t seed) {
     chk.eq(differ, 0, "words that differ");
     chk.expect(nonzero > int(tiles * p.num_axons * p.num_neurons / 2), "the configuration arrived");
     // A write that is really different shows up.
-    b.configure({{0, addr(kRegionBias, 0), 12345}}, true);
-    chk.expect(a.peek(0, kRegionBias, 0) != b.peek(0, kRegionBias, 0), "a differing write is visible");
+    b.configure({{0, addr(STEM_REGION_BIAS, 0), 12345}}, true);
+    chk.expect(a.peek(0, STEM_REGION_BIAS, 0) != b.peek(0, STEM_REGION_BIAS, 0), "a differing write is visible");
 }
 
 // ------------------------------------------------------------------------------------------
@@ -564,9 +565,9 @@ bool run_random(const ShimLib& lib, uint64_t seed, int max_layers, bool backdoor
             chk.expect(got == st.spikes[l], at + " layer " + std::to_string(l + 1) + " spikes " + str(got) +
                                                " expected " + str(st.spikes[l]));
             std::vector<int64_t> v(size_t(ly.outputs)), i(size_t(ly.outputs)), y(size_t(ly.outputs));
-            must(md.api, md.m, md.api->peek(md.m, uint32_t(ly.tile), addr(kRegionV, 0), uint32_t(ly.outputs), v.data()), "peek");
-            must(md.api, md.m, md.api->peek(md.m, uint32_t(ly.tile), addr(kRegionI, 0), uint32_t(ly.outputs), i.data()), "peek");
-            must(md.api, md.m, md.api->peek(md.m, uint32_t(ly.tile), addr(kRegionY, 0), uint32_t(ly.outputs), y.data()), "peek");
+            must(md.api, md.m, md.api->peek(md.m, uint32_t(ly.tile), addr(STEM_REGION_V, 0), uint32_t(ly.outputs), v.data()), "peek");
+            must(md.api, md.m, md.api->peek(md.m, uint32_t(ly.tile), addr(STEM_REGION_I, 0), uint32_t(ly.outputs), i.data()), "peek");
+            must(md.api, md.m, md.api->peek(md.m, uint32_t(ly.tile), addr(STEM_REGION_Y, 0), uint32_t(ly.outputs), y.data()), "peek");
             for (int j = 0; j < ly.outputs; ++j) {
                 const std::string nj = at + " layer " + std::to_string(l + 1) + " neuron " + std::to_string(j);
                 chk.eq(v[size_t(j)], st.V[l][size_t(j)], nj + " V");
@@ -577,7 +578,7 @@ bool run_random(const ShimLib& lib, uint64_t seed, int max_layers, bool backdoor
         chk.expect(host_axons(r) == st.spikes[L - 1], at + " host flits " + str(host_axons(r)));
     }
     for (size_t l = 0; l < L; ++l) {
-        chk.eq(md.peek(uint32_t(net.layers[l].tile), kRegionStatus, kStatOverflows), int64_t(ref.overflows()[l]),
+        chk.eq(md.peek(uint32_t(net.layers[l].tile), STEM_REGION_STATUS, STEM_STAT_OVERFLOWS), int64_t(ref.overflows()[l]),
                "layer " + std::to_string(l + 1) + " overflow events");
     }
     return chk.failures == before;
@@ -603,8 +604,8 @@ void test_two_libraries(const ShimLib& wrap, const ShimLib& sat) {
         a.step(inputs_at(samples, 4, tau));
         b.step(inputs_at(samples, 4, tau));
     }
-    chk.eq(a.peek(0, kRegionY, 0), 0, "wrap Y");
-    chk.eq(b.peek(0, kRegionY, 0), 15, "saturate Y");
+    chk.eq(a.peek(0, STEM_REGION_Y, 0), 0, "wrap Y");
+    chk.eq(b.peek(0, STEM_REGION_Y, 0), 15, "saturate Y");
     stem_params pa, pb;
     a.api->get_params(a.m, &pa);
     b.api->get_params(b.m, &pb);

@@ -3,12 +3,14 @@ import PackagePlugin
 
 /// Embeds the hardware sources (rtl/, the C shim, the C++/SystemC testbenches) into the
 /// target as `EmbeddedHardwareSources.swift`, so an installed `stemsim` can build models
-/// wherever it is copied, and the cache key is the text that was compiled.
+/// wherever it is copied, and the cache key is the text that was compiled; and generates the
+/// Swift constants of the hardware interface (`HardwareInterface.swift`) from
+/// `rtl/stem_interface.json`.
 @main
 struct EmbedHardwareSources: BuildToolPlugin {
     /// Folders (relative to the package) whose files are embedded, and the endings kept.
     static let folders = ["rtl", "Sources/CStemShim", "testbenches"]
-    static let endings = [".sv", ".svh", ".v", ".h", ".hpp", ".cpp", ".c", ".vlt", ".modulemap", ".sh", ".mk"]
+    static let endings = [".sv", ".svh", ".v", ".h", ".hpp", ".cpp", ".c", ".vlt", ".f", ".modulemap", ".sh", ".mk"]
 
     func createBuildCommands(context: PluginContext, target: Target) throws -> [Command] {
         let root = context.package.directoryURL
@@ -34,7 +36,16 @@ struct EmbedHardwareSources: BuildToolPlugin {
         inputs.sort { $0.path < $1.path }
         let output = context.pluginWorkDirectoryURL.appendingPathComponent("EmbeddedHardwareSources.swift")
         let tool = try context.tool(named: "embed-sources")
+        let table = root.appendingPathComponent("rtl/stem_interface.json")
+        let interface = context.pluginWorkDirectoryURL.appendingPathComponent("HardwareInterface.swift")
+        let generator = try context.tool(named: "stem-interface")
         return [
+            .buildCommand(
+                displayName: "Generating the hardware interface constants",
+                executable: generator.url,
+                arguments: ["swift", table.path, interface.path],
+                inputFiles: [table],
+                outputFiles: [interface]),
             .buildCommand(
                 displayName: "Embedding the hardware sources",
                 executable: tool.url,

@@ -48,7 +48,7 @@ public struct HardwareLayout: Hashable, Sendable {
     /// `Sources/CStemShim/shim/`.
     public static let standard = HardwareLayout(
         sourceFolders: ["rtl", "Sources/CStemShim", "testbenches"],
-        sourceEndings: [".sv", ".svh", ".v", ".h", ".hpp", ".cpp", ".c", ".vlt", ".modulemap", ".sh", ".mk"],
+        sourceEndings: [".sv", ".svh", ".v", ".h", ".hpp", ".cpp", ".c", ".vlt", ".f", ".modulemap", ".sh", ".mk"],
         rtlFolder: "rtl",
         leadingRTLFiles: ["rtl/stem_pkg.sv"],
         shimIncludeFolder: "Sources/CStemShim/include",

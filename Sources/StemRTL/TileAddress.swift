@@ -1,41 +1,32 @@
 /// A 22-bit word address in a tile's address map (docs/hardware-interface.md,
-/// "Tile address map"): `region` in bits 21:18, `index` in bits 17:0.
+/// "Tile address map"): `region` in bits 21:18, `index` in bits 17:0
+/// (``HardwareInterface/Address``).
 public struct TileAddress: Hashable, Sendable, CustomStringConvertible {
     /// The 22-bit address.
     public var rawValue: UInt32
 
-    /// Wraps a raw address (the upper 10 bits must be zero).
+    private typealias Layout = HardwareInterface.Address
+
+    /// Wraps a raw address (the bits above the address must be zero).
     public init(rawValue: UInt32) {
-        precondition(rawValue < 1 << 22, "tile addresses have 22 bits")
+        precondition(rawValue < 1 << HardwareInterface.addressWidth, "tile addresses have 22 bits")
         self.rawValue = rawValue
     }
 
     /// The address `index` in `region`.
     public init(_ region: Region, _ index: Int) {
-        precondition((0..<(1 << 18)).contains(index), "a region holds 2^18 words")
-        self.rawValue = region.rawValue << 18 | UInt32(index)
+        precondition((0...Layout.index.maxValue).contains(index), "a region holds 2^18 words")
+        self.rawValue = UInt32(Layout.region.placing(UInt64(region.rawValue)) | Layout.index.placing(UInt64(index)))
     }
 
-    /// The regions of the map.
-    public enum Region: UInt32, Sendable, CaseIterable {
-        case weight = 0, bias, fanout, register, potential, current, output, status
-    }
-
-    /// The configuration registers (region 3).
-    public enum Register: Int, Sendable, CaseIterable {
-        case numNeurons = 0, shift, multiplier, postShift, rot, drlo, flags, firstWindow, numSamples
-    }
-
-    /// The read-only status words (region 7).
-    public enum Status: Int, Sendable, CaseIterable {
-        case overflows = 0, spikesIn, spikesOut, step, window, busy
-        case latencyCount = 8, latencySum, latencyMax, flitsSent
-    }
+    // The regions (`Region`), the configuration registers (`Register`, region 3) and the
+    // read-only status words (`Status`, region 7) are generated from rtl/stem_interface.json
+    // (HardwareInterface.swift, written at build time).
 
     /// The region of this address.
-    public var region: Region { Region(rawValue: rawValue >> 18)! }
+    public var region: Region { Region(rawValue: UInt32(Layout.region.value(in: UInt64(rawValue))))! }
     /// The index within the region.
-    public var index: Int { Int(rawValue & 0x3_FFFF) }
+    public var index: Int { Int(Layout.index.value(in: UInt64(rawValue))) }
 
     /// The weight from axon `axon` to neuron `neuron` of a core with `numNeurons` neurons.
     public static func weight(axon: Int, neuron: Int, numNeurons: Int) -> TileAddress {
@@ -59,6 +50,8 @@ extension TileAddress {
     /// The bits of a fan-out entry (region 2) sending to tile (`x`, `y`), axon `axon`, or to
     /// the host (then `axon` is the output index).
     public static func fanoutEntry(toHost: Bool, x: Int, y: Int, axon: Int) -> UInt32 {
-        1 << 31 | (toHost ? 1 << 30 : 0) | UInt32(x & 0xF) << 24 | UInt32(y & 0xF) << 20 | UInt32(axon & 0xFFFF)
+        typealias Entry = HardwareInterface.Fanout
+        return UInt32(Entry.valid.placing(1) | Entry.toHost.placing(toHost ? 1 : 0) | Entry.x.placing(UInt64(x))
+            | Entry.y.placing(UInt64(y)) | Entry.axon.placing(UInt64(axon)))
     }
 }

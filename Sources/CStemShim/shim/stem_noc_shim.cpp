@@ -27,6 +27,7 @@
 // The entry point keeps default visibility under -fvisibility=hidden.
 #pragma GCC visibility push(default)
 #include "stem_shim.h"
+#include "stem_hw_interface.h"
 #pragma GCC visibility pop
 
 #include <cmath>
@@ -84,9 +85,15 @@ struct Source {
     uint64_t next_seq = 0;  // sequence number of the next flit created
 };
 
+// The experiment's flits are spike-kind flits whose payload (STEM_FLIT_PAYLOAD_W bits) holds
+// the source node in bits 7:0 and the sequence number in bits 39:8; the other payload bits are 0.
+constexpr unsigned kSrcW = 8, kSeqLsb = kSrcW, kSeqW = 32, kUsedW = kSeqLsb + kSeqW;
+constexpr uint64_t kSrcMask = (uint64_t(1) << kSrcW) - 1, kSeqMask = (uint64_t(1) << kSeqW) - 1;
+static_assert(kUsedW <= STEM_FLIT_PAYLOAD_W, "the experiment's payload fits the flit's");
+
 uint64_t make_flit(unsigned src, uint64_t seq, unsigned dst) {
     const uint64_t x = dst % Params::MeshX, y = dst / Params::MeshX;
-    return (x << 58) | (y << 54) | ((seq & 0xFFFFFFFFull) << 8) | (src & 0xFF);
+    return stem_put_flit_dst_x(x) | stem_put_flit_dst_y(y) | ((seq & kSeqMask) << kSeqLsb) | (src & kSrcMask);
 }
 
 /// The destination of a new flit from src, or -1 when src sends nothing.
@@ -200,10 +207,11 @@ int run_experiment(stem_noc* n, const stem_noc_run& spec, stem_noc_result& res) 
             if (!out_ready[d] || !port_bits(top->local_out_valid_o, d, 1)) continue;
             const uint64_t f = port_get_u64(top->local_out_flit_o, 64 * d);
             if (measuring) ejected_in_window++;
-            const unsigned s = unsigned(f & 0xFF);
-            const uint64_t seq = (f >> 8) & 0xFFFFFFFFull;
-            const unsigned hdr_dst = unsigned((f >> 54) & 15) * Params::MeshX + unsigned((f >> 58) & 15);
-            if (s >= kNodes || (f >> 62) != 0 || ((f >> 40) & 0x3FFF) != 0) {
+            const unsigned s = unsigned(f & kSrcMask);
+            const uint64_t seq = (f >> kSeqLsb) & kSeqMask;
+            const unsigned hdr_dst = unsigned(stem_get_flit_dst_y(f)) * Params::MeshX + unsigned(stem_get_flit_dst_x(f));
+            if (s >= kNodes || stem_get_flit_kind(f) != STEM_KIND_SPIKE || stem_get_flit_host(f) != 0 ||
+                (stem_get_flit_payload(f) >> kUsedW) != 0) {
                 res.misrouted++;  // not a flit this experiment sent
                 continue;
             }

@@ -17,6 +17,7 @@
 // The entry point keeps default visibility under -fvisibility=hidden.
 #pragma GCC visibility push(default)
 #include "stem_shim.h"
+#include "stem_hw_interface.h"
 #pragma GCC visibility pop
 
 #include <cstring>
@@ -134,7 +135,7 @@ void sample_monitor(stem_model* m) {
         if (port_bits(m->top->mon_valid_o, t, 1)) {
             stem_spike s;
             s.tile = static_cast<uint16_t>(t);
-            s.neuron = static_cast<uint16_t>(port_bits(m->top->mon_neuron_o, 16 * t, 16));
+            s.neuron = static_cast<uint16_t>(port_bits(m->top->mon_neuron_o, STEM_AXON_W * t, STEM_AXON_W));
             m->spikes.push_back(s);
         }
     }
@@ -161,23 +162,26 @@ uint64_t peek1(stem_model* m, uint32_t tile, uint32_t addr) {
     return v;
 }
 
-constexpr uint32_t kStatusBase = 7u << 18;
+/// The tile address of status word `index`.
+constexpr uint32_t status_address(uint32_t index) {
+    return uint32_t(stem_put_addr_region(STEM_REGION_STATUS) | stem_put_addr_index(index));
+}
 
 /// What is still busy, for timeout messages.
 std::string describe_busy(stem_model* m) {
     std::string s;
     for (unsigned t = 0; t < kNumTiles; ++t) {
-        const uint64_t bits = peek1(m, t, kStatusBase + 12);
+        const uint64_t bits = peek1(m, t, status_address(STEM_STAT_TILE_BUSY));
         if (bits == 0) continue;
         const unsigned x = t % Params::MeshX, y = t / Params::MeshX;
         s += strprintf("; tile %u (%u,%u):", t, x, y);
-        if (bits & 1) {
+        if (stem_get_tile_busy_core(bits)) {
             s += strprintf(" core busy (step %llu, window %llu)",
-                           static_cast<unsigned long long>(peek1(m, t, kStatusBase + 3)),
-                           static_cast<unsigned long long>(peek1(m, t, kStatusBase + 4)));
+                           static_cast<unsigned long long>(peek1(m, t, status_address(STEM_STAT_STEP))),
+                           static_cast<unsigned long long>(peek1(m, t, status_address(STEM_STAT_WINDOW))));
         }
-        if (bits & 2) s += " network interface busy";
-        if (bits & 4) s += " router holds flits";
+        if (stem_get_tile_busy_ni(bits)) s += " network interface busy";
+        if (stem_get_tile_busy_router(bits)) s += " router holds flits";
     }
     m->top->eval();
     if (m->top->host_out_valid_o) s += "; a flit waits at host_out";
@@ -385,7 +389,7 @@ int api_configure(stem_model* m, const uint64_t* flits, size_t count) {
     if (flits == nullptr && count != 0) return fail(m, STEM_E_ARGUMENT, "configure: flits is NULL");
     GUARD_BEGIN
     for (size_t i = 0; i < count; ++i) {
-        if (flits[i] >> 63) m->ctr.config_writes++;
+        if (stem_get_flit_kind(flits[i]) == STEM_KIND_CONFIG) m->ctr.config_writes++;
     }
     return run_until_quiescent(m, flits, count, false, "configure");
     GUARD_END(m)

@@ -1,7 +1,7 @@
 // Copyright stem-cosim contributors.
 // SPDX-License-Identifier: Apache-2.0
 //
-// mesh_router: a 5-port mesh router for single-flit packets (docs/hardware-interface.md).
+// stem_mesh_router: a 5-port mesh router for single-flit packets (docs/hardware-interface.md).
 // Ports N, E, S, W, local (stem_pkg::PortNorth.. PortLocal). Each input has a FIFO of
 // FifoDepth flits; the flit at its head requests the output its XY route names; each output
 // grants one request per cycle, round-robin over the inputs, and moves the flit when the
@@ -12,7 +12,7 @@
 
 `include "stem_pkg.sv"
 
-module mesh_router #(
+module stem_mesh_router #(
   parameter int unsigned FifoDepth = stem_pkg::DefFifoDepth
 ) (
   input  logic                                        clk_i,
