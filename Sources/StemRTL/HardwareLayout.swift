@@ -11,8 +11,12 @@ public struct HardwareLayout: Hashable, Sendable {
     /// The folder whose `.sv`/`.v` files are compiled (not its subfolders); it is also the
     /// Verilog include path (`-I`).
     public var rtlFolder: String
-    /// RTL files compiled before the others, in this order (packages); the rest follow sorted
-    /// by path. Verilator configuration files (`.vlt`) in ``rtlFolder`` come first of all.
+    /// The file list (`rtl/stem.f`) naming the RTL files in compile order, relative to its
+    /// folder; nil: compile ``leadingRTLFiles`` and then every `.sv`/`.v` file of ``rtlFolder``.
+    public var fileList: String?
+    /// Without a ``fileList``: RTL files compiled before the others, in this order (packages);
+    /// the rest follow sorted by path. Verilator configuration files (`.vlt`) in ``rtlFolder``
+    /// come first of all.
     public var leadingRTLFiles: [String]
     /// The C include folder holding `stem_shim.h` (passed to the C++ compiler).
     public var shimIncludeFolder: String
@@ -31,8 +35,9 @@ public struct HardwareLayout: Hashable, Sendable {
         sourceFolders: [String], sourceEndings: [String], rtlFolder: String,
         leadingRTLFiles: [String], shimIncludeFolder: String, compiledFolders: [String],
         topModules: [ModelParameters.Top: String], shimFiles: [ModelParameters.Top: [String]],
-        libraryName: String = "libstem_model.so"
+        libraryName: String = "libstem_model.so", fileList: String? = nil
     ) {
+        self.fileList = fileList
         self.compiledFolders = compiledFolders
         self.sourceFolders = sourceFolders
         self.sourceEndings = sourceEndings
@@ -44,7 +49,7 @@ public struct HardwareLayout: Hashable, Sendable {
         self.libraryName = libraryName
     }
 
-    /// The repository's layout: `rtl/` with `stem_pkg.sv` first, the shims in
+    /// The repository's layout: `rtl/` compiled in the order of `rtl/stem.f`, the shims in
     /// `Sources/CStemShim/shim/`.
     public static let standard = HardwareLayout(
         sourceFolders: ["rtl", "Sources/CStemShim", "testbenches"],
@@ -57,7 +62,8 @@ public struct HardwareLayout: Hashable, Sendable {
         shimFiles: [
             .mesh: ["Sources/CStemShim/shim/stem_shim.cpp"],
             .noc: ["Sources/CStemShim/shim/stem_noc_shim.cpp"],
-        ])
+        ],
+        fileList: "rtl/stem.f")
 
     /// Whether a build compiles or includes the file at `path`.
     public func isCompiled(_ path: String) -> Bool {
@@ -72,8 +78,52 @@ public struct HardwareLayout: Hashable, Sendable {
         }
     }
 
-    /// The RTL files to compile from `sources`, in compile order.
-    public func rtlFiles(in sources: HardwareSources) -> [String] {
+    /// The RTL files to compile from `sources`, in compile order, and the Verilog include
+    /// folders: those of ``fileList`` if the layout has one, else ``leadingRTLFiles`` and the
+    /// other files of ``rtlFolder`` sorted (include folder: ``rtlFolder``).
+    ///
+    /// - Throws: ``ModelBuildError/sourcesIncomplete(origin:missing:)`` if the file list or a
+    ///   file it names is missing, or it holds an option other than `+incdir+`.
+    public func rtlCompilation(in sources: HardwareSources) throws(ModelBuildError) -> (files: [String], includeFolders: [String]) {
+        guard let fileList else { return (rtlFiles(scanning: sources), [rtlFolder]) }
+        guard let list = sources.file(atPath: fileList) else {
+            throw .sourcesIncomplete(origin: sources.origin.description,
+                                     missing: "\(fileList) (the list of the RTL files) is missing")
+        }
+        let folder = fileList.split(separator: "/").dropLast().joined(separator: "/")
+        func resolve(_ name: String) -> String {
+            var parts = folder.isEmpty ? [] : folder.split(separator: "/").map(String.init)
+            for part in name.split(separator: "/").map(String.init) where part != "." {
+                if part == "..", !parts.isEmpty { parts.removeLast() } else { parts.append(part) }
+            }
+            return parts.isEmpty ? "." : parts.joined(separator: "/")
+        }
+        var files: [String] = []
+        var includes: [String] = []
+        for (number, raw) in list.text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            var line = Substring(raw)
+            if let comment = line.range(of: "//") { line = line[..<comment.lowerBound] }
+            let entry = line.trimmingCharacters(in: .whitespaces)
+            if entry.isEmpty { continue }
+            if entry.hasPrefix("+incdir+") {
+                includes += entry.dropFirst("+incdir+".count).split(separator: "+").map { resolve(String($0)) }
+            } else if entry.hasPrefix("+") || entry.hasPrefix("-") || entry.contains(" ") {
+                throw .sourcesIncomplete(origin: sources.origin.description,
+                                         missing: "\(fileList):\(number + 1): '\(entry)' is neither a file name nor +incdir+<folder>")
+            } else {
+                let path = resolve(entry)
+                guard sources.file(atPath: path) != nil else {
+                    throw .sourcesIncomplete(origin: sources.origin.description,
+                                             missing: "\(path) (listed in \(fileList) line \(number + 1)) is missing")
+                }
+                files.append(path)
+            }
+        }
+        return (files, includes.isEmpty ? [folder.isEmpty ? "." : folder] : includes)
+    }
+
+    /// The RTL files of ``rtlFolder`` in compile order when there is no file list.
+    func rtlFiles(scanning sources: HardwareSources) -> [String] {
         let prefix = rtlFolder + "/"
         let direct = sources.files.map(\.path).filter {
             $0.hasPrefix(prefix) && !$0.dropFirst(prefix.count).contains("/")

@@ -102,10 +102,10 @@ public struct ModelBuilder: Sendable {
             throw .sourcesIncomplete(origin: sources.origin.description,
                                      missing: "no top module is named for the \(parameters.top.rawValue) top")
         }
-        let rtl = layout.rtlFiles(in: sources)
+        let (rtl, includeFolders) = try layout.rtlCompilation(in: sources)
         guard rtl.contains(where: { $0.hasSuffix(".sv") || $0.hasSuffix(".v") }) else {
             throw .sourcesIncomplete(origin: sources.origin.description,
-                                     missing: "there are no Verilog files in \(layout.rtlFolder)/")
+                                     missing: "there are no Verilog files in \(layout.fileList ?? layout.rtlFolder + "/")")
         }
         let shims = layout.shimFiles[parameters.top] ?? []
         for shim in shims where sources.file(atPath: shim) == nil {
@@ -118,8 +118,9 @@ public struct ModelBuilder: Sendable {
         }
         var arguments = [
             "--cc", "--build", "--exe", "-j", String(jobs), "-O3",
-            "--top-module", top, "-I\(layout.rtlFolder)",
+            "--top-module", top,
         ]
+        arguments += includeFolders.map { "-I\($0)" }
         arguments += parameters.verilatorParameters.map { "-G\($0.name)=\($0.value)" }
         // Traced builds keep arrays of up to 65536 elements (Verilator drops arrays over 32 by
         // default), so every neuron's V is in the waveform.
@@ -142,6 +143,14 @@ public struct ModelBuilder: Sendable {
         arguments += shims
         arguments += ["-Mdir", "obj"]
         return arguments
+    }
+
+    /// The Verilator command line that builds `parameters`' library, shell-quoted: run in a
+    /// folder holding the hardware sources (a checkout, or the build folder ModelBuilder
+    /// writes them to), it leaves the library in `obj/`. The build log of every cache entry
+    /// starts with this line (`stemsim cache path --command` prints it).
+    public func commandLine(for parameters: ModelParameters, jobs: Int) throws(ModelBuildError) -> String {
+        (["verilator"] + (try verilatorArguments(for: parameters, jobs: jobs))).map(Self.shellQuoted).joined(separator: " ")
     }
 
     // MARK: The key

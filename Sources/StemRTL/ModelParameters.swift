@@ -112,7 +112,7 @@ public struct ModelParameters: Hashable, Codable, Sendable, CustomStringConverti
     ]
 
     /// Index capacity of one address-map region (`addr[17:0]`).
-    public static let regionCapacity = 1 << 18
+    public static let regionCapacity = 1 << HardwareInterface.indexWidth
 
     /// Every RTL parameter of the mesh top, by Verilator name, in declaration order.
     public var allVerilatorParameters: [(name: String, value: Int)] {
@@ -166,6 +166,48 @@ public struct ModelParameters: Hashable, Codable, Sendable, CustomStringConverti
 
     /// `stem_mesh TimeSteps=8 WeightBits=8 ... trace=none`: the top and every parameter the
     /// build uses.
+    /// Sets the RTL parameter `name` (its Verilator name, e.g. `AccBits`) to `value`.
+    ///
+    /// - Throws: ``ModelBuildError/invalidParameter(name:value:allowed:)`` for an unknown name
+    ///   (the range is checked by ``validate()``).
+    public mutating func set(_ name: String, to value: Int) throws(ModelBuildError) {
+        switch name {
+        case "TimeSteps": timeSteps = value
+        case "WeightBits": weightBits = value
+        case "AccBits": accBits = value
+        case "Saturate":
+            guard value == 0 || value == 1 else {
+                throw .invalidParameter(name: name, value: String(value), allowed: "0...1")
+            }
+            saturate = value == 1
+        case "NumNeurons": numNeurons = value
+        case "NumAxons": numAxons = value
+        case "MaxFanout": maxFanout = value
+        case "MeshX": meshX = value
+        case "MeshY": meshY = value
+        case "FifoDepth": fifoDepth = value
+        default:
+            throw .invalidParameter(name: name, value: String(value),
+                                    allowed: "one of " + allVerilatorParameters.map(\.name).joined(separator: ", "))
+        }
+    }
+
+    /// Sets the parameters of `Name=Value` assignments (e.g. `AccBits=24`) and validates them.
+    ///
+    /// - Throws: ``ModelBuildError/invalidParameter(name:value:allowed:)`` naming the
+    ///   assignment that is malformed, unknown or out of range.
+    public mutating func apply(_ assignments: [String]) throws(ModelBuildError) {
+        for assignment in assignments {
+            let parts = assignment.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts.count == 2, let value = Int(parts[1]), !parts[1].hasPrefix("+") else {
+                throw .invalidParameter(name: String(parts[0]), value: assignment,
+                                        allowed: "Name=Value with a decimal integer value")
+            }
+            try set(String(parts[0]), to: value)
+        }
+        try validate()
+    }
+
     public var description: String {
         let name = top == .mesh ? "stem_mesh" : "stem_noc"
         let values = verilatorParameters.map { "\($0.name)=\($0.value)" }.joined(separator: " ")

@@ -95,12 +95,61 @@ extension CacheCommand {
         }
     }
 
-    /// `stemsim cache path`
+    /// `stemsim cache path [--command ...]`
     struct Path: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print the cache folder.")
+        static let configuration = CommandConfiguration(
+            abstract: "Print the cache folder, or with --command the Verilator command that builds a model.",
+            discussion: """
+                With --command, prints the exact Verilator command ModelBuilder runs for the given \
+                parameters (Name=Value, e.g. AccBits=24; unset ones keep their defaults). Run in a \
+                folder holding the hardware sources (a checkout), it leaves the library in obj/. \
+                The sources are those of $STEM_RTL_DIR if set, else the ones built into stemsim.
+                """)
+
+        @Flag(help: "Print the Verilator command that builds the model instead of the cache folder.")
+        var command = false
+
+        @Option(help: "The top: mesh (stem_mesh) or noc (stem_noc).")
+        var top: String = "mesh"
+
+        @Option(help: "Waveform tracing compiled in: none, vcd or fst.")
+        var trace: String = "none"
+
+        @Option(help: "Parallel compile jobs (-j) in the printed command.")
+        var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+        @Argument(help: "RTL parameters, Name=Value (TimeSteps, WeightBits, AccBits, Saturate, NumNeurons, NumAxons, MaxFanout, MeshX, MeshY, FifoDepth).")
+        var parameters: [String] = []
+
+        func validate() throws {
+            guard command || (parameters.isEmpty && top == "mesh" && trace == "none") else {
+                throw ValidationError("--top, --trace, --jobs and parameters need --command")
+            }
+            guard ModelParameters.Top(rawValue: top) != nil else {
+                throw ValidationError("--top \(top): allowed are " + ModelParameters.Top.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            guard ModelParameters.Trace(rawValue: trace) != nil else {
+                throw ValidationError("--trace \(trace): allowed are " + ModelParameters.Trace.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            guard (1...1024).contains(jobs) else { throw ValidationError("--jobs \(jobs): allowed are 1...1024") }
+        }
 
         func run() throws {
-            print(ModelCache.standard().directory.path)
+            guard command else {
+                print(ModelCache.standard().directory.path)
+                return
+            }
+            var model = ModelParameters(top: ModelParameters.Top(rawValue: top)!, trace: ModelParameters.Trace(rawValue: trace)!)
+            do {
+                try model.apply(parameters)
+            } catch {
+                FileHandle.standardError.write(Data("stemsim: \(error)\n".utf8))
+                throw ExitCode(2)
+            }
+            try CacheCommand.reporting {
+                let builder = try ModelBuilder()
+                print(try builder.commandLine(for: model, jobs: jobs))
+            }
         }
     }
 }
