@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
-# Builds one model library (the RTL plus the C shim) with Verilator, the way ModelBuilder does.
+# Builds one model library (the RTL plus the C shim) with Verilator exactly the way ModelBuilder
+# does: it asks stemsim for the command (`stemsim cache path --command`, the sources of this
+# checkout via STEM_RTL_DIR), copies the sources it compiles (rtl/, Sources/CStemShim/) into
+# OUTDIR/src as ModelBuilder does into its build folder, and runs the command there.
 #
 #   scripts/build-model.sh OUTDIR TOP [none|vcd|fst] [Name=Value ...]
 #
 # TOP is stem_mesh (shim: stem_shim.cpp, entry stem_shim_v1) or stem_noc (stem_noc_shim.cpp,
 # entry stem_noc_v1). Name=Value are RTL parameters (TimeSteps, AccBits, MeshX, ...).
 # Prints the path of the library: OUTDIR/libstem_model.so. The Verilator log is OUTDIR/build.log.
+# stemsim: $STEMSIM, else .build/debug/stemsim (built with `swift build --product stemsim` if
+# missing). Jobs: $JOBS, else 2.
 set -euo pipefail
 
 if [ $# -lt 2 ]; then
@@ -18,38 +23,42 @@ trace="none"
 if [ $# -gt 0 ]; then trace="$1"; shift; fi
 
 case "$top" in
-    stem_mesh) shim="$root/Sources/CStemShim/shim/stem_shim.cpp" ;;
-    stem_noc)  shim="$root/Sources/CStemShim/shim/stem_noc_shim.cpp" ;;
+    stem_mesh) top_name=mesh ;;
+    stem_noc)  top_name=noc ;;
     *) echo "$0: top '$top' is not stem_mesh or stem_noc" >&2; exit 2 ;;
 esac
 case "$trace" in
-    none) tflag=(); tdef=0 ;;
-    vcd)  tflag=(--trace --trace-max-array 65536); tdef=1 ;;
-    fst)  tflag=(--trace-fst --trace-max-array 65536); tdef=2 ;;
+    none|vcd|fst) ;;
     *) echo "$0: trace '$trace' is not none, vcd or fst" >&2; exit 2 ;;
 esac
-gflags=()
-for kv in "$@"; do
-    case "$kv" in
-        [A-Z]*=[0-9]*) gflags+=("-G$kv") ;;
-        *) echo "$0: parameter '$kv' is not Name=Number" >&2; exit 2 ;;
-    esac
-done
 
-# The package first: Verilator (and Yosys) need stem_pkg declared before its users.
-rtl=("$root/rtl/stem_pkg.sv")
-for f in "$root"/rtl/*.sv; do
-    [ "$f" = "$root/rtl/stem_pkg.sv" ] || rtl+=("$f")
-done
+stemsim="${STEMSIM:-$root/.build/debug/stemsim}"
+if [ ! -x "$stemsim" ]; then
+    echo "$0: building stemsim (swift build --product stemsim) for the Verilator command" >&2
+    (cd "$root" && swift build --product stemsim >&2)
+fi
+# The command line, shell-quoted by stemsim; parameters are checked there (exit 2 names them).
+line="$(STEM_RTL_DIR="$root" "$stemsim" cache path --command --top "$top_name" --trace "$trace" \
+        --jobs "${JOBS:-2}" "$@")"
+eval "cmd=($line)"
 
 mkdir -p "$out"
 out="$(cd "$out" && pwd)"
-if ! verilator --cc --build --exe -j 2 -O3 --top-module "$top" -I"$root/rtl" "${tflag[@]}" "${gflags[@]}" \
-        -CFLAGS "-fPIC -fvisibility=hidden -std=c++17 -I$root/Sources/CStemShim/include -DSTEM_TRACE=$tdef" \
-        -LDFLAGS "-shared -Wl,-Bsymbolic" -o libstem_model.so \
-        "${rtl[@]}" "$shim" -Mdir "$out" > "$out/build.log" 2>&1; then
+rm -rf "$out/src"
+mkdir -p "$out/src/Sources"
+cp -R "$root/rtl" "$out/src/rtl"
+cp -R "$root/Sources/CStemShim" "$out/src/Sources/CStemShim"
+{
+    echo "# scripts/build-model.sh, the command of stemsim cache path --command"
+    echo "# cd $out/src"
+    echo "# $line"
+    echo
+} > "$out/build.log"
+if ! (cd "$out/src" && "${cmd[@]}") >> "$out/build.log" 2>&1; then
     echo "$0: verilator failed; the last lines of $out/build.log:" >&2
     tail -n 30 "$out/build.log" >&2
     exit 1
 fi
+mv "$out/src/obj/libstem_model.so" "$out/libstem_model.so"
+rm -rf "$out/src"
 echo "$out/libstem_model.so"

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Builds the model libraries the C++ testbenches use, and the testbenches and the driver.
+# Builds the model libraries the C++ testbenches use (scripts/build-model.sh: the Verilator
+# command ModelBuilder runs, from `stemsim cache path --command`), and the testbenches and the
+# driver.
 #
 #   scripts/build-tb.sh [DIR]      (default: .build-rtl-tb)
 #

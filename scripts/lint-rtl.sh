@@ -1,14 +1,22 @@
 #!/usr/bin/env bash
 # Lints the RTL with `verilator --lint-only -Wall` for each top (stem_core, stem_noc,
 # stem_mesh), at the default parameters and at a few corner cases (one neuron, sizes that are
-# not powers of two, FIFO depth 1, the widest datapath). Exits non-zero on any warning.
+# not powers of two, FIFO depth 1, the widest datapath), and checks that the RTL refuses
+# illegal parameters at elaboration. The files come from rtl/stem.f. Exits non-zero on any
+# warning.
 #
 #   scripts/lint-rtl.sh
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-rtl=("$root/rtl/stem_pkg.sv")
+# The RTL files and include folder: rtl/stem.f, the file list ModelBuilder compiles.
+filelist=(-F "$root/rtl/stem.f")
+# Every .sv file of rtl/ is in the list (else it would be neither linted nor built).
 for f in "$root"/rtl/*.sv; do
-    [ "$f" = "$root/rtl/stem_pkg.sv" ] || rtl+=("$f")
+    name="$(basename "$f")"
+    if ! sed 's://.*$::' "$root/rtl/stem.f" | grep -qx "[[:space:]]*$name[[:space:]]*"; then
+        echo "lint FAILED: rtl/$name is not listed in rtl/stem.f"
+        exit 1
+    fi
 done
 
 core_sets=(
@@ -32,7 +40,7 @@ mesh_sets=(
 status=0
 lint() {
     local top="$1"; shift
-    if out=$(verilator --lint-only -Wall -I"$root/rtl" --top-module "$top" "$@" "${rtl[@]}" 2>&1); then
+    if out=$(verilator --lint-only -Wall --top-module "$top" "$@" "${filelist[@]}" 2>&1); then
         echo "lint ok: $top $*"
     else
         echo "lint FAILED: $top $*"
@@ -43,4 +51,19 @@ lint() {
 for p in "${core_sets[@]}"; do lint stem_core $p; done
 for p in "${noc_sets[@]}"; do lint stem_noc $p; done
 for p in "${mesh_sets[@]}"; do lint stem_mesh $p; done
+# Illegal parameters stop the build with the RTL's own message (elaboration-time checks).
+refuse() {
+    local top="$1" expect="$2"; shift 2
+    if out=$(verilator --lint-only -Wall --top-module "$top" "$@" "${filelist[@]}" 2>&1); then
+        echo "lint FAILED: $top $* was accepted"; status=1
+    elif ! grep -q -- "$expect" <<< "$out"; then
+        echo "lint FAILED: $top $* failed without '$expect':"; echo "$out"; status=1
+    else
+        echo "refused ok: $top $*"
+    fi
+}
+refuse stem_core "exceeds the weight region" -GNumNeurons=1024 -GNumAxons=1024
+refuse stem_core "TimeSteps = 17 is outside" -GTimeSteps=17
+refuse stem_mesh "exceeds the fan-out region" -GNumNeurons=65536 -GNumAxons=1 -GMaxFanout=8
+refuse stem_noc "MeshX = 17 is outside" -GMeshX=17
 exit $status

@@ -403,7 +403,7 @@ void test_errors(const ShimLib& lib) {
     chk.expect(std::string(api->last_error(m)).find("start") != std::string::npos, "message names start()");
     int64_t v;
     chk.eq(api->peek(m, 1, 0, 1, &v), STEM_E_ARGUMENT, "peek tile out of range");
-    chk.eq(api->peek(m, 0, 0x3FFFFF, 2, &v), STEM_E_ARGUMENT, "peek beyond the address space");
+    chk.eq(api->peek(m, 0, uint32_t(STEM_CFG_ADDR_MASK), 2, &v), STEM_E_ARGUMENT, "peek beyond the address space");
     chk.eq(api->trace_open(m, "/tmp/x.vcd", 0, 0, 10), STEM_E_STATE, "trace on an untraced build");
     chk.eq(api->set_host_backpressure(m, 1001, 1), STEM_E_ARGUMENT, "backpressure > 1000");
     // A step that cannot finish: a flit for a tile outside the 1x1 mesh blocks at the east edge.
@@ -416,6 +416,23 @@ void test_errors(const ShimLib& lib) {
     chk.eq(api->destroy(m), STEM_OK, "destroy");
     chk.eq(api->destroy(m), STEM_E_HANDLE, "destroy twice");
     chk.eq(api->start(m), STEM_E_HANDLE, "use after destroy");
+    // Random initial values: an argument error without a place for the handle, then a model
+    // whose reset leaves the same visible state as a zero-initialized one.
+    chk.eq(api->create_randomized(nullptr, 7), STEM_E_ARGUMENT, "create_randomized(NULL)");
+    chk.expect(std::string(api->create_error()).find("create_randomized") != std::string::npos, "create_error names create_randomized");
+    stem_model* z = nullptr;
+    stem_model* rnd = nullptr;
+    chk.eq(api->create(&z), STEM_OK, "create (zeros)");
+    chk.eq(api->create_randomized(&rnd, 7), STEM_OK, "create_randomized");
+    for (uint32_t region : {STEM_REGION_WEIGHT, STEM_REGION_BIAS, STEM_REGION_FANOUT, STEM_REGION_REG,
+                            STEM_REGION_V, STEM_REGION_I, STEM_REGION_Y, STEM_REGION_STATUS}) {
+        int64_t a[16] = {}, b[16] = {};
+        chk.eq(api->peek(z, 0, addr(region, 0), 16, a), STEM_OK, "peek zeros");
+        chk.eq(api->peek(rnd, 0, addr(region, 0), 16, b), STEM_OK, "peek randomized");
+        for (int k = 0; k < 16; ++k) chk.eq(b[k], a[k], "randomized start, region " + std::to_string(region) + " word " + std::to_string(k));
+    }
+    chk.eq(api->destroy(z), STEM_OK, "destroy (zeros)");
+    chk.eq(api->destroy(rnd), STEM_OK, "destroy (randomized)");
 }
 
 // ------------------------------------------------------------------------------------------

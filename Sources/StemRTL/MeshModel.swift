@@ -90,18 +90,33 @@ public final class MeshModel {
 
     /// Creates a model (reset released, unconfigured).
     ///
+    /// - Parameter randomSeed: if given, every variable of the RTL starts with a random value
+    ///   from this seed instead of zero (Verilator's `randReset(2)`, the shim's
+    ///   `create_randomized`), so state the reset does not clear shows up as a mismatch. For
+    ///   tests.
     /// - Throws: ``ModelLoadError/wrongTop(path:expected:actual:)`` for a NoC library, or
-    ///   ``ShimError`` with the shim's `create_error` message.
-    public init(library: ModelLibrary) throws {
+    ///   ``ShimError`` with the shim's `create_error` message (`STEM_E_STATE` if a seed is
+    ///   given and the library's shim cannot randomize).
+    public init(library: ModelLibrary, randomSeed: UInt64? = nil) throws {
         guard let functions = library.meshTable else {
             throw ModelLoadError.wrongTop(path: library.url.path, expected: .mesh, actual: library.top)
         }
         var handle: OpaquePointer?
-        let status = functions.create(&handle)
+        let function = randomSeed == nil ? "create" : "create_randomized"
+        let status: Int32
+        if let randomSeed {
+            guard let createRandomized = functions.createRandomized else {
+                throw ShimError(status: ShimStatus(code: Int32(STEM_E_STATE.rawValue)), function: function,
+                                message: "\(library.url.path) has no create_randomized (an older shim)")
+            }
+            status = createRandomized(&handle, randomSeed)
+        } else {
+            status = functions.create(&handle)
+        }
         guard status == 0, let handle else {
             let message = functions.createError().map { String(cString: $0) } ?? ""
             throw ShimError(status: ShimStatus(code: status == 0 ? Int32(STEM_E_INTERNAL.rawValue) : status),
-                            function: "create", message: status == 0 ? "create returned no model" : message)
+                            function: function, message: status == 0 ? "\(function) returned no model" : message)
         }
         self.library = library
         self.functions = functions

@@ -108,6 +108,8 @@ struct MeshFunctions {
     let setHostBackpressure: @convention(c) (Model?, UInt32, UInt64) -> Int32
     let traceOpen: @convention(c) (Model?, UnsafePointer<CChar>?, UInt32, UInt64, UInt64) -> Int32
     let traceClose: @convention(c) (Model?) -> Int32
+    /// Creating with random initial values (nil in a library whose shim lacks it).
+    let createRandomized: (@convention(c) (UnsafeMutablePointer<Model?>?, UInt64) -> Int32)?
 
     init(_ t: stem_shim_api, path: String) throws(ModelLoadError) {
         func need<F>(_ f: F?, _ name: String) throws(ModelLoadError) -> F {
@@ -130,6 +132,7 @@ struct MeshFunctions {
         setHostBackpressure = try need(t.set_host_backpressure, "set_host_backpressure")
         traceOpen = try need(t.trace_open, "trace_open")
         traceClose = try need(t.trace_close, "trace_close")
+        createRandomized = t.create_randomized
     }
 }
 

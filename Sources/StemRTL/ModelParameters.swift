@@ -111,6 +111,11 @@ public struct ModelParameters: Hashable, Codable, Sendable, CustomStringConverti
         "FifoDepth": 2...64,
     ]
 
+    /// The ranges the RTL itself accepts (its elaboration-time checks): ``ranges`` but for a
+    /// FIFO depth of 1, which the RTL supports (the C++ NoC testbench checks it) and stemsim's
+    /// runs leave out. `stemsim cache path --command` prints commands for these.
+    public static let rtlRanges: [String: ClosedRange<Int>] = ranges.merging(["FifoDepth": 1...64]) { $1 }
+
     /// Index capacity of one address-map region (`addr[17:0]`).
     public static let regionCapacity = 1 << HardwareInterface.indexWidth
 
@@ -144,8 +149,14 @@ public struct ModelParameters: Hashable, Codable, Sendable, CustomStringConverti
     /// - Throws: ``ModelBuildError/invalidParameter(name:value:allowed:)`` naming the first
     ///   parameter out of range.
     public func validate() throws(ModelBuildError) {
+        try validate(ranges: Self.ranges)
+    }
+
+    /// Checks every parameter against `ranges` (``ranges`` or ``rtlRanges``) and the address
+    /// map's limits.
+    public func validate(ranges: [String: ClosedRange<Int>]) throws(ModelBuildError) {
         for (name, value) in verilatorParameters {
-            guard let range = Self.ranges[name] else { continue }
+            guard let range = ranges[name] else { continue }
             if !range.contains(value) {
                 throw .invalidParameter(name: name, value: String(value),
                                         allowed: "\(range.lowerBound)...\(range.upperBound)")
@@ -192,11 +203,12 @@ public struct ModelParameters: Hashable, Codable, Sendable, CustomStringConverti
         }
     }
 
-    /// Sets the parameters of `Name=Value` assignments (e.g. `AccBits=24`) and validates them.
+    /// Sets the parameters of `Name=Value` assignments (e.g. `AccBits=24`) and validates them
+    /// against `ranges`.
     ///
     /// - Throws: ``ModelBuildError/invalidParameter(name:value:allowed:)`` naming the
     ///   assignment that is malformed, unknown or out of range.
-    public mutating func apply(_ assignments: [String]) throws(ModelBuildError) {
+    public mutating func apply(_ assignments: [String], ranges: [String: ClosedRange<Int>] = Self.ranges) throws(ModelBuildError) {
         for assignment in assignments {
             let parts = assignment.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             guard parts.count == 2, let value = Int(parts[1]), !parts[1].hasPrefix("+") else {
@@ -205,7 +217,7 @@ public struct ModelParameters: Hashable, Codable, Sendable, CustomStringConverti
             }
             try set(String(parts[0]), to: value)
         }
-        try validate()
+        try validate(ranges: ranges)
     }
 
     public var description: String {

@@ -102,7 +102,10 @@ public struct SystemCTestbench: Sendable {
         }
         do {
             let needed = HardwareSources(
-                files: sources.files.filter { $0.path.hasPrefix("rtl/") || $0.path.hasPrefix("testbenches/systemc/") },
+                files: sources.files.filter {
+                    $0.path.hasPrefix("rtl/") || $0.path.hasPrefix("testbenches/systemc/")
+                        || $0.path == "Sources/CStemShim/include/stem_hw_interface.h"
+                },
                 origin: sources.origin)
             try needed.materialize(into: folder)
         } catch {

@@ -101,7 +101,8 @@ extension CacheCommand {
             abstract: "Print the cache folder, or with --command the Verilator command that builds a model.",
             discussion: """
                 With --command, prints the exact Verilator command ModelBuilder runs for the given \
-                parameters (Name=Value, e.g. AccBits=24; unset ones keep their defaults). Run in a \
+                parameters (Name=Value, e.g. AccBits=24; unset ones keep their defaults; any value \
+                the RTL accepts, e.g. FifoDepth=1). Run in a \
                 folder holding the hardware sources (a checkout), it leaves the library in obj/. \
                 The sources are those of $STEM_RTL_DIR if set, else the ones built into stemsim.
                 """)
@@ -141,7 +142,7 @@ extension CacheCommand {
             }
             var model = ModelParameters(top: ModelParameters.Top(rawValue: top)!, trace: ModelParameters.Trace(rawValue: trace)!)
             do {
-                try model.apply(parameters)
+                try model.apply(parameters, ranges: ModelParameters.rtlRanges)
             } catch {
                 FileHandle.standardError.write(Data("stemsim: \(error)\n".utf8))
                 throw ExitCode(2)

@@ -7,7 +7,7 @@
 #
 # Parameters: TimeSteps WeightBits AccBits NumNeurons NumAxons MultBits Saturate BiasBits
 # (unset ones keep the defaults of rtl/stem_pkg.sv: 8 8 16 64 64 16 0 32).
-# Sources: rtl/stem_pkg.sv, then every other rtl/*.sv (sorted), two folders above this file;
+# Sources: the files of rtl/stem.f in its order (stem_pkg.sv first), two folders above this file;
 # `hierarchy -top stem_core` keeps only the core and what it instantiates.
 #
 # Flow (generic, technology independent): proc, flatten, opt, fsm, wreduce, alumacc, share,
@@ -61,10 +61,11 @@ for name in $names; do
 done
 # Yosys runs inside rtl/ and reads the files by their bare names, so no path of the checkout
 # enters the names of the cells it creates.
-files="stem_pkg.sv"
-for f in $(cd "$root/rtl" && ls -1 -- *.sv | LC_ALL=C sort); do
-    [ "$f" = stem_pkg.sv ] || files+=" $f"
-done
+# The files and their order are those of rtl/stem.f, the list every build reads.
+if [ ! -f "$root/rtl/stem.f" ]; then
+    echo "$0: $root/rtl/stem.f (the list of the RTL files) is missing" >&2; exit 2
+fi
+files="$(sed -e 's://.*$::' "$root/rtl/stem.f" | awk 'NF && $1 !~ /^\+/ { printf "%s%s", sep, $1; sep = " " }')"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 script="read_verilog -sv $files; $chparams

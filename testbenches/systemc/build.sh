@@ -166,19 +166,20 @@ sc_version="$(sed -n 's/^#define SC_VERSION_\(MAJOR\|MINOR\|PATCH\)[[:space:]]*\
 # ---- The sources, copied so the build sees exactly what the key covers ----------------------
 src="$(mktemp -d "${TMPDIR:-/tmp}/stem-systemc-src.XXXXXX")"
 trap 'rm -rf "$src"' EXIT
-mkdir -p "$src/rtl" "$src/testbenches/systemc"
-[ -f "$root/rtl/stem_pkg.sv" ] || { echo "build.sh: $root/rtl/stem_pkg.sv is missing (run from a stem-cosim checkout)" >&2; exit 2; }
+interface_h="Sources/CStemShim/include/stem_hw_interface.h"
+mkdir -p "$src/rtl" "$src/testbenches/systemc" "$src/$(dirname "$interface_h")"
+[ -f "$root/rtl/stem.f" ] || { echo "build.sh: $root/rtl/stem.f is missing (run from a stem-cosim checkout)" >&2; exit 2; }
+[ -f "$root/$interface_h" ] || { echo "build.sh: $root/$interface_h is missing (run from a stem-cosim checkout)" >&2; exit 2; }
 shopt -s nullglob
-cp "$root"/rtl/*.sv "$src/rtl/"
-for f in "$root"/rtl/*.vlt; do cp "$f" "$src/rtl/"; done
+for f in "$root"/rtl/*.sv "$root"/rtl/*.svh "$root"/rtl/*.vlt "$root"/rtl/stem.f; do cp "$f" "$src/rtl/"; done
 for f in "$here"/*.h "$here"/*.cpp "$here"/*.sh; do cp "$f" "$src/testbenches/systemc/"; done
 shopt -u nullglob
-# The package first, then the rest sorted (as ModelBuilder compiles them).
+cp "$root/$interface_h" "$src/$interface_h"
+# The RTL in the order of rtl/stem.f, the list ModelBuilder compiles.
 rtl=()
-for f in "$src"/rtl/*.vlt; do [ -e "$f" ] && rtl+=("$f"); done
-rtl+=("$src/rtl/stem_pkg.sv")
-for f in $(cd "$src/rtl" && ls *.sv | LC_ALL=C sort); do
-    [ "$f" = stem_pkg.sv ] || rtl+=("$src/rtl/$f")
+for f in $(sed -e 's://.*$::' "$src/rtl/stem.f" | awk 'NF && $1 !~ /^\+/ { print $1 }'); do
+    [ -f "$src/rtl/$f" ] || { echo "build.sh: rtl/$f (listed in rtl/stem.f) is missing" >&2; exit 2; }
+    rtl+=("$src/rtl/$f")
 done
 tb=()
 for f in $(cd "$src/testbenches/systemc" && ls *.cpp | LC_ALL=C sort); do tb+=("$src/testbenches/systemc/$f"); done
@@ -193,7 +194,7 @@ params_line="${params_line% }"
 
 verilator_version="$(verilator --version 2>&1 | head -n 1)"
 compiler_version="$("$cxx" --version 2>&1 | head -n 1)"
-cflags="-std=c++17 -O2 -I$src/testbenches/systemc"
+cflags="-std=c++17 -O2 -I$src/testbenches/systemc -I$src/$(dirname "$interface_h")"
 ldflags=""
 case "$sc_libdir" in
     /usr/lib|/usr/lib/*-linux-gnu|/usr/lib64|/lib|/lib64) ;;
@@ -203,7 +204,9 @@ esac
 key="$(
     {
         echo "stem-cosim systemc cache v1"
-        for f in "${rtl[@]}" "${tb[@]}" $(cd "$src/testbenches/systemc" && ls *.h *.sh | LC_ALL=C sort | sed "s|^|$src/testbenches/systemc/|"); do
+        for f in "${rtl[@]}" $(cd "$src/rtl" && ls stem.f *.svh 2>/dev/null | LC_ALL=C sort | sed "s|^|$src/rtl/|") \
+                 "$src/$interface_h" \
+                 "${tb[@]}" $(cd "$src/testbenches/systemc" && ls *.h *.sh | LC_ALL=C sort | sed "s|^|$src/testbenches/systemc/|"); do
             rel="${f#$src/}"
             echo "file $rel $(wc -c < "$f")"
             cat "$f"

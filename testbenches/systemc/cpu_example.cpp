@@ -201,7 +201,7 @@ void cpu_example::run_steps() {
 void cpu_example::read_overflows() {
     for (const CoreDescription& core : mesh_.cores) {
         write32(tlm_reg::DBG_TILE, core.tile);
-        write32(tlm_reg::DBG_ADDR, status_address(0));
+        write32(tlm_reg::DBG_ADDR, status_address(STEM_STAT_OVERFLOWS));
         summary.overflows.emplace_back(core.tile, int64_t(read64(tlm_reg::DBG_RDATA_LO)));
     }
 }

@@ -73,7 +73,7 @@ void stimulus_source::run() {
 
         // The overflow counters (status word 0) of every used tile, through the debug port.
         for (const CoreDescription& core : mesh_.cores) {
-            const int64_t count = int64_t(d.debug_read(core.tile, status_address(0)));
+            const int64_t count = int64_t(d.debug_read(core.tile, status_address(STEM_STAT_OVERFLOWS)));
             summary_.overflows.emplace_back(core.tile, count);
         }
     } catch (const std::exception& e) {

@@ -1,5 +1,6 @@
 // stem_mesh_tlm.cpp: see stem_mesh_tlm.h.
 #include "stem_mesh_tlm.h"
+#include "stem_hw_interface.h"
 
 #include <cstring>
 
@@ -296,7 +297,7 @@ bool stem_mesh_tlm::read_register(uint64_t offset, unsigned length, uint64_t& va
             dbg_pending_ = true;
             dbg_write_ = false;
             dbg_req_tile_ = dbg_tile_;
-            dbg_req_addr_ = dbg_addr_ & 0x3FFFFF;
+            dbg_req_addr_ = dbg_addr_ & uint32_t(STEM_CFG_ADDR_MASK);
             request_event_.notify(sc_core::SC_ZERO_TIME);
             while (dbg_pending_) sc_core::wait(dbg_done_event_);
             value = dbg_result_;
@@ -393,7 +394,7 @@ bool stem_mesh_tlm::write_register(uint64_t offset, unsigned length, uint64_t va
                 st = tlm::TLM_GENERIC_ERROR_RESPONSE;
                 return false;
             }
-            if (dbg_tile_ >= kNumTiles || dbg_addr_ > 0x3FFFFF) {
+            if (dbg_tile_ >= kNumTiles || dbg_addr_ > uint32_t(STEM_CFG_ADDR_MASK)) {
                 fail(tlm_error::BAD_COMMAND, strprintf("debug write to tile %u address 0x%x: tile 0..%u, address "
                                                        "0..0x3fffff", dbg_tile_, dbg_addr_, kNumTiles - 1));
                 st = tlm::TLM_GENERIC_ERROR_RESPONSE;

@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "stem_hw_interface.h"
 #include "stem_stimulus.h"
 
 namespace stemsc {
@@ -25,14 +26,17 @@ namespace stemsc {
 // ------------------------------------------------------------------------------------------
 // Flit fields (docs/hardware-interface.md, "The flit")
 // ------------------------------------------------------------------------------------------
-inline bool flit_is_config(uint64_t f) { return (f >> 63) & 1; }
-inline bool flit_to_host(uint64_t f) { return (f >> 62) & 1; }
-inline unsigned flit_dst_x(uint64_t f) { return unsigned(f >> 58) & 0xF; }
-inline unsigned flit_dst_y(uint64_t f) { return unsigned(f >> 54) & 0xF; }
-inline unsigned flit_axon(uint64_t f) { return unsigned(f) & 0xFFFF; }
+// (the generated names of stem_hw_interface.h, from rtl/stem_interface.json)
+inline bool flit_is_config(uint64_t f) { return stem_get_flit_kind(f) == STEM_KIND_CONFIG; }
+inline bool flit_to_host(uint64_t f) { return stem_get_flit_host(f) != 0; }
+inline unsigned flit_dst_x(uint64_t f) { return unsigned(stem_get_flit_dst_x(f)); }
+inline unsigned flit_dst_y(uint64_t f) { return unsigned(stem_get_flit_dst_y(f)); }
+inline unsigned flit_axon(uint64_t f) { return unsigned(stem_get_spike_axon(f)); }
 
-/// The word address of status word `index` (region 7) in a tile's address map.
-constexpr uint32_t status_address(unsigned index) { return (7u << 18) | index; }
+/// The word address of status word `index` (region Status) in a tile's address map.
+inline uint32_t status_address(unsigned index) {
+    return uint32_t(stem_put_addr_region(STEM_REGION_STATUS) | stem_put_addr_index(index));
+}
 
 /// The build parameters of a mesh (docs/hardware-interface.md, "Build parameters").
 struct BuildParams {

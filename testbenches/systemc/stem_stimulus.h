@@ -29,6 +29,8 @@
 #include <utility>
 #include <vector>
 
+#include "stem_hw_interface.h"  // the address width (generated from rtl/stem_interface.json)
+
 namespace stemstim {
 
 /// The names a `param` line may use (space-separated, for messages).
@@ -135,7 +137,7 @@ inline Stimulus read_stimulus(const std::string& file) {
             ConfigItem c;
             c.backdoor = true;
             c.tile = uint32_t(parse_dec(file, line, tok[1], "tile", UINT32_MAX));
-            c.address = uint32_t(parse_hex(file, line, tok[2], "address", 0x3FFFFF));
+            c.address = uint32_t(parse_hex(file, line, tok[2], "address", STEM_CFG_ADDR_MASK));
             c.data = uint32_t(parse_hex(file, line, tok[3], "data", 0xFFFFFFFF));
             s.config.push_back(c);
         } else if (cmd == "start") {

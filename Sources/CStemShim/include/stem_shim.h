@@ -150,6 +150,14 @@ typedef struct stem_shim_api {
                       uint64_t to_step);
     /** Flushes and closes the waveform. */
     int (*trace_close)(stem_model *m);
+
+    /**
+     * Like create(), but every variable of the RTL starts with a random value from seed
+     * (Verilator's randReset(2)) instead of zero, so that a flop or memory the reset does not
+     * clear shows up as a mismatch instead of being hidden by zeros. For tests; the same seed
+     * gives the same values.
+     */
+    int (*create_randomized)(stem_model **out, uint64_t seed);
 } stem_shim_api;
 
 /** Entry point of a STEM mesh model library. */

@@ -163,7 +163,7 @@ uint64_t peek1(stem_model* m, uint32_t tile, uint32_t addr) {
 }
 
 /// The tile address of status word `index`.
-constexpr uint32_t status_address(uint32_t index) {
+uint32_t status_address(uint32_t index) {
     return uint32_t(stem_put_addr_region(STEM_REGION_STATUS) | stem_put_addr_index(index));
 }
 
@@ -304,9 +304,10 @@ const char* api_last_error(const stem_model* m) {
 
 const char* api_create_error(void) { return g_create_error.c_str(); }
 
-int api_create(stem_model** out) {
+/// Creates a model; randomized: every variable starts random from seed (randReset(2)).
+int create_model(stem_model** out, bool randomized, uint64_t seed, const char* what) {
     if (out == nullptr) {
-        g_create_error = "create: out is NULL";
+        g_create_error = std::string(what) + ": out is NULL";
         return STEM_E_ARGUMENT;
     }
     *out = nullptr;
@@ -315,7 +316,17 @@ int api_create(stem_model** out) {
         m = new stem_model();
         m->ctx = std::make_unique<VerilatedContext>();
         m->ctx->debug(0);
-        m->ctx->randReset(0);
+        if (randomized) {
+            // Verilator's seed 0 means "pick one"; map every seed to 1..2^31-1.
+            uint64_t z = seed + 0x9E3779B97F4A7C15ull;
+            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+            z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+            z ^= z >> 31;
+            m->ctx->randSeed(static_cast<int>(z % 0x7FFFFFFFull) + 1);
+            m->ctx->randReset(2);
+        } else {
+            m->ctx->randReset(0);
+        }
         m->ctx->fatalOnError(false);
         Verilated::threadContextp(m->ctx.get());
 #if STEM_TRACE != 0
@@ -325,13 +336,13 @@ int api_create(stem_model** out) {
         g_models.insert(m);
         const int st = do_reset(m);
         if (st != STEM_OK) {
-            g_create_error = "create: " + m->error;
+            g_create_error = std::string(what) + ": " + m->error;
             g_models.erase(m);
             delete m;
             return st;
         }
     } catch (const std::exception& e) {
-        g_create_error = std::string("create: ") + e.what();
+        g_create_error = std::string(what) + ": " + e.what();
         if (m) g_models.erase(m);
         delete m;
         return STEM_E_INTERNAL;
@@ -339,6 +350,12 @@ int api_create(stem_model** out) {
     g_create_error.clear();
     *out = m;
     return STEM_OK;
+}
+
+int api_create(stem_model** out) { return create_model(out, false, 0, "create"); }
+
+int api_create_randomized(stem_model** out, uint64_t seed) {
+    return create_model(out, true, seed, "create_randomized");
 }
 
 int api_destroy(stem_model* m) {
@@ -635,6 +652,7 @@ const stem_shim_api kApi = {
     api_set_host_backpressure,
     api_trace_open,
     api_trace_close,
+    api_create_randomized,
 };
 
 }  // namespace
