@@ -10,7 +10,7 @@
 // `stem_pkg::Name`.
 
 // Every file that uses the package includes it (`include "stem_pkg.sv"`), so the RTL compiles
-// in any file order (`verilator --lint-only -Wall rtl/*.sv`); the guard keeps one definition.
+// in any file order; the guard keeps one definition. rtl/stem.f lists the files (package first).
 `ifndef STEM_PKG_SV
 `define STEM_PKG_SV
 

@@ -15,7 +15,8 @@
 #   --key         print the cache key and exit (builds nothing)
 #   --quiet       no progress messages
 #
-# The key is the SHA-256 of the sources (rtl/*.sv, rtl/*.vlt, testbenches/systemc/*), the
+# The key is the SHA-256 of the sources (the RTL of rtl/stem.f, rtl/*.svh, the generated
+# Sources/CStemShim/include/stem_hw_interface.h, testbenches/systemc/*), the
 # parameters, and the versions of Verilator, the C++ compiler and SystemC: a second call with
 # the same inputs builds nothing. Concurrent calls are safe: a lock file per key, the build in
 # a temporary folder, and a rename into place.

@@ -1,12 +1,7 @@
 // stem_shim.cpp: the C ABI of Sources/CStemShim/include/stem_shim.h for a Verilated stem_mesh.
 //
-// Built by Verilator together with the RTL into one shared library per parameter set
-// (docs/rtl.md has the exact command), for example:
-//
-//   verilator --cc --build --exe -j 2 -O3 --top-module stem_mesh -GMeshX=2 ... \
-//     -CFLAGS "-fPIC -fvisibility=hidden -O2 -std=c++17 -I<include> -DSTEM_TRACE=0" \
-//     -LDFLAGS "-shared -Wl,-Bsymbolic" -o libstem_model.so \
-//     rtl/stem_pkg.sv <the other rtl/*.sv> Sources/CStemShim/shim/stem_shim.cpp -Mdir <dir>
+// Built by Verilator together with the RTL into one shared library per parameter set, with the
+// command ModelBuilder makes (`stemsim cache path --command` prints it; docs/rtl.md quotes it).
 //
 // STEM_TRACE: 0 untraced, 1 VCD (verilator --trace), 2 FST (verilator --trace-fst).
 //
