@@ -64,6 +64,6 @@ refuse() {
 }
 refuse stem_core "exceeds the weight region" -GNumNeurons=1024 -GNumAxons=1024
 refuse stem_core "TimeSteps = 17 is outside" -GTimeSteps=17
-refuse stem_mesh "exceeds the fan-out region" -GNumNeurons=65536 -GNumAxons=1 -GMaxFanout=8
+refuse stem_mesh "MaxFanout = 17 is outside" -GMaxFanout=17
 refuse stem_noc "MeshX = 17 is outside" -GMeshX=17
 exit $status
