@@ -79,16 +79,15 @@ public struct HardwareLayout: Hashable, Sendable {
     }
 
     /// The RTL files to compile from `sources`, in compile order, and the Verilog include
-    /// folders: those of ``fileList`` if the layout has one, else ``leadingRTLFiles`` and the
-    /// other files of ``rtlFolder`` sorted (include folder: ``rtlFolder``).
+    /// folders: those of ``fileList`` if the layout has one and the sources hold it; else
+    /// (sources put together without a list, e.g. an older checkout) ``leadingRTLFiles`` and
+    /// the other files of ``rtlFolder`` sorted, with ``rtlFolder`` as the include folder.
     ///
-    /// - Throws: ``ModelBuildError/sourcesIncomplete(origin:missing:)`` if the file list or a
-    ///   file it names is missing, or it holds an option other than `+incdir+`.
+    /// - Throws: ``ModelBuildError/sourcesIncomplete(origin:missing:)`` if a file the list
+    ///   names is missing, or the list holds an option other than `+incdir+`.
     public func rtlCompilation(in sources: HardwareSources) throws(ModelBuildError) -> (files: [String], includeFolders: [String]) {
-        guard let fileList else { return (rtlFiles(scanning: sources), [rtlFolder]) }
-        guard let list = sources.file(atPath: fileList) else {
-            throw .sourcesIncomplete(origin: sources.origin.description,
-                                     missing: "\(fileList) (the list of the RTL files) is missing")
+        guard let fileList, let list = sources.file(atPath: fileList) else {
+            return (rtlFiles(in: sources), [rtlFolder])
         }
         let folder = fileList.split(separator: "/").dropLast().joined(separator: "/")
         func resolve(_ name: String) -> String {
@@ -122,8 +121,9 @@ public struct HardwareLayout: Hashable, Sendable {
         return (files, includes.isEmpty ? [folder.isEmpty ? "." : folder] : includes)
     }
 
-    /// The RTL files of ``rtlFolder`` in compile order when there is no file list.
-    func rtlFiles(scanning sources: HardwareSources) -> [String] {
+    /// The RTL files of ``rtlFolder`` in compile order without a file list: the ``.vlt``
+    /// files, ``leadingRTLFiles``, then the other `.sv`/`.v` files sorted by path.
+    public func rtlFiles(in sources: HardwareSources) -> [String] {
         let prefix = rtlFolder + "/"
         let direct = sources.files.map(\.path).filter {
             $0.hasPrefix(prefix) && !$0.dropFirst(prefix.count).contains("/")

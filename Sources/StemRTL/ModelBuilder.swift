@@ -105,7 +105,7 @@ public struct ModelBuilder: Sendable {
         let (rtl, includeFolders) = try layout.rtlCompilation(in: sources)
         guard rtl.contains(where: { $0.hasSuffix(".sv") || $0.hasSuffix(".v") }) else {
             throw .sourcesIncomplete(origin: sources.origin.description,
-                                     missing: "there are no Verilog files in \(layout.fileList ?? layout.rtlFolder + "/")")
+                                     missing: "there are no Verilog files in \(layout.rtlFolder)/")
         }
         let shims = layout.shimFiles[parameters.top] ?? []
         for shim in shims where sources.file(atPath: shim) == nil {

@@ -31,7 +31,6 @@ enum ToyModel {
     /// The standard layout with the toy's top module and shim in place of the real ones.
     static let layout: HardwareLayout = {
         var layout = HardwareLayout.standard
-        layout.fileList = nil
         layout.leadingRTLFiles = ["rtl/toy_pkg.sv"]
         layout.topModules = [.mesh: "toy_mesh", .noc: "toy_mesh"]
         layout.shimFiles = [.mesh: [shim], .noc: [shim]]
