@@ -19,6 +19,10 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 dir="${1:-$root/.build-rtl-tb}"
 mkdir -p "$dir"
 b="$root/scripts/build-model.sh"
+# build-model.sh asks stemsim for the Verilator command; make sure it is the current one.
+if [ -z "${STEMSIM:-}" ]; then
+    (cd "$root" && swift build --product stemsim > /dev/null)
+fi
 tiny=(MeshX=1 MeshY=1 TimeSteps=4 WeightBits=8 AccBits=8 NumNeurons=4 NumAxons=4 MaxFanout=2)
 build() {
     local name="$1"; shift
