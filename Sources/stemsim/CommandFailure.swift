@@ -1,6 +1,7 @@
 import ArgumentParser
 import StemModel
 import StemRTL
+import StemSupport
 
 #if canImport(Glibc)
 import Glibc

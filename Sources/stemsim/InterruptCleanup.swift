@@ -1,4 +1,5 @@
 import StemModel
+import StemSupport
 
 #if canImport(Glibc)
 import Glibc
