@@ -143,3 +143,92 @@ internal func system_folderEntries(_ path: String) -> [String]? {
 internal func system_flockExclusive(_ fd: Int32, wait: Bool) -> Int32 {
     flock(fd, wait ? LOCK_EX : LOCK_EX | LOCK_NB)
 }
+
+// MARK: Standard error and the terminal
+
+/// The descriptor of standard error.
+internal let system_standardError: Int32 = 2
+
+/// `isatty(fd) == 1`.
+@inline(__always)
+internal func system_isatty(_ fd: Int32) -> Bool {
+    isatty(fd) == 1
+}
+
+/// The width in columns of the terminal `fd` is (`ioctl(TIOCGWINSZ)`), nil if unknown.
+internal func system_terminalColumns(_ fd: Int32) -> Int? {
+    var size = winsize()
+    guard ioctl(fd, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
+    return Int(size.ws_col)
+}
+
+// MARK: Signals
+
+internal let system_SIGINT: Int32 = SIGINT
+internal let system_SIGTERM: Int32 = SIGTERM
+internal let system_SIGHUP: Int32 = SIGHUP
+
+/// A pipe whose two ends are closed on `exec`; nil if it cannot be made.
+internal func system_pipe() -> (read: Int32, write: Int32)? {
+    var ends: [Int32] = [-1, -1]
+    guard pipe(&ends) == 0 else { return nil }
+    _ = fcntl(ends[0], F_SETFD, FD_CLOEXEC)
+    _ = fcntl(ends[1], F_SETFD, FD_CLOEXEC)
+    return (ends[0], ends[1])
+}
+
+/// Whether the action of `signal` is to ignore it (`SIG_IGN`).
+internal func system_signalIsIgnored(_ signal: Int32) -> Bool {
+    var previous = sigaction()
+    sigaction(signal, nil, &previous)
+    #if canImport(Darwin)
+    return unsafeBitCast(previous.__sigaction_u.__sa_handler, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self)
+    #else
+    return unsafeBitCast(previous.__sigaction_handler.sa_handler, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self)
+    #endif
+}
+
+/// Sets the action of `signal` to `handler` (`SA_RESTART`, nothing else masked), or to the
+/// default action if `handler` is nil.
+internal func system_setSignalHandler(_ signal: Int32, _ handler: (@convention(c) (Int32) -> Void)?) {
+    var action = sigaction()
+    #if canImport(Darwin)
+    action.__sigaction_u.__sa_handler = handler ?? SIG_DFL
+    #else
+    action.__sigaction_handler.sa_handler = handler ?? SIG_DFL
+    #endif
+    sigemptyset(&action.sa_mask)
+    action.sa_flags = SA_RESTART
+    sigaction(signal, &action, nil)
+}
+
+/// Unblocks `signals` in the calling thread (`pthread_sigmask(SIG_UNBLOCK)`).
+internal func system_unblockSignals(_ signals: [Int32]) {
+    var unblock = sigset_t()
+    sigemptyset(&unblock)
+    for signal in signals { sigaddset(&unblock, signal) }
+    pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
+}
+
+/// `raise(signal)`.
+@inline(__always)
+internal func system_raise(_ signal: Int32) {
+    _ = raise(signal)
+}
+
+/// `_exit(code)`: ends the process at once, without `atexit` handlers.
+internal func system_exitImmediately(_ code: Int32) -> Never {
+    _exit(code)
+}
+
+/// The write end of the pipe ``system_forwardSignal(_:)`` writes to.
+nonisolated(unsafe) internal var system_signalPipe: Int32 = -1
+
+/// A signal handler that only writes the signal's number (one byte) into
+/// ``system_signalPipe``, keeping `errno`: all a handler may safely do.
+internal func system_forwardSignal(_ signal: Int32) {
+    let saved = errno
+    var byte = UInt8(truncatingIfNeeded: signal)
+    _ = write(system_signalPipe, &byte, 1)
+    errno = saved
+}
