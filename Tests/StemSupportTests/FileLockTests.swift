@@ -31,10 +31,13 @@ import StemSupport
             lock?.release()
             done.signal()
         }
-        Thread.sleep(forTimeInterval: 0.2)
+        // Wait (on a loaded machine, long) until the waiter has met the held lock.
+        let deadline = Date().addingTimeInterval(30)
+        while contention.withLock({ $0 }) == 0 && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        #expect(contention.withLock { $0 } == 1)
         #expect(acquired.withLock { $0 } == false)
         held.releaseRemovingFile()
-        #expect(done.wait(timeout: .now() + 10) == .success)
+        #expect(done.wait(timeout: .now() + 30) == .success)
         #expect(acquired.withLock { $0 } && contention.withLock { $0 } == 1)
     }
 
