@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "stemsim", targets: ["stemsim"]),
+        .library(name: "StemSupport", targets: ["StemSupport"]),
         .library(name: "StemModel", targets: ["StemModel"]),
         .library(name: "StemRTL", targets: ["StemRTL"]),
         .library(name: "StemCheck", targets: ["StemCheck"]),
@@ -14,26 +15,29 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
+        // What every module shares and nothing STEM-specific: the atomic file writer, the
+        // process runner, SHA-256, locks, decimal text, the POSIX calls (Syscalls.swift).
+        .target(name: "StemSupport"),
         // The STEM semantics, the network/input formats and the golden model.
-        .target(name: "StemModel"),
+        .target(name: "StemModel", dependencies: ["StemSupport"]),
         // The C ABI between Swift and a Verilated model (header only; the C++ behind it
         // is compiled by ModelBuilder together with the Verilated RTL, never by SwiftPM).
         .systemLibrary(name: "CStemShim", path: "Sources/CStemShim"),
         // Building, caching and loading Verilated models; mapping networks onto the mesh.
-        .target(name: "StemRTL", dependencies: ["StemModel", "StemCheck", "CStemShim"],
+        .target(name: "StemRTL", dependencies: ["StemSupport", "StemModel", "StemCheck", "CStemShim"],
                 plugins: ["EmbedHardwareSources"]),
         // The engine protocol and the lockstep cross-check.
         .target(name: "StemCheck", dependencies: ["StemModel"]),
         // Waveform writers (golden VCD, comparison trace, viewer save files).
-        .target(name: "StemTrace", dependencies: ["StemModel"]),
+        .target(name: "StemTrace", dependencies: ["StemSupport", "StemModel"]),
         // Design-space sweeps.
-        .target(name: "StemSweep", dependencies: ["StemModel", "StemRTL", "StemCheck"]),
+        .target(name: "StemSweep", dependencies: ["StemSupport", "StemModel", "StemRTL", "StemCheck"]),
         // The plain C loop `stemsim bench` compares the golden model with.
         .target(name: "CStemBench"),
         .executableTarget(
             name: "stemsim",
             dependencies: [
-                "StemModel", "StemRTL", "StemCheck", "StemTrace", "StemSweep", "CStemBench",
+                "StemSupport", "StemModel", "StemRTL", "StemCheck", "StemTrace", "StemSweep", "CStemBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Embeds rtl/, the shim and the SystemC testbench into StemRTL at build time, and
@@ -45,12 +49,13 @@ let package = Package(
         .plugin(name: "EmbedHardwareSources", capability: .buildTool(),
                 dependencies: ["embed-sources", "stem-interface"], path: "Plugins/EmbedHardwareSources"),
 
-        .testTarget(name: "StemModelTests", dependencies: ["StemModel"]),
-        .testTarget(name: "StemRTLTests", dependencies: ["StemRTL", "StemModel", "StemCheck"],
+        .testTarget(name: "StemSupportTests", dependencies: ["StemSupport"]),
+        .testTarget(name: "StemModelTests", dependencies: ["StemModel", "StemSupport"]),
+        .testTarget(name: "StemRTLTests", dependencies: ["StemRTL", "StemModel", "StemCheck", "StemSupport"],
                     exclude: ["Fixtures"]),
-        .testTarget(name: "StemCheckTests", dependencies: ["StemCheck", "StemModel", "StemRTL"]),
+        .testTarget(name: "StemCheckTests", dependencies: ["StemCheck", "StemModel", "StemRTL", "StemSupport"]),
         .testTarget(name: "StemTraceTests", dependencies: ["StemTrace", "StemModel"]),
-        .testTarget(name: "StemSweepTests", dependencies: ["StemSweep", "StemModel", "StemRTL", "StemCheck"]),
-        .testTarget(name: "stemsimTests", dependencies: ["StemModel", "StemTrace"]),
+        .testTarget(name: "StemSweepTests", dependencies: ["StemSweep", "StemModel", "StemRTL", "StemCheck", "StemSupport"]),
+        .testTarget(name: "stemsimTests", dependencies: ["StemModel", "StemTrace", "StemSupport"]),
     ]
 )

@@ -1,3 +1,5 @@
+import StemSupport
+
 /// The samples of a run and, optionally, their labels (the inputs file of docs/formats.md).
 public struct InputSet: Sendable, Equatable {
     /// The `format` field of an inputs file (optional in the file).

@@ -1,3 +1,5 @@
+import StemSupport
+
 extension Network {
     static let topLevelKeys = ["format", "version", "timeSteps", "weightBits", "accumulatorBits",
                                "overflow", "inputSize", "inputSigned", "layers"]

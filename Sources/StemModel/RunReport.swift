@@ -1,3 +1,5 @@
+import StemSupport
+
 /// The result of a run as written by `stemsim run --report` (docs/formats.md): per sample the
 /// output values and prediction of the spiking run and of the quantized-ANN reference, the
 /// counters, and accuracies when labels are known. Its content depends only on the spike

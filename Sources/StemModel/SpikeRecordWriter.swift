@@ -1,3 +1,5 @@
+import StemSupport
+
 /// Writes a spike record: JSON Lines, one object per time step, every step of the run in order:
 /// ```
 /// {"t":0,"spikes":[[0,3],[0,17],[1,2]]}

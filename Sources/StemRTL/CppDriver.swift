@@ -1,4 +1,5 @@
 import Foundation
+import StemSupport
 
 /// The C++ driver (`testbenches/stem_driver.cpp`): runs a model library on an exported
 /// stimulus through the same C ABI as Swift, with nothing else around it. It is the yardstick
@@ -35,12 +36,12 @@ public struct CppDriver: Sendable {
         let root = folder.appendingPathComponent("driver-src")
         try needed.materialize(into: root)
         let output = folder.appendingPathComponent("stem_driver")
-        guard let cxx = Toolchain.findExecutable(named: "g++", searchPath: environment["PATH"] ?? "")
-            ?? Toolchain.findExecutable(named: "c++", searchPath: environment["PATH"] ?? "") else {
+        guard let cxx = ProcessRunner.findExecutable(named: "g++", searchPath: environment["PATH"] ?? "")
+            ?? ProcessRunner.findExecutable(named: "c++", searchPath: environment["PATH"] ?? "") else {
             throw ModelBuildError.toolFailed(command: "g++", status: 127, output: "no C++ compiler on PATH (apt-get install g++)")
         }
-        let result = SystemCTestbench.runProcess(
-            URL(fileURLWithPath: cxx),
+        let result = ProcessRunner.run(
+            cxx,
             ["-O2", "-std=c++17", "-I" + root.appendingPathComponent("Sources/CStemShim/include").path,
              "-I" + root.appendingPathComponent("testbenches").path,
              root.appendingPathComponent("testbenches/stem_driver.cpp").path, "-o", output.path, "-ldl"],
@@ -57,7 +58,7 @@ public struct CppDriver: Sendable {
                     environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Measurement {
         var arguments = [library.path, stimulus.path, "--repeat", String(passes)]
         if let spikes { arguments += ["--spikes", spikes.path] }
-        let result = SystemCTestbench.runProcess(executable, arguments, environment: environment)
+        let result = ProcessRunner.run(executable.path, arguments, environment: environment)
         guard result.status == 0 else {
             throw ModelBuildError.toolFailed(command: "stem_driver " + arguments.joined(separator: " "),
                                              status: result.status, output: result.errors)

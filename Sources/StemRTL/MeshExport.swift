@@ -1,11 +1,6 @@
 import Foundation
 import StemModel
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import StemSupport
 
 /// Everything a run of a network on the mesh needs, as files that tools without Swift can
 /// use (docs/systemc.md): the SystemC testbench (`testbenches/systemc`) and the C++ driver

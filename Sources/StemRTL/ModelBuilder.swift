@@ -1,4 +1,5 @@
 import Foundation
+import StemSupport
 
 /// Builds model libraries with Verilator, one per parameter set, through the on-disk cache.
 ///
@@ -316,27 +317,15 @@ public struct ModelBuilder: Sendable {
                            log: URL) throws(ModelBuildError) -> Int32 {
         let quoted = ([executable] + arguments).map(Self.shellQuoted).joined(separator: " ")
         let header = "# stem-cosim model build\n# cd \(Self.shellQuoted(folder.path))\n# \(quoted)\n\n"
-        guard FileManager.default.createFile(atPath: log.path, contents: Data(header.utf8)),
-              let handle = FileHandle(forWritingAtPath: log.path) else {
+        guard FileManager.default.createFile(atPath: log.path, contents: Data(header.utf8)) else {
             throw .cacheUnusable(path: log.path, reason: "cannot write the build log")
         }
-        defer { try? handle.close() }
-        handle.seekToEndOfFile()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.currentDirectoryURL = folder
-        process.environment = environment
-        process.standardOutput = handle
-        process.standardError = handle
-        process.standardInput = FileHandle.nullDevice
-        do {
-            try process.run()
-        } catch {
-            throw .toolFailed(command: quoted, status: -1, output: "cannot start: \(error)")
+        let outcome = ProcessRunner.run(executable, arguments, environment: environment, in: folder.path,
+                                        output: .appending(toFile: log.path))
+        if outcome.status == -1, !outcome.errors.isEmpty {
+            throw .toolFailed(command: quoted, status: -1, output: outcome.errors)
         }
-        process.waitUntilExit()
-        return process.terminationStatus
+        return outcome.status
     }
 
     static func shellQuoted(_ word: String) -> String {

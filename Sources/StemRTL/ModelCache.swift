@@ -1,4 +1,5 @@
 import Foundation
+import StemSupport
 
 /// The on-disk cache of built model libraries (docs/model-cache.md).
 ///
@@ -122,7 +123,11 @@ public struct ModelCache: Hashable, Sendable {
     func lock(key: String, blocking: Bool = true,
               onContention: () -> Void = {}) throws(ModelBuildError) -> FileLock? {
         try create()
-        return try FileLock.acquire(path: lockPath(key: key), blocking: blocking, onContention: onContention)
+        do {
+            return try FileLock.acquire(path: lockPath(key: key), blocking: blocking, onContention: onContention)
+        } catch {
+            throw .cacheUnusable(path: error.path, reason: error.reason)
+        }
     }
 
     static func isKey(_ name: String) -> Bool {

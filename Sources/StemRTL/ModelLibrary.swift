@@ -1,10 +1,5 @@
 import CStemShim
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// A loaded model library: the `dlopen` handle and the checked function table of its top.
 ///

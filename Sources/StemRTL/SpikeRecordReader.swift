@@ -1,4 +1,5 @@
 import StemModel
+import StemSupport
 
 /// Reads a spike record (JSON Lines, as `stemsim run --spikes` and the SystemC testbench write
 /// it; docs/formats.md) back into per-step, per-layer spikes, checking every line against the

@@ -1,6 +1,7 @@
 import Foundation
 import StemCheck
 import StemModel
+import StemSupport
 
 /// The SystemC testbench of the Verilated mesh as a ``SpikingEngine``: `start` exports the
 /// run (``MeshExport``), runs the `stem_systemc` binary on it as a subprocess (the pin-level

@@ -1,4 +1,5 @@
 import StemModel
+import StemSupport
 
 /// The summary the SystemC testbench writes (`--summary`, `stem-systemc-summary` version 1;
 /// docs/systemc.md): cycles, per-step cycles, traffic, overflows and simulated time.

@@ -1,5 +1,6 @@
 import Foundation
 import StemModel
+import StemSupport
 
 /// The SystemC testbench of the Verilated mesh (`testbenches/systemc`, docs/systemc.md): a
 /// `stem_systemc` binary built for one parameter set, and runs of export folders on it.
@@ -153,8 +154,9 @@ public struct SystemCTestbench: Sendable {
     private static func runScript(_ script: String, _ arguments: [String],
                                   environment: [String: String]) -> (status: Int32, output: String, errors: String) {
         let bash = ["/bin/bash", "/usr/bin/bash"].first { FileManager.default.isExecutableFile(atPath: $0) }
-            ?? Toolchain.findExecutable(named: "bash", searchPath: environment["PATH"] ?? "") ?? "/bin/bash"
-        return runProcess(URL(fileURLWithPath: bash), [script] + arguments, environment: environment)
+            ?? ProcessRunner.findExecutable(named: "bash", searchPath: environment["PATH"] ?? "") ?? "/bin/bash"
+        let outcome = ProcessRunner.run(bash, [script] + arguments, environment: environment)
+        return (outcome.status, outcome.output, outcome.errors)
     }
 
     // MARK: Running
@@ -179,39 +181,7 @@ public struct SystemCTestbench: Sendable {
         arguments += extraArguments
         var environment = environment
         environment["SC_COPYRIGHT_MESSAGE"] = environment["SC_COPYRIGHT_MESSAGE"] ?? "DISABLE"
-        let outcome = Self.runProcess(executable, arguments, environment: environment)
+        let outcome = ProcessRunner.run(executable.path, arguments, environment: environment)
         return RunOutcome(status: outcome.status, standardOutput: outcome.output, standardError: outcome.errors)
-    }
-
-    /// Runs a program, collecting its output and errors (read concurrently, so neither pipe
-    /// can fill and block it).
-    static func runProcess(_ executable: URL, _ arguments: [String],
-                           environment: [String: String]) -> (status: Int32, output: String, errors: String) {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.environment = environment
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        do {
-            try process.run()
-        } catch {
-            return (-1, "", "cannot start \(executable.path): \(error)")
-        }
-        let errors = LockedValue(Data())
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async {
-            let data = err.fileHandleForReading.readDataToEndOfFile()
-            errors.withLock { $0 = data }
-            group.leave()
-        }
-        let output = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self),
-                String(decoding: errors.withLock { $0 }, as: UTF8.self))
     }
 }

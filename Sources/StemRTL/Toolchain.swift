@@ -1,4 +1,5 @@
 import Foundation
+import StemSupport
 
 /// The Verilator installation and C++ compiler a model build uses, with the version lines
 /// that go into the cache key.
@@ -24,7 +25,7 @@ public struct Toolchain: Hashable, Sendable {
     ///   or ``ModelBuildError/toolFailed(command:status:output:)``.
     public static func locate(environment: [String: String]) throws(ModelBuildError) -> Toolchain {
         let searchPath = environment["PATH"] ?? ""
-        guard let verilator = findExecutable(named: "verilator", searchPath: searchPath) else {
+        guard let verilator = ProcessRunner.findExecutable(named: "verilator", searchPath: searchPath) else {
             throw .verilatorNotFound(searchPath: searchPath)
         }
         let memoKey = verilator + "\u{0}" + searchPath
@@ -59,47 +60,18 @@ public struct Toolchain: Hashable, Sendable {
             }
         }
         let path = compiler.contains("/") ? compiler
-            : findExecutable(named: compiler, searchPath: environment["PATH"] ?? "")
+            : ProcessRunner.findExecutable(named: compiler, searchPath: environment["PATH"] ?? "")
         guard let path else { return "\(compiler): not found" }
         let version = run(path, ["--version"], environment: environment)
         let line = version.output.split(separator: "\n").first.map(String.init) ?? ""
         return version.status == 0 && !line.isEmpty ? line : "\(compiler): version unknown"
     }
 
-    /// The first executable file called `name` in the `:`-separated `searchPath`.
-    public static func findExecutable(named name: String, searchPath: String) -> String? {
-        for folder in searchPath.split(separator: ":", omittingEmptySubsequences: true) {
-            let candidate = String(folder) + "/" + name
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory),
-               !isDirectory.boolValue, FileManager.default.isExecutableFile(atPath: candidate) {
-                return candidate
-            }
-        }
-        return nil
-    }
-
-    /// Runs a command to its end and returns its exit status and combined standard output and
-    /// error (a command that cannot start gives status -1 and the reason).
-    public static func run(_ executable: String, _ arguments: [String], environment: [String: String],
-                           in folder: URL? = nil) -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = environment
-        if let folder { process.currentDirectoryURL = folder }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        process.standardInput = FileHandle.nullDevice
-        do {
-            try process.run()
-        } catch {
-            return (-1, "cannot run \(executable): \(error)")
-        }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    /// Runs a tool to its end: its exit status and combined standard output and error.
+    private static func run(_ executable: String, _ arguments: [String],
+                            environment: [String: String]) -> (status: Int32, output: String) {
+        let outcome = ProcessRunner.run(executable, arguments, environment: environment, output: .merged)
+        return (outcome.status, outcome.output)
     }
 
     private static let memo = LockedValue<[String: Toolchain]>([:])

@@ -1,6 +1,7 @@
 import Foundation
 import StemModel
 import StemRTL
+import StemSupport
 
 /// Measures the size of one `stem_core` with Yosys, through a content-keyed cache.
 ///
@@ -77,7 +78,7 @@ public struct CoreAreaEstimator: Sendable {
     /// tens of seconds).
     public func area(for parameters: CoreAreaParameters) throws(CoreAreaError) -> Result {
         let searchPath = environment["PATH"] ?? ""
-        guard let yosys = Toolchain.findExecutable(named: "yosys", searchPath: searchPath) else {
+        guard let yosys = ProcessRunner.findExecutable(named: "yosys", searchPath: searchPath) else {
             throw .yosysNotFound(searchPath: searchPath)
         }
         let version = try Self.version(of: yosys, environment: environment)
@@ -92,21 +93,14 @@ public struct CoreAreaEstimator: Sendable {
         } catch {
             throw .cacheUnusable(path: cacheDirectory.path, reason: "\(error.localizedDescription)")
         }
-        var object = JSONObject()
-        object["format"] = .string("stem-core-area")
-        object["version"] = .integer(1)
-        object["parameters"] = .string(parameters.description)
-        object["yosys"] = .string(version)
-        object["sources"] = .string(sources.origin.description)
-        object["cells"] = .integer(Int64(area.cells))
-        object["flops"] = .integer(Int64(area.flops))
-        object["memoryBits"] = .integer(Int64(area.memoryBits))
-        object["memories"] = .integer(Int64(area.memories))
-        object["seconds"] = .double(area.seconds)
+        let entry = CoreAreaCacheEntry(area: area, parameters: parameters, yosys: version,
+                                       sources: sources.origin.description)
         do {
-            try FileIO.writeAtomically(Array(JSONSerializer.text(of: .object(object)).utf8), to: resultURL.path)
-        } catch {
+            try FileIO.writeAtomically(try entry.encoded(), to: resultURL.path)
+        } catch let error as OutputFileError {
             throw .cacheUnusable(path: resultURL.path, reason: error.description)
+        } catch {
+            throw .cacheUnusable(path: resultURL.path, reason: "cannot encode the result: \(error)")
         }
         return Result(area: area, key: key, cached: false)
     }
@@ -128,8 +122,9 @@ public struct CoreAreaEstimator: Sendable {
             throw .cacheUnusable(path: work.path, reason: "cannot write the synthesis folder: \(error.localizedDescription)")
         }
         let script = work.appendingPathComponent(Self.scriptPath).path
-        let (status, output) = Toolchain.run("/bin/bash", [script] + parameters.arguments, environment: environment,
-                                        in: work)
+        let run = ProcessRunner.run("/bin/bash", [script] + parameters.arguments, environment: environment,
+                                    in: work.path, output: .merged)
+        let (status, output) = (run.status, run.output)
         let lines = output.split(separator: "\n", omittingEmptySubsequences: true)
         guard status == 0 else {
             throw .synthesisFailed(parameters: parameters.description, status: status,
@@ -142,15 +137,8 @@ public struct CoreAreaEstimator: Sendable {
     }
 
     private static func readCached(_ url: URL) -> CoreArea? {
-        guard let bytes = try? FileIO.read(url.path),
-              case .object(let object)? = try? JSONParser.parse(bytes, file: url.path),
-              case .integer(let cells)? = object["cells"], case .integer(let flops)? = object["flops"],
-              case .integer(let memoryBits)? = object["memoryBits"], case .integer(let memories)? = object["memories"]
-        else { return nil }
-        var seconds = 0.0
-        if case .number(let text)? = object["seconds"] { seconds = Double(text) ?? 0 }
-        return CoreArea(cells: Int(cells), flops: Int(flops), memoryBits: Int(memoryBits), memories: Int(memories),
-                        seconds: seconds)
+        guard let bytes = try? FileIO.bytes(atPath: url.path) else { return nil }
+        return CoreAreaCacheEntry.decoded(from: bytes)?.area
     }
 
     private static let versions = LockedValue<[String: String]>([:])
@@ -158,7 +146,8 @@ public struct CoreAreaEstimator: Sendable {
     /// `yosys -V`'s first line (asked once per executable and process).
     private static func version(of yosys: String, environment: [String: String]) throws(CoreAreaError) -> String {
         if let known = versions.withLock({ $0[yosys] }) { return known }
-        let (status, output) = Toolchain.run(yosys, ["-V"], environment: environment)
+        let run = ProcessRunner.run(yosys, ["-V"], environment: environment, output: .merged)
+        let (status, output) = (run.status, run.output)
         guard status == 0, let line = output.split(separator: "\n").first else {
             throw .synthesisFailed(parameters: "\(yosys) -V", status: status,
                                    outputTail: output.split(separator: "\n").suffix(5).map(String.init))

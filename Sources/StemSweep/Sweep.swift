@@ -2,6 +2,7 @@ import Foundation
 import StemCheck
 import StemModel
 import StemRTL
+import StemSupport
 
 /// An accumulator-width (and sparsification) sweep: runs every point of a
 /// ``SweepConfiguration`` and writes the sweep folder (``SweepFiles``).

@@ -1,3 +1,4 @@
+import Foundation
 import StemModel
 
 /// The content of `sweep.json`: what was swept (the key a resumed sweep must match), the
@@ -33,14 +34,6 @@ public struct SweepDocument: Sendable, Equatable {
             self.sparsifiedLayers = sparsifiedLayers
             self.mesh = mesh
             self.hardware = hardware
-        }
-
-        var jsonValue: JSONValue {
-            .object(JSONObject([
-                ("network", .string(network)), ("inputs", .string(inputs)), ("samples", .integer(Int64(samples))),
-                ("engine", .string(engine.rawValue)), ("sparsifiedLayers", .string(sparsifiedLayers.rawValue)),
-                ("mesh", .string(mesh)), ("hardware", hardware.map { .string($0) } ?? .null),
-            ]))
         }
 
         /// What differs from `other`, in words ("network", "inputs", ...).
@@ -96,236 +89,271 @@ public struct SweepDocument: Sendable, Equatable {
 
     // MARK: Writing
 
-    /// The document as JSON.
-    public var jsonValue: JSONValue {
-        var root = JSONObject()
-        root["format"] = .string(Self.formatName)
-        root["version"] = .integer(Int64(Self.formatVersion))
-        root["key"] = key.jsonValue
-        root["networkFile"] = .string(networkFile)
-        root["inputsFile"] = .string(inputsFile)
-        root["reference"] = .object(JSONObject([
-            ("qannCorrect", Self.integer(reference.qannCorrect)),
-            ("qannAccuracy", qannAccuracy.map { .double($0) } ?? .null),
-            ("peakMagnitudes", .array(reference.peakMagnitudes.map { .integer($0) })),
-            ("bitsNeeded", .array(reference.bitsNeeded.map { .integer(Int64($0)) })),
-            ("macsPerSample", .integer(Int64(reference.macsPerSample))),
-            ("sopPicojoules", .double(EnergyModel.sopPicojoules)),
-            ("macPicojoules", .double(EnergyModel.macPicojoules)),
-        ]))
-        root["points"] = .array(points.map(Self.jsonValue(of:)))
-        return .object(root)
-    }
-
-    /// The text of `sweep.json`.
-    public var jsonText: String { JSONSerializer.text(of: jsonValue) }
-
-    static func integer(_ value: Int?) -> JSONValue { value.map { .integer(Int64($0)) } ?? .null }
-
-    static func jsonValue(of point: SweepPoint) -> JSONValue {
-        var o = JSONObject()
-        let p = point.parameters
-        o["accBits"] = .integer(Int64(p.accBits))
-        o["scaled"] = .string(p.setting.scaled.rawValue)
-        o["overflow"] = .string(p.setting.overflow.rawValue)
-        o["rot"] = integer(p.setting.rot)
-        o["drlo"] = integer(p.setting.drlo)
-        o["status"] = .string(point.status.rawValue)
-        o["reason"] = point.reason.map { .string($0) } ?? .null
-        o["samples"] = .integer(Int64(point.samples))
-        o["correct"] = integer(point.correct)
-        o["accuracy"] = point.accuracy.map { .double($0) } ?? .null
-        o["rtlCorrect"] = integer(point.rtlCorrect)
-        o["qannCorrect"] = integer(point.qannCorrect)
-        o["qannAccuracy"] = point.qannAccuracy.map { .double($0) } ?? .null
-        o["qannAgreement"] = integer(point.qannAgreement)
-        o["qannMatches"] = integer(point.qannMatches)
-        o["mismatchSteps"] = integer(point.mismatchSteps)
-        o["mismatchSpikes"] = integer(point.mismatchSpikes)
-        o["goldenOverflows"] = integer(point.goldenOverflows)
-        o["rtlOverflows"] = integer(point.rtlOverflows)
-        o["bitsNeeded"] = integer(point.bitsNeeded)
-        o["layers"] = .array(point.layers.map { layer in
-            .object(JSONObject([
-                ("shift", .integer(Int64(layer.shift))), ("multiplier", .integer(Int64(layer.multiplier))),
-                ("postShift", .integer(Int64(layer.postShift))),
-                ("peakMagnitude", layer.peakMagnitude.map { .integer($0) } ?? .null),
-                ("bitsNeeded", integer(layer.bitsNeeded)), ("overflows", integer(layer.overflows)),
-            ]))
-        })
-        o["sops"] = integer(point.sops)
-        o["macs"] = integer(point.macs)
-        o["snnEnergyMicrojoules"] = point.snnEnergyMicrojoules.map { .double($0) } ?? .null
-        o["qannEnergyMicrojoules"] = point.qannEnergyMicrojoules.map { .double($0) } ?? .null
-        o["rtlCycles"] = integer(point.rtlCycles)
-        o["coreCells"] = integer(point.area?.cells)
-        o["coreFlops"] = integer(point.area?.flops)
-        o["coreMemoryBits"] = integer(point.area?.memoryBits)
-        o["coreMemories"] = integer(point.area?.memories)
-        o["coreSynthesisSeconds"] = point.area.map { .double($0.seconds) } ?? .null
-        o["areaNote"] = point.areaNote.map { .string($0) } ?? .null
-        o["seconds"] = .double(point.seconds)
-        o["networkFile"] = point.networkFile.map { .string($0) } ?? .null
-        return .object(o)
+    /// The text of `sweep.json` (pretty-printed, keys sorted, so equal documents give equal
+    /// files).
+    public var jsonText: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        // Every value of a document is encodable; finite doubles only (energies, accuracies,
+        // seconds), so encoding cannot fail.
+        guard let data = try? encoder.encode(self) else { preconditionFailure("sweep document not encodable") }
+        return String(decoding: data, as: UTF8.self) + "\n"
     }
 
     // MARK: Reading
 
-    /// Reads a `sweep.json` written by ``jsonText``.
+    /// Reads a `sweep.json` written by ``jsonText`` (or by earlier versions of stemsim with the
+    /// same format version).
     /// - Throws: ``SweepError/unreadableSweep(path:message:)`` naming the JSON path.
     public init(parsing bytes: [UInt8], file: String) throws(SweepError) {
-        let root: JSONValue
         do {
-            root = try JSONParser.parse(bytes, file: file)
+            self = try JSONDecoder().decode(SweepDocument.self, from: Data(bytes))
+        } catch let error as DecodingError {
+            throw .unreadableSweep(path: file, message: Self.message(for: error))
         } catch {
-            throw .unreadableSweep(path: file, message: "not valid JSON: \(error.message)")
+            throw .unreadableSweep(path: file, message: "\(error)")
         }
-        let r = Reader(file: file)
-        let object = try r.object(root, "")
-        guard case .string(Self.formatName)? = object["format"] else {
-            throw .unreadableSweep(path: file, message: "not a sweep file (format is not \"\(Self.formatName)\")")
+    }
+
+    /// A decoding error in the words of the hand-written readers: `points[3].layers[0]: missing "shift"`.
+    static func message(for error: DecodingError) -> String {
+        func located(_ path: [any CodingKey], _ message: String) -> String {
+            var text = ""
+            for key in path {
+                if let index = key.intValue { text += "[\(index)]" } else { text += (text.isEmpty ? "" : ".") + key.stringValue }
+            }
+            return text.isEmpty ? message : text + ": " + message
         }
-        guard case .integer(Int64(Self.formatVersion))? = object["version"] else {
-            throw .unreadableSweep(path: file, message: "written by another version of stemsim (version is not \(Self.formatVersion))")
+        func kind(_ type: Any.Type) -> String {
+            switch type {
+            case is String.Type: return "a string"
+            case is Int.Type, is Int64.Type: return "an integer"
+            case is Double.Type: return "a number"
+            case is [Any].Type: return "an array"
+            default: return "an object"
+            }
         }
-        let k = try r.object(try r.member(object, "key", ""), "key")
-        guard let engine = SweepEngine(rawValue: try r.string(k, "engine", "key")),
-              let sparsified = SparsifiedLayers(rawValue: try r.string(k, "sparsifiedLayers", "key")) else {
-            throw .unreadableSweep(path: file, message: "key: unknown engine or sparsifiedLayers")
+        switch error {
+        case .keyNotFound(let key, let context):
+            return located(context.codingPath, "missing \"\(key.stringValue)\"")
+        case .typeMismatch(let type, let context):
+            return located(context.codingPath, "expected \(kind(type))")
+        case .valueNotFound(let type, let context):
+            return located(context.codingPath, "expected \(kind(type)), found null")
+        case .dataCorrupted(let context):
+            if context.codingPath.isEmpty, context.debugDescription.contains("not valid JSON") {
+                let detail = context.underlyingError.map { ($0 as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\($0)" }
+                return "not valid JSON: " + (detail ?? "a syntax error")
+            }
+            return located(context.codingPath, context.debugDescription)
+        @unknown default:
+            return "\(error)"
         }
-        key = Key(network: try r.string(k, "network", "key"), inputs: try r.string(k, "inputs", "key"),
-                  samples: try r.int(k, "samples", "key"), engine: engine, sparsifiedLayers: sparsified,
-                  mesh: try r.string(k, "mesh", "key"), hardware: try r.optionalString(k, "hardware", "key"))
-        networkFile = try r.string(object, "networkFile", "")
-        inputsFile = try r.string(object, "inputsFile", "")
-        let ref = try r.object(try r.member(object, "reference", ""), "reference")
+    }
+}
+
+// MARK: - Codable
+
+extension SweepDocument: Codable {
+    private enum Keys: String, CodingKey {
+        case format, version, key, networkFile, inputsFile, reference, points
+    }
+
+    private enum ReferenceKeys: String, CodingKey {
+        case qannCorrect, qannAccuracy, peakMagnitudes, bitsNeeded, macsPerSample, sopPicojoules, macPicojoules
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var root = encoder.container(keyedBy: Keys.self)
+        try root.encode(Self.formatName, forKey: .format)
+        try root.encode(Self.formatVersion, forKey: .version)
+        try root.encode(key, forKey: .key)
+        try root.encode(networkFile, forKey: .networkFile)
+        try root.encode(inputsFile, forKey: .inputsFile)
+        var r = root.nestedContainer(keyedBy: ReferenceKeys.self, forKey: .reference)
+        try r.encode(reference.qannCorrect, forKey: .qannCorrect)
+        try r.encode(qannAccuracy, forKey: .qannAccuracy)
+        try r.encode(reference.peakMagnitudes, forKey: .peakMagnitudes)
+        try r.encode(reference.bitsNeeded, forKey: .bitsNeeded)
+        try r.encode(reference.macsPerSample, forKey: .macsPerSample)
+        try r.encode(EnergyModel.sopPicojoules, forKey: .sopPicojoules)
+        try r.encode(EnergyModel.macPicojoules, forKey: .macPicojoules)
+        try root.encode(points.map(PointCoding.init), forKey: .points)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let root = try decoder.container(keyedBy: Keys.self)
+        guard (try? root.decode(String.self, forKey: .format)) == Self.formatName else {
+            throw DecodingError.dataCorrupted(.init(
+                codingPath: [], debugDescription: "not a sweep file (format is not \"\(Self.formatName)\")"))
+        }
+        guard (try? root.decode(Int.self, forKey: .version)) == Self.formatVersion else {
+            throw DecodingError.dataCorrupted(.init(
+                codingPath: [],
+                debugDescription: "written by another version of stemsim (version is not \(Self.formatVersion))"))
+        }
+        key = try root.decode(Key.self, forKey: .key)
+        networkFile = try root.decode(String.self, forKey: .networkFile)
+        inputsFile = try root.decode(String.self, forKey: .inputsFile)
+        let r = try root.nestedContainer(keyedBy: ReferenceKeys.self, forKey: .reference)
         reference = Reference(
-            qannCorrect: try r.optionalInt(ref, "qannCorrect", "reference"),
-            peakMagnitudes: try r.array(ref, "peakMagnitudes", "reference").enumerated().map { i, v throws(SweepError) in
-                Int64(try r.int(v, "reference.peakMagnitudes[\(i)]")) },
-            bitsNeeded: try r.array(ref, "bitsNeeded", "reference").enumerated().map { i, v throws(SweepError) in
-                try r.int(v, "reference.bitsNeeded[\(i)]") },
-            macsPerSample: try r.int(ref, "macsPerSample", "reference"))
-        var points: [SweepPoint] = []
-        for (i, value) in try r.array(object, "points", "").enumerated() {
-            points.append(try Self.point(value, at: "points[\(i)]", reader: r))
-        }
-        self.points = points
+            qannCorrect: try r.decodeIfPresent(Int.self, forKey: .qannCorrect),
+            peakMagnitudes: try r.decode([Int64].self, forKey: .peakMagnitudes),
+            bitsNeeded: try r.decode([Int].self, forKey: .bitsNeeded),
+            macsPerSample: try r.decode(Int.self, forKey: .macsPerSample))
+        points = try root.decode([PointCoding].self, forKey: .points).map(\.point)
+    }
+}
+
+extension SweepDocument.Key: Codable {
+    private enum Keys: String, CodingKey {
+        case network, inputs, samples, engine, sparsifiedLayers, mesh, hardware
     }
 
-    private static func point(_ value: JSONValue, at path: String, reader r: Reader) throws(SweepError) -> SweepPoint {
-        let o = try r.object(value, path)
-        guard let scaled = ScaledIntegration(rawValue: try r.string(o, "scaled", path)),
-              let overflow = OverflowMode(rawValue: try r.string(o, "overflow", path)),
-              let status = SweepPoint.Status(rawValue: try r.string(o, "status", path)) else {
-            throw .unreadableSweep(path: r.file, message: "\(path): unknown scaled, overflow or status value")
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Keys.self)
+        try c.encode(network, forKey: .network)
+        try c.encode(inputs, forKey: .inputs)
+        try c.encode(samples, forKey: .samples)
+        try c.encode(engine.rawValue, forKey: .engine)
+        try c.encode(sparsifiedLayers.rawValue, forKey: .sparsifiedLayers)
+        try c.encode(mesh, forKey: .mesh)
+        try c.encode(hardware, forKey: .hardware)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: Keys.self)
+        self.init(network: try c.decode(String.self, forKey: .network),
+                  inputs: try c.decode(String.self, forKey: .inputs),
+                  samples: try c.decode(Int.self, forKey: .samples),
+                  engine: try c.decodeRawValue(SweepEngine.self, forKey: .engine),
+                  sparsifiedLayers: try c.decodeRawValue(SparsifiedLayers.self, forKey: .sparsifiedLayers),
+                  mesh: try c.decode(String.self, forKey: .mesh),
+                  hardware: try c.decodeIfPresent(String.self, forKey: .hardware))
+    }
+}
+
+/// One entry of `points`: the point's parameters, its figures and the figures derived from
+/// them (accuracies, energies), flat, `null` for what the point did not measure.
+private struct PointCoding: Codable {
+    var point: SweepPoint
+
+    init(_ point: SweepPoint) { self.point = point }
+
+    private enum Keys: String, CodingKey {
+        case accBits, scaled, overflow, rot, drlo, status, reason, samples, correct, accuracy, rtlCorrect
+        case qannCorrect, qannAccuracy, qannAgreement, qannMatches, mismatchSteps, mismatchSpikes
+        case goldenOverflows, rtlOverflows, bitsNeeded, layers, sops, macs, snnEnergyMicrojoules
+        case qannEnergyMicrojoules, rtlCycles, coreCells, coreFlops, coreMemoryBits, coreMemories
+        case coreSynthesisSeconds, areaNote, seconds, networkFile
+    }
+
+    private enum LayerKeys: String, CodingKey {
+        case shift, multiplier, postShift, peakMagnitude, bitsNeeded, overflows
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Keys.self)
+        let p = point.parameters
+        try c.encode(p.accBits, forKey: .accBits)
+        try c.encode(p.setting.scaled.rawValue, forKey: .scaled)
+        try c.encode(p.setting.overflow.rawValue, forKey: .overflow)
+        try c.encode(p.setting.rot, forKey: .rot)
+        try c.encode(p.setting.drlo, forKey: .drlo)
+        try c.encode(point.status.rawValue, forKey: .status)
+        try c.encode(point.reason, forKey: .reason)
+        try c.encode(point.samples, forKey: .samples)
+        try c.encode(point.correct, forKey: .correct)
+        try c.encode(point.accuracy, forKey: .accuracy)
+        try c.encode(point.rtlCorrect, forKey: .rtlCorrect)
+        try c.encode(point.qannCorrect, forKey: .qannCorrect)
+        try c.encode(point.qannAccuracy, forKey: .qannAccuracy)
+        try c.encode(point.qannAgreement, forKey: .qannAgreement)
+        try c.encode(point.qannMatches, forKey: .qannMatches)
+        try c.encode(point.mismatchSteps, forKey: .mismatchSteps)
+        try c.encode(point.mismatchSpikes, forKey: .mismatchSpikes)
+        try c.encode(point.goldenOverflows, forKey: .goldenOverflows)
+        try c.encode(point.rtlOverflows, forKey: .rtlOverflows)
+        try c.encode(point.bitsNeeded, forKey: .bitsNeeded)
+        var layers = c.nestedUnkeyedContainer(forKey: .layers)
+        for layer in point.layers {
+            var l = layers.nestedContainer(keyedBy: LayerKeys.self)
+            try l.encode(layer.shift, forKey: .shift)
+            try l.encode(layer.multiplier, forKey: .multiplier)
+            try l.encode(layer.postShift, forKey: .postShift)
+            try l.encode(layer.peakMagnitude, forKey: .peakMagnitude)
+            try l.encode(layer.bitsNeeded, forKey: .bitsNeeded)
+            try l.encode(layer.overflows, forKey: .overflows)
         }
+        try c.encode(point.sops, forKey: .sops)
+        try c.encode(point.macs, forKey: .macs)
+        try c.encode(point.snnEnergyMicrojoules, forKey: .snnEnergyMicrojoules)
+        try c.encode(point.qannEnergyMicrojoules, forKey: .qannEnergyMicrojoules)
+        try c.encode(point.rtlCycles, forKey: .rtlCycles)
+        try c.encode(point.area?.cells, forKey: .coreCells)
+        try c.encode(point.area?.flops, forKey: .coreFlops)
+        try c.encode(point.area?.memoryBits, forKey: .coreMemoryBits)
+        try c.encode(point.area?.memories, forKey: .coreMemories)
+        try c.encode(point.area?.seconds, forKey: .coreSynthesisSeconds)
+        try c.encode(point.areaNote, forKey: .areaNote)
+        try c.encode(point.seconds, forKey: .seconds)
+        try c.encode(point.networkFile, forKey: .networkFile)
+    }
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: Keys.self)
         let parameters = SweepPointParameters(
-            accBits: try r.int(o, "accBits", path), scaled: scaled, overflow: overflow,
-            rot: try r.optionalInt(o, "rot", path), drlo: try r.optionalInt(o, "drlo", path))
-        var point = SweepPoint(parameters: parameters, status: status, reason: try r.optionalString(o, "reason", path),
-                               samples: try r.int(o, "samples", path))
-        point.correct = try r.optionalInt(o, "correct", path)
-        point.rtlCorrect = try r.optionalInt(o, "rtlCorrect", path)
-        point.qannCorrect = try r.optionalInt(o, "qannCorrect", path)
-        point.qannAgreement = try r.optionalInt(o, "qannAgreement", path)
-        point.qannMatches = try r.optionalInt(o, "qannMatches", path)
-        point.mismatchSteps = try r.optionalInt(o, "mismatchSteps", path)
-        point.mismatchSpikes = try r.optionalInt(o, "mismatchSpikes", path)
-        point.goldenOverflows = try r.optionalInt(o, "goldenOverflows", path)
-        point.rtlOverflows = try r.optionalInt(o, "rtlOverflows", path)
-        for (i, layerValue) in try r.array(o, "layers", path).enumerated() {
-            let lp = "\(path).layers[\(i)]"
-            let l = try r.object(layerValue, lp)
+            accBits: try c.decode(Int.self, forKey: .accBits),
+            scaled: try c.decodeRawValue(ScaledIntegration.self, forKey: .scaled),
+            overflow: try c.decodeRawValue(OverflowMode.self, forKey: .overflow),
+            rot: try c.decodeIfPresent(Int.self, forKey: .rot), drlo: try c.decodeIfPresent(Int.self, forKey: .drlo))
+        point = SweepPoint(parameters: parameters, status: try c.decodeRawValue(SweepPoint.Status.self, forKey: .status),
+                           reason: try c.decodeIfPresent(String.self, forKey: .reason),
+                           samples: try c.decode(Int.self, forKey: .samples))
+        point.correct = try c.decodeIfPresent(Int.self, forKey: .correct)
+        point.rtlCorrect = try c.decodeIfPresent(Int.self, forKey: .rtlCorrect)
+        point.qannCorrect = try c.decodeIfPresent(Int.self, forKey: .qannCorrect)
+        point.qannAgreement = try c.decodeIfPresent(Int.self, forKey: .qannAgreement)
+        point.qannMatches = try c.decodeIfPresent(Int.self, forKey: .qannMatches)
+        point.mismatchSteps = try c.decodeIfPresent(Int.self, forKey: .mismatchSteps)
+        point.mismatchSpikes = try c.decodeIfPresent(Int.self, forKey: .mismatchSpikes)
+        point.goldenOverflows = try c.decodeIfPresent(Int.self, forKey: .goldenOverflows)
+        point.rtlOverflows = try c.decodeIfPresent(Int.self, forKey: .rtlOverflows)
+        var layers = try c.nestedUnkeyedContainer(forKey: .layers)
+        while !layers.isAtEnd {
+            let l = try layers.nestedContainer(keyedBy: LayerKeys.self)
             point.layers.append(SweepPoint.LayerFigures(
-                shift: try r.int(l, "shift", lp), multiplier: try r.int(l, "multiplier", lp),
-                postShift: try r.int(l, "postShift", lp),
-                peakMagnitude: try r.optionalInt(l, "peakMagnitude", lp).map(Int64.init),
-                bitsNeeded: try r.optionalInt(l, "bitsNeeded", lp), overflows: try r.optionalInt(l, "overflows", lp)))
+                shift: try l.decode(Int.self, forKey: .shift), multiplier: try l.decode(Int.self, forKey: .multiplier),
+                postShift: try l.decode(Int.self, forKey: .postShift),
+                peakMagnitude: try l.decodeIfPresent(Int64.self, forKey: .peakMagnitude),
+                bitsNeeded: try l.decodeIfPresent(Int.self, forKey: .bitsNeeded),
+                overflows: try l.decodeIfPresent(Int.self, forKey: .overflows)))
         }
-        point.sops = try r.optionalInt(o, "sops", path)
-        point.macs = try r.optionalInt(o, "macs", path)
-        point.rtlCycles = try r.optionalInt(o, "rtlCycles", path)
-        if let cells = try r.optionalInt(o, "coreCells", path) {
-            point.area = CoreArea(cells: cells, flops: try r.optionalInt(o, "coreFlops", path) ?? 0,
-                                  memoryBits: try r.optionalInt(o, "coreMemoryBits", path) ?? 0,
-                                  memories: try r.optionalInt(o, "coreMemories", path) ?? 0,
-                                  seconds: try r.optionalDouble(o, "coreSynthesisSeconds", path) ?? 0)
+        point.sops = try c.decodeIfPresent(Int.self, forKey: .sops)
+        point.macs = try c.decodeIfPresent(Int.self, forKey: .macs)
+        point.rtlCycles = try c.decodeIfPresent(Int.self, forKey: .rtlCycles)
+        if let cells = try c.decodeIfPresent(Int.self, forKey: .coreCells) {
+            point.area = CoreArea(cells: cells, flops: try c.decodeIfPresent(Int.self, forKey: .coreFlops) ?? 0,
+                                  memoryBits: try c.decodeIfPresent(Int.self, forKey: .coreMemoryBits) ?? 0,
+                                  memories: try c.decodeIfPresent(Int.self, forKey: .coreMemories) ?? 0,
+                                  seconds: try c.decodeIfPresent(Double.self, forKey: .coreSynthesisSeconds) ?? 0)
         }
-        point.areaNote = try r.optionalString(o, "areaNote", path)
-        point.seconds = try r.optionalDouble(o, "seconds", path) ?? 0
-        point.networkFile = try r.optionalString(o, "networkFile", path)
-        return point
+        point.areaNote = try c.decodeIfPresent(String.self, forKey: .areaNote)
+        point.seconds = try c.decodeIfPresent(Double.self, forKey: .seconds) ?? 0
+        point.networkFile = try c.decodeIfPresent(String.self, forKey: .networkFile)
     }
+}
 
-    /// Typed access with errors naming the JSON path.
-    struct Reader {
-        let file: String
-
-        func fail(_ path: String, _ message: String) -> SweepError {
-            .unreadableSweep(path: file, message: path.isEmpty ? message : "\(path): \(message)")
+extension KeyedDecodingContainer {
+    /// A `String`-backed enumeration, with an error listing the allowed values.
+    fileprivate func decodeRawValue<T: RawRepresentable & CaseIterable>(_ type: T.Type, forKey key: Key) throws -> T
+    where T.RawValue == String {
+        let text = try decode(String.self, forKey: key)
+        guard let value = T(rawValue: text) else {
+            let allowed = T.allCases.map(\.rawValue).joined(separator: ", ")
+            throw DecodingError.dataCorruptedError(forKey: key, in: self,
+                                                   debugDescription: "unknown value \"\(text)\" (allowed: \(allowed))")
         }
-
-        func object(_ value: JSONValue, _ path: String) throws(SweepError) -> JSONObject {
-            guard case .object(let object) = value else { throw fail(path, "expected an object") }
-            return object
-        }
-
-        func member(_ object: JSONObject, _ key: String, _ path: String) throws(SweepError) -> JSONValue {
-            guard let value = object[key] else { throw fail(path, "missing \"\(key)\"") }
-            return value
-        }
-
-        func string(_ object: JSONObject, _ key: String, _ path: String) throws(SweepError) -> String {
-            guard case .string(let s) = try member(object, key, path) else {
-                throw fail(Self.join(path, key), "expected a string")
-            }
-            return s
-        }
-
-        func optionalString(_ object: JSONObject, _ key: String, _ path: String) throws(SweepError) -> String? {
-            switch object[key] {
-            case nil, .null?: return nil
-            case .string(let s)?: return s
-            default: throw fail(Self.join(path, key), "expected a string or null")
-            }
-        }
-
-        func int(_ value: JSONValue, _ path: String) throws(SweepError) -> Int {
-            guard case .integer(let i) = value else { throw fail(path, "expected an integer") }
-            return Int(i)
-        }
-
-        func int(_ object: JSONObject, _ key: String, _ path: String) throws(SweepError) -> Int {
-            try int(try member(object, key, path), Self.join(path, key))
-        }
-
-        func optionalInt(_ object: JSONObject, _ key: String, _ path: String) throws(SweepError) -> Int? {
-            switch object[key] {
-            case nil, .null?: return nil
-            case .integer(let i)?: return Int(i)
-            default: throw fail(Self.join(path, key), "expected an integer or null")
-            }
-        }
-
-        func optionalDouble(_ object: JSONObject, _ key: String, _ path: String) throws(SweepError) -> Double? {
-            switch object[key] {
-            case nil, .null?: return nil
-            case .integer(let i)?: return Double(i)
-            case .number(let text)?:
-                guard let d = Double(text) else { throw fail(Self.join(path, key), "\(text) is not a number") }
-                return d
-            default: throw fail(Self.join(path, key), "expected a number or null")
-            }
-        }
-
-        func array(_ object: JSONObject, _ key: String, _ path: String) throws(SweepError) -> [JSONValue] {
-            guard case .array(let items) = try member(object, key, path) else {
-                throw fail(Self.join(path, key), "expected an array")
-            }
-            return items
-        }
-
-        static func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : path + "." + key }
+        return value
     }
 }

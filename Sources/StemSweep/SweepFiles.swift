@@ -1,5 +1,6 @@
 import Foundation
 import StemModel
+import StemSupport
 
 /// The files of a sweep folder, each written atomically (a temporary file renamed into place),
 /// so a folder never holds a half-written one, even when a sweep is interrupted.

@@ -2,6 +2,7 @@ import Foundation
 import StemCheck
 import StemModel
 import StemRTL
+import StemSupport
 
 /// What a sweep needs from the hardware side: model builds, RTL engines and core sizes.
 /// ``verilated(builder:options:)`` is the real thing; the parts are separate so that a caller

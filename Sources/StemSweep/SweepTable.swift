@@ -1,5 +1,6 @@
 import Foundation
 import StemModel
+import StemSupport
 
 /// `sweep.csv`: one row per point with every figure of ``SweepPoint`` and the parameters that
 /// produced it (RFC 4180: comma-separated, text with commas or quotes quoted; an empty field

@@ -1,4 +1,5 @@
 import Foundation
+import StemSupport
 
 /// Checks an FST waveform: its header and block structure (`FSTHeader`), and, when GTKWave's
 /// `fst2vcd` is on `PATH` (Debian: `apt-get install gtkwave`), its full contents by converting
@@ -46,12 +47,7 @@ public struct FSTCheck: Sendable {
 
     /// The first executable `name` on `PATH`, if any.
     public static func executable(named name: String) -> String? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        for folder in path.split(separator: ":", omittingEmptySubsequences: true) {
-            let candidate = String(folder) + "/" + name
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        }
-        return nil
+        ProcessRunner.findExecutable(named: name, searchPath: ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
     }
 
     /// Converts an FST file to VCD with `fst2vcd` (into a temporary file that is removed
@@ -60,22 +56,11 @@ public struct FSTCheck: Sendable {
         let folder = FileManager.default.temporaryDirectory.path
         let output = folder + "/stemtrace-fst2vcd-\(getpid())-\(UInt64.random(in: 0...UInt64.max)).vcd"
         defer { try? FileManager.default.removeItem(atPath: output) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: fst2vcd)
-        process.arguments = ["-f", path, "-o", output]
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        do {
-            try process.run()
-        } catch {
-            throw TraceError.toolFailed(tool: fst2vcd, status: -1, output: "cannot start it: \(error)")
-        }
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0, FileManager.default.fileExists(atPath: output) else {
-            let tail = message.split(separator: "\n").suffix(5).joined(separator: "\n")
-            throw TraceError.toolFailed(tool: "\(fst2vcd) -f \(path)", status: process.terminationStatus, output: tail)
+        let run = ProcessRunner.run(fst2vcd, ["-f", path, "-o", output],
+                                    environment: ProcessInfo.processInfo.environment)
+        guard run.status == 0, FileManager.default.fileExists(atPath: output) else {
+            let tail = run.errors.split(separator: "\n").suffix(5).joined(separator: "\n")
+            throw TraceError.toolFailed(tool: "\(fst2vcd) -f \(path)", status: run.status, output: tail)
         }
         do {
             return try VCDReader(contentsOf: output)

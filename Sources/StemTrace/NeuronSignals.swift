@@ -1,3 +1,5 @@
+import StemSupport
+
 /// The four signals of one neuron in a trace (internal to the trace writers).
 struct NeuronSignals {
     let spike: VCDWriter.Signal
@@ -106,7 +108,7 @@ struct TraceRecorder {
                 ?? "no step was recorded"
             throw TraceError.emptyTrace(path: writer.path, reason: reason)
         }
-        var outputs: [AtomicFileOutput] = []
+        var outputs: [AtomicFileWriter] = []
         do {
             let endTime = try options.timing.endTime(afterStep: lastStep)
             try writer.complete(endTime: endTime)
@@ -118,20 +120,20 @@ struct TraceRecorder {
                 let layout = try makeLayout(options.timing.time(ofStep: firstStep)...endTime)
                 let gtkwPath = FilePaths.replacingExtension(of: writer.path, with: "gtkw")
                 let suclPath = FilePaths.replacingExtension(of: writer.path, with: "sucl")
-                let gtkw = try AtomicFileOutput(path: gtkwPath)
+                let gtkw = try AtomicFileWriter.traceOutput(path: gtkwPath)
                 outputs.append(gtkw)
-                try gtkw.write(GTKWaveSaveFile(layout: layout, dumpFile: writer.path).text)
-                let sucl = try AtomicFileOutput(path: suclPath)
+                try traceIO { () throws(OutputFileError) in try gtkw.write(GTKWaveSaveFile(layout: layout, dumpFile: writer.path).text) }
+                let sucl = try AtomicFileWriter.traceOutput(path: suclPath)
                 outputs.append(sucl)
-                try sucl.write(SurferCommandFile(layout: layout, waveformFile: writer.path).text)
+                try traceIO { () throws(OutputFileError) in try sucl.write(SurferCommandFile(layout: layout, waveformFile: writer.path).text) }
                 files.gtkwavePath = gtkwPath
                 files.surferPath = suclPath
             }
-            try AtomicFileGroup.commit(outputs)
+            try traceIO { () throws(OutputFileError) in try AtomicFileWriter.commitAll(outputs) }
             return files
         } catch {
-            writer.file.abandon()
-            for output in outputs { output.abandon() }
+            writer.file.discard()
+            for output in outputs { output.discard() }
             throw error
         }
     }

@@ -1,3 +1,5 @@
+import StemSupport
+
 /// A streaming IEEE 1364 value change dump (VCD) writer.
 ///
 /// Declare every signal first, then stage values with `set` and write them with
@@ -26,7 +28,7 @@ public final class VCDWriter {
     public var path: String { file.path }
     public let timescale: VCDTimescale
 
-    let file: AtomicFileOutput
+    let file: AtomicFileWriter
     private let headerText: String
     private var declarations: [Declaration] = []
     private var fullNames: [String: Int] = [:]
@@ -68,7 +70,7 @@ public final class VCDWriter {
         }
         header += "$timescale \(timescale) $end\n"
         headerText = header
-        file = try AtomicFileOutput(path: path)
+        file = try AtomicFileWriter.traceOutput(path: path)
     }
 
     /// Declares a signal of `width` bits (1...64) named `name` inside the scope path `scope`
@@ -189,7 +191,7 @@ public final class VCDWriter {
                 appendChange(index, to: &text)
             }
             text += "$end\n"
-            try file.write(text)
+            try traceIO { () throws(OutputFileError) in try file.write(text) }
             lastWritten = time
             return
         }
@@ -202,7 +204,7 @@ public final class VCDWriter {
         }
         clearStaged()
         if !text.isEmpty {
-            try file.write(text)
+            try traceIO { () throws(OutputFileError) in try file.write(text) }
             lastWritten = time
         }
     }
@@ -212,13 +214,13 @@ public final class VCDWriter {
     /// syncs and renames the file into place.
     public func finish(endTime: UInt64? = nil) throws {
         try complete(endTime: endTime)
-        try file.commit()
+        try traceIO { () throws(OutputFileError) in try file.commit() }
     }
 
     /// Deletes the unfinished file.
     public func cancel() {
         completed = true
-        file.abandon()
+        file.discard()
     }
 
     /// Everything `finish` does except the rename (for writers that commit several files at
@@ -231,13 +233,13 @@ public final class VCDWriter {
                 if let last = lastCommit, endTime <= last {
                     throw TraceError.outOfOrder("\(path): end time \(endTime) is not after the last time stamp \(last)")
                 }
-                try file.write("#\(endTime)\n")
+                try traceIO { () throws(OutputFileError) in try file.write("#\(endTime)\n") }
             }
             completed = true
-            try file.close()
+            try traceIO { () throws(OutputFileError) in try file.close() }
         } catch {
             completed = true
-            file.abandon()
+            file.discard()
             throw error
         }
     }
@@ -287,7 +289,7 @@ public final class VCDWriter {
         }
         emit(root)
         text += "$enddefinitions $end\n"
-        try file.write(text)
+        try traceIO { () throws(OutputFileError) in try file.write(text) }
     }
 
     private func appendChange(_ index: Int, to text: inout String) {

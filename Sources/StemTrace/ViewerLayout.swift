@@ -1,3 +1,5 @@
+import StemSupport
+
 /// What a waveform viewer should show when it opens a trace: signals in order, some of them
 /// grouped (one group per neuron), a cursor time and the time range to zoom to.
 ///
@@ -77,15 +79,15 @@ extension ViewerLayout {
     public func writeViewerFiles(besideTrace tracePath: String) throws -> (gtkwave: String, surfer: String) {
         let gtkwPath = FilePaths.replacingExtension(of: tracePath, with: "gtkw")
         let suclPath = FilePaths.replacingExtension(of: tracePath, with: "sucl")
-        let gtkw = try AtomicFileOutput(path: gtkwPath)
-        let sucl = try AtomicFileOutput(path: suclPath)
+        let gtkw = try AtomicFileWriter.traceOutput(path: gtkwPath)
+        let sucl = try AtomicFileWriter.traceOutput(path: suclPath)
         do {
-            try gtkw.write(GTKWaveSaveFile(layout: self, dumpFile: tracePath).text)
-            try sucl.write(SurferCommandFile(layout: self, waveformFile: tracePath).text)
-            try AtomicFileGroup.commit([gtkw, sucl])
+            try traceIO { () throws(OutputFileError) in try gtkw.write(GTKWaveSaveFile(layout: self, dumpFile: tracePath).text) }
+            try traceIO { () throws(OutputFileError) in try sucl.write(SurferCommandFile(layout: self, waveformFile: tracePath).text) }
+            try traceIO { () throws(OutputFileError) in try AtomicFileWriter.commitAll([gtkw, sucl]) }
         } catch {
-            gtkw.abandon()
-            sucl.abandon()
+            gtkw.discard()
+            sucl.discard()
             throw error
         }
         return (gtkwPath, suclPath)

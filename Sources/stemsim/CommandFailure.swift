@@ -1,14 +1,8 @@
 import ArgumentParser
+import Foundation
 import StemModel
 import StemRTL
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import StemSupport
 
 /// A failure a subcommand reports with its own exit code and message.
 ///
@@ -35,17 +29,7 @@ struct CommandFailure: Error, CustomStringConvertible {
 
 /// Writes `text` to standard error as is.
 func printToStandardError(_ text: String) {
-    var bytes = Array(text.utf8)
-    var offset = 0
-    while offset < bytes.count {
-        let n = bytes.withUnsafeMutableBytes { raw in write(2, raw.baseAddress! + offset, raw.count - offset) }
-        if n <= 0 {
-            if n < 0 && errno == EINTR { continue }
-            return
-        }
-        offset += n
-    }
-    bytes.removeAll()
+    StandardError.write(text)
 }
 
 extension ParsableCommand {
@@ -53,7 +37,7 @@ extension ParsableCommand {
     /// (see ``CommandFailure``); an interrupt removes the unfinished outputs first
     /// (``InterruptCleanup``).
     static func mainWithStemExitCodes() -> Never {
-        InterruptCleanup.install()
+        InterruptCleanup.install(program: "stemsim")
         do {
             var command = try parseAsRoot()
             try command.run()

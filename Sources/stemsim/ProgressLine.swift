@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import StemSupport
 
 /// A progress line on standard error for long runs: redrawn in place (`\r`) at most ten times
 /// a second when standard error is a terminal, otherwise a plain line every few seconds.
@@ -17,7 +11,7 @@ final class ProgressLine {
     private var shown = false
 
     init() {
-        isTerminal = isatty(2) == 1
+        isTerminal = StandardError.isTerminal
         start = clock.now
         lastPrint = start
     }

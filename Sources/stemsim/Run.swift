@@ -3,6 +3,7 @@ import Foundation
 import StemCheck
 import StemModel
 import StemRTL
+import StemSupport
 import StemTrace
 
 /// `stemsim run`: runs a network on samples with the golden model, the RTL, or both in

@@ -2,6 +2,7 @@ import Foundation
 import StemCheck
 import StemModel
 import StemRTL
+import StemSupport
 import StemTrace
 
 /// Which waveforms a run writes (from `TraceArguments`, or made up for a divergence).

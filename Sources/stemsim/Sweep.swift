@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import StemModel
 import StemRTL
+import StemSupport
 import StemSweep
 
 /// `stemsim sweep`: the accumulator bit-width sweep (docs/sweep.md). For every combination of

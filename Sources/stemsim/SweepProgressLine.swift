@@ -1,13 +1,6 @@
 import Foundation
+import StemSupport
 import StemSweep
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// The live progress of `stemsim sweep` on standard error: points done of all, builds and core
 /// syntheses, what runs now, elapsed and estimated remaining time. On a terminal one line is
@@ -17,7 +10,7 @@ import Darwin
 /// Called from the sweep's worker threads.
 final class SweepProgressLine: @unchecked Sendable {
     private let lock = NSLock()
-    private let isTerminal = isatty(2) == 1
+    private let isTerminal = StandardError.isTerminal
     private var shown = ""
     private var lastPlainLine = -100.0
     private var lastDraw = -100.0
@@ -85,8 +78,6 @@ final class SweepProgressLine: @unchecked Sendable {
     }
 
     private static func terminalWidth() -> Int {
-        var size = winsize()
-        if ioctl(2, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
-        return 120
+        StandardError.terminalColumns ?? 120
     }
 }

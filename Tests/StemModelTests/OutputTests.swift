@@ -1,11 +1,7 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Foundation
 import Testing
 @testable import StemModel
+import StemSupport
 
 /// A fresh empty folder under /tmp.
 func makeTemporaryFolder() -> String {
@@ -39,74 +35,6 @@ func readText(_ path: String) throws -> String {
 }
 
 @Suite struct OutputTests {
-    @Test func atomicWritesAppearOnlyWhenCommitted() throws {
-        let folder = makeTemporaryFolder()
-        defer { removeFolder(folder) }
-        let path = folder + "/out.json"
-        let writer = try AtomicFileWriter(path: path)
-        try writer.write("hello ")
-        try writer.write(decimal: -42)
-        #expect(folderContents(folder).count == 1)
-        #expect(!FileIO.exists(path))
-        try writer.commit()
-        #expect(folderContents(folder) == ["out.json"])
-        #expect(try readText(path) == "hello -42")
-
-        let discarded = try AtomicFileWriter(path: folder + "/never.json")
-        try discarded.write(String(repeating: "x", count: 200_000))  // flushed to the temporary file
-        discarded.discard()
-        #expect(folderContents(folder) == ["out.json"])
-
-        do {
-            let dropped = try AtomicFileWriter(path: folder + "/dropped.json")
-            try dropped.write("y")
-        }
-        #expect(folderContents(folder) == ["out.json"])
-
-        // Replacing keeps the old content until the commit.
-        let replacement = try AtomicFileWriter(path: path)
-        try replacement.write("new")
-        #expect(try readText(path) == "hello -42")
-        try replacement.commit()
-        #expect(try readText(path) == "new")
-    }
-
-    /// An open writer's temporary file is tracked for the interrupt handler, and forgotten
-    /// once it is committed or discarded.
-    @Test func openTemporaryFilesAreTrackedUntilCommittedOrDiscarded() throws {
-        let folder = makeTemporaryFolder()
-        defer { removeFolder(folder) }
-        let kept = try AtomicFileWriter(path: folder + "/kept.json")
-        let dropped = try AtomicFileWriter(path: folder + "/dropped.json")
-        #expect(TemporaryFiles.shared.tracked.contains(kept.temporaryPath))
-        #expect(TemporaryFiles.shared.tracked.contains(dropped.temporaryPath))
-        try kept.commit()
-        dropped.discard()
-        #expect(!TemporaryFiles.shared.tracked.contains(kept.temporaryPath))
-        #expect(!TemporaryFiles.shared.tracked.contains(dropped.temporaryPath))
-    }
-
-    /// What the interrupt handler does to a tracked path: a file or a whole folder goes.
-    @Test func removingATreeRemovesFilesAndNestedFolders() throws {
-        let folder = makeTemporaryFolder()
-        defer { removeFolder(folder) }
-        try FileManager.default.createDirectory(atPath: folder + "/export/deep", withIntermediateDirectories: true)
-        try "a".write(toFile: folder + "/export/a.json", atomically: false, encoding: .utf8)
-        try "b".write(toFile: folder + "/export/deep/b.json", atomically: false, encoding: .utf8)
-        try "c".write(toFile: folder + "/single.json", atomically: false, encoding: .utf8)
-        #expect(TemporaryFiles.removeTree(folder + "/export"))
-        #expect(TemporaryFiles.removeTree(folder + "/single.json"))
-        #expect(!TemporaryFiles.removeTree(folder + "/missing"))
-        #expect(folderContents(folder).isEmpty)
-    }
-
-    @Test func aMissingFolderIsACreateError() {
-        #expect(throws: OutputFileError(path: "/nonexistent-stem/x.json", operation: .create,
-                                        reason: "No such file or directory")) {
-            try AtomicFileWriter(path: "/nonexistent-stem/x.json")
-        }
-    }
-
     @Test func readingAMissingFileNamesIt() {
         #expect(throws: FormatError(file: "/nonexistent-stem/n.json", location: .file,
                                     message: "cannot read: No such file or directory")) {

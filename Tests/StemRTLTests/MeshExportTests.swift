@@ -1,5 +1,6 @@
 import Foundation
 import StemModel
+import StemSupport
 import Testing
 @testable import StemRTL
 

@@ -1,4 +1,5 @@
 import Foundation
+import StemSupport
 import Testing
 @testable import StemRTL
 

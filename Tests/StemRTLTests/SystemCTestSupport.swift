@@ -1,5 +1,6 @@
 import Foundation
 import StemModel
+import StemSupport
 import Testing
 @testable import StemRTL
 
@@ -10,7 +11,7 @@ enum SystemCTestSupport {
     static let environment = ProcessInfo.processInfo.environment
 
     static let verilatorAvailable =
-        Toolchain.findExecutable(named: "verilator", searchPath: environment["PATH"] ?? "") != nil
+        ProcessRunner.findExecutable(named: "verilator", searchPath: environment["PATH"] ?? "") != nil
 
     /// SystemC's headers where build.sh looks for them.
     static let systemCAvailable: Bool = {

@@ -1,6 +1,7 @@
 import Foundation
 import StemCheck
 import StemModel
+import StemSupport
 import Testing
 @testable import StemRTL
 
@@ -131,8 +132,8 @@ struct SystemCTestbenchTests {
         // The C++ driver (testbenches/stem_driver.cpp) on the C shim library of the same parameters.
         let library = try ModelBuilder().build(Self.randomParameters).libraryURL
         let driver = try Self.compileDriver(into: folder)
-        let outcome = SystemCTestbench.runProcess(
-            driver, [library.path, folder + "/export/stimulus.txt", "--spikes", folder + "/driver.txt"],
+        let outcome = ProcessRunner.run(
+            driver.path, [library.path, folder + "/export/stimulus.txt", "--spikes", folder + "/driver.txt"],
             environment: ProcessInfo.processInfo.environment)
         #expect(outcome.status == 0, "\(outcome.errors)")
         let lines = try Support.text(folder + "/driver.txt").split(separator: "\n")

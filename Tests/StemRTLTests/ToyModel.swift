@@ -1,4 +1,5 @@
 import Foundation
+import StemSupport
 import Testing
 @testable import StemRTL
 
@@ -64,7 +65,7 @@ enum ToyModel {
     }
 
     static let verilatorAvailable =
-        Toolchain.findExecutable(named: "verilator", searchPath: ProcessInfo.processInfo.environment["PATH"] ?? "") != nil
+        ProcessRunner.findExecutable(named: "verilator", searchPath: ProcessInfo.processInfo.environment["PATH"] ?? "") != nil
 
     static let verilatorMissingMessage: Comment =
         "verilator is not on PATH, so the tests that build models cannot run (apt-get install verilator)"

@@ -2,6 +2,7 @@ import Foundation
 import StemModel
 import StemRTL
 @testable import StemSweep
+import StemSupport
 
 /// What the sweep tests share: the digits example, temporary folders and small configurations.
 enum SweepTestSupport {
@@ -16,11 +17,11 @@ enum SweepTestSupport {
     static let digitsInputs: InputSet = try! InputSet.load(from: inputsFile, for: digits)
 
     static var pathContainsVerilator: Bool {
-        Toolchain.findExecutable(named: "verilator", searchPath: ProcessInfo.processInfo.environment["PATH"] ?? "") != nil
+        ProcessRunner.findExecutable(named: "verilator", searchPath: ProcessInfo.processInfo.environment["PATH"] ?? "") != nil
     }
 
     static var pathContainsYosys: Bool {
-        Toolchain.findExecutable(named: "yosys", searchPath: ProcessInfo.processInfo.environment["PATH"] ?? "") != nil
+        ProcessRunner.findExecutable(named: "yosys", searchPath: ProcessInfo.processInfo.environment["PATH"] ?? "") != nil
     }
 
     /// A fresh empty folder.

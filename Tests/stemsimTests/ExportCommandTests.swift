@@ -1,5 +1,6 @@
 import Foundation
 import StemModel
+import StemSupport
 import Testing
 
 /// `stemsim export` and `stemsim run --engine systemc` from the command line.

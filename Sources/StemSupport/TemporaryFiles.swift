@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Foundation
 
 /// The unfinished output files of this process, so that an interrupt can remove them.
 ///
@@ -17,56 +11,42 @@ public final class TemporaryFiles: @unchecked Sendable {
     /// The process's registry.
     public static let shared = TemporaryFiles()
 
-    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    private let lock = NSLock()
     private var paths: [String: Int] = [:]
 
-    private init() {
-        mutex = .allocate(capacity: 1)
-        mutex.initialize(to: pthread_mutex_t())
-        pthread_mutex_init(mutex, nil)
-    }
+    private init() {}
 
     /// Starts tracking `path`, a file or folder being written.
     public func track(_ path: String) {
-        pthread_mutex_lock(mutex)
+        lock.lock()
         paths[path, default: 0] += 1
-        pthread_mutex_unlock(mutex)
+        lock.unlock()
     }
 
     /// Stops tracking `path` (it was renamed into place or removed).
     public func forget(_ path: String) {
-        pthread_mutex_lock(mutex)
+        lock.lock()
         if let count = paths[path] {
             paths[path] = count > 1 ? count - 1 : nil
         }
-        pthread_mutex_unlock(mutex)
+        lock.unlock()
     }
 
     /// The paths tracked now, sorted.
     public var tracked: [String] {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
+        lock.lock()
+        defer { lock.unlock() }
         return paths.keys.sorted()
     }
 
     /// Removes a file, or a folder and everything in it; whether something was removed.
     static func removeTree(_ path: String) -> Bool {
-        var info = stat()
-        guard lstat(path, &info) == 0 else { return false }
-        guard (info.st_mode & S_IFMT) == S_IFDIR else { return unlink(path) == 0 }
-        if let folder = opendir(path) {
-            while let entry = readdir(folder) {
-                let name = withUnsafePointer(to: &entry.pointee.d_name) {
-                    $0.withMemoryRebound(to: CChar.self, capacity: MemoryLayout.size(ofValue: entry.pointee.d_name)) {
-                        String(cString: $0)
-                    }
-                }
-                if name == "." || name == ".." { continue }
-                _ = removeTree(path + "/" + name)
-            }
-            closedir(folder)
+        guard let status = system_lstat(path) else { return false }
+        guard status.isDirectory else { return system_unlink(path) == 0 }
+        for name in system_folderEntries(path) ?? [] {
+            _ = removeTree(path + "/" + name)
         }
-        return rmdir(path) == 0
+        return system_rmdir(path) == 0
     }
 
     /// Deletes every tracked file (or folder) and stops tracking it; returns how many files existed.
@@ -76,7 +56,7 @@ public final class TemporaryFiles: @unchecked Sendable {
     /// out of the process.
     @discardableResult
     public func deleteAllAndHold() -> Int {
-        pthread_mutex_lock(mutex)
+        lock.lock()
         var removed = 0
         for path in paths.keys where TemporaryFiles.removeTree(path) { removed += 1 }
         paths.removeAll()

@@ -2,7 +2,7 @@ import Foundation
 
 /// Values computed once per key, on first request; a thread asking for a key another thread is
 /// computing waits for that result instead of computing it again.
-final class OnceMap<Key: Hashable, Value>: @unchecked Sendable {
+public final class OnceMap<Key: Hashable, Value>: @unchecked Sendable {
     private enum State {
         case computing
         case done(Value)
@@ -11,7 +11,11 @@ final class OnceMap<Key: Hashable, Value>: @unchecked Sendable {
     private let condition = NSCondition()
     private var states: [Key: State] = [:]
 
-    func value(for key: Key, compute: () -> Value) -> Value {
+    /// Creates an empty map.
+    public init() {}
+
+    /// The value for `key`: computed by `compute` on the first request, the same value after.
+    public func value(for key: Key, compute: () -> Value) -> Value {
         condition.lock()
         while true {
             switch states[key] {

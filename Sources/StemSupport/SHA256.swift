@@ -1,6 +1,7 @@
-/// SHA-256 (FIPS 180-4), used for the model cache key.
+/// SHA-256 (FIPS 180-4), used for the model cache key, the core-area cache key and the
+/// sweep key.
 ///
-/// Implemented here so that StemRTL needs no cryptography package. Feed data with
+/// Implemented here so that the package needs no cryptography package. Feed data with
 /// ``update(_:)`` and read the digest with ``finalize()``:
 ///
 /// ```swift

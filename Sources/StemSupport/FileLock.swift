@@ -1,10 +1,3 @@
-import Foundation
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// An exclusive advisory lock (`flock`) on a lock file, shared correctly between threads
 /// and processes (every acquisition opens the file anew, so two threads of one process also
 /// exclude each other).
@@ -12,8 +5,9 @@ import Darwin
 /// A lock file may be removed by its holder (``releaseRemovingFile()``); whoever was waiting
 /// on the removed file notices after acquiring it (the path no longer names the locked file)
 /// and tries again on the new file.
-final class FileLock {
-    let path: String
+public final class FileLock {
+    /// The lock file.
+    public let path: String
     private var descriptor: Int32
 
     private init(path: String, descriptor: Int32) {
@@ -29,17 +23,18 @@ final class FileLock {
     ///   - blocking: wait for the lock (true) or give up at once (false).
     ///   - onContention: called once, before waiting, if another holder has the lock.
     /// - Returns: the held lock, or nil if `blocking` is false and the lock is taken.
-    static func acquire(path: String, blocking: Bool = true,
-                        onContention: () -> Void = {}) throws(ModelBuildError) -> FileLock? {
+    /// - Throws: ``FileSystemError`` if the lock file cannot be opened or locked.
+    public static func acquire(path: String, blocking: Bool = true,
+                               onContention: () -> Void = {}) throws(FileSystemError) -> FileLock? {
         var reportedContention = false
         while true {
-            let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+            let fd = system_openCreating(path)
             guard fd >= 0 else {
-                throw .cacheUnusable(path: path, reason: "cannot open the lock file: \(String(cString: strerror(errno)))")
+                throw FileSystemError(path: path, reason: "cannot open the lock file: \(FileIO.errorText())")
             }
             if !tryLock(fd) {
                 guard blocking else {
-                    close(fd)
+                    _ = system_close(fd)
                     return nil
                 }
                 if !reportedContention {
@@ -47,42 +42,40 @@ final class FileLock {
                     onContention()
                 }
                 var result: Int32
-                repeat { result = flock(fd, LOCK_EX) } while result != 0 && errno == EINTR
+                repeat { result = system_flockExclusive(fd, wait: true) } while result != 0 && system_errno == system_EINTR
                 guard result == 0 else {
-                    let message = String(cString: strerror(errno))
-                    close(fd)
-                    throw .cacheUnusable(path: path, reason: "cannot lock: \(message)")
+                    let message = FileIO.errorText()
+                    _ = system_close(fd)
+                    throw FileSystemError(path: path, reason: "cannot lock: \(message)")
                 }
             }
             // The holder before us may have removed or replaced the file; then our lock
             // guards nothing and we start over on the file the path names now.
-            var held = stat()
-            var named = stat()
-            if fstat(fd, &held) == 0, stat(path, &named) == 0,
-               held.st_dev == named.st_dev, held.st_ino == named.st_ino {
+            if let held = system_fstat(fd), let named = system_stat(path),
+               held.device == named.device, held.inode == named.inode {
                 return FileLock(path: path, descriptor: fd)
             }
-            close(fd)
+            _ = system_close(fd)
         }
     }
 
     private static func tryLock(_ fd: Int32) -> Bool {
         var result: Int32
-        repeat { result = flock(fd, LOCK_EX | LOCK_NB) } while result != 0 && errno == EINTR
+        repeat { result = system_flockExclusive(fd, wait: false) } while result != 0 && system_errno == system_EINTR
         return result == 0
     }
 
     /// Releases the lock (also done on deinit).
-    func release() {
+    public func release() {
         guard descriptor >= 0 else { return }
-        close(descriptor)
+        _ = system_close(descriptor)
         descriptor = -1
     }
 
     /// Removes the lock file, then releases the lock.
-    func releaseRemovingFile() {
+    public func releaseRemovingFile() {
         guard descriptor >= 0 else { return }
-        unlink(path)
+        _ = system_unlink(path)
         release()
     }
 }
