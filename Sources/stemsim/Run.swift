@@ -98,7 +98,7 @@ struct Run: ParsableCommand {
                 try recorder.record(step: step, reference: reference, device: device)
             }
         }
-        let progressLine = ProgressLine()
+        let progressLine = ProgressLine(quietStart: .milliseconds(500), plainInterval: .seconds(5), plainLineAtStart: false)
         lockstep.progress = { progress in
             let note = progress.divergentSteps > 0 ? ", \(progress.divergentSteps) divergent" : ""
             progressLine.update(step: progress.step, total: progress.totalSteps, note: note)
