@@ -101,7 +101,7 @@ public struct Sweep: Sendable {
             previous = existing.points
         }
 
-        let plan = SweepPlan(configuration: config, hardware: hardware, key: key, previous: previous)
+        let plan = SweepPlan(configuration: config, hardware: hardware, previous: previous)
         let runner = SweepPointRunner(configuration: config, hardware: hardware, files: files)
         let reference = try runner.referenceFigures()
         let document = SweepDocument(key: key, networkFile: config.networkFile, inputsFile: config.inputsFile,

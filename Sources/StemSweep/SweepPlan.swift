@@ -6,8 +6,6 @@ import StemRTL
 /// (one per distinct `AccBits`/overflow pair the RTL points need) and the core syntheses (one
 /// per distinct core).
 struct SweepPlan {
-    /// The key of the sweep (what a resumed sweep must share).
-    var key: SweepDocument.Key
     /// Every point the configuration asks for.
     var requested: [SweepPointParameters]
     /// The points to run now, in (`AccBits`, setting) order.
@@ -27,8 +25,7 @@ struct SweepPlan {
 
     /// Plans `configuration` on `hardware`, reusing `previous` (the points of an earlier sweep
     /// with the same key) where they ran.
-    init(configuration: SweepConfiguration, hardware: SweepHardware?, key: SweepDocument.Key, previous: [SweepPoint]) {
-        self.key = key
+    init(configuration: SweepConfiguration, hardware: SweepHardware?, previous: [SweepPoint]) {
         requested = configuration.points
         var points: [SweepPointParameters: SweepPoint] = [:]
         for point in previous { points[point.parameters] = point }
