@@ -29,10 +29,11 @@ import Testing
     @Test func neverRunsMoreJobsAtOnceThanWorkers() throws {
         let workers = 3
         let scheduler = SweepScheduler<Int>()
-        for job in 0..<12 { scheduler.add(job, priority: 0) }
+        for job in 0..<2000 { scheduler.add(job, priority: 0) }
         let running = LockedValue<(now: Int, most: Int, workers: Set<Int>)>((0, 0, []))
         let allBusy = DispatchSemaphore(value: 0)
         try scheduler.run(workers: workers) { job, worker in
+            #expect((0..<workers).contains(worker), "worker \(worker) of \(workers)")
             let now = running.withLock { state -> Int in
                 state.now += 1
                 state.most = max(state.most, state.now)
