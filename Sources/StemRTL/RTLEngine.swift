@@ -44,6 +44,12 @@ public final class RTLEngine: SpikingEngine {
     private var hostLatencySum = 0, hostLatencyMax = 0, hostFlitCount = 0, maxStepCycles = 0
     /// Clock cycles the last step took.
     public private(set) var lastStepCycles = 0
+    /// The steps the open waveform records (nil: no waveform open).
+    private var tracedSteps: ClosedRange<UInt64>?
+    /// The waveform's time span (ns) of the recorded steps run so far: from the start of the
+    /// first to the end of the last (the shim dumps cycle c at 10 c ns). Nil until a recorded
+    /// step has run.
+    public private(set) var traceSpan: ClosedRange<UInt64>?
 
     /// An engine on `model`, which must have been built for `mapping.modelParameters()`.
     public init(mapping: MeshMapping, model: MeshModel, configurationPath: ConfigurationPath = .packets) throws {
@@ -99,6 +105,10 @@ public final class RTLEngine: SpikingEngine {
         try checkHostFlits(against: spikes[depth - 1])
         maxStepCycles = max(maxStepCycles, Int(result.cycles))
         lastStepCycles = Int(result.cycles)
+        if let tracedSteps, tracedSteps.contains(result.step) {
+            let cycles = try model.counters().cycles
+            traceSpan = (traceSpan?.lowerBound ?? (cycles - result.cycles) * 10)...(cycles * 10)
+        }
         return spikes
     }
 
@@ -177,6 +187,26 @@ extension RTLEngine {
         let library = try builder.load(mapping.modelParameters(trace: trace), progress: progress)
         return try RTLEngine(mapping: mapping, model: try MeshModel(library: library),
                              configurationPath: configurationPath)
+    }
+}
+
+extension RTLEngine {
+    /// Starts the RTL's own waveform (VCD or FST, as the model was built) of the steps
+    /// `steps`, written to `path` by the model as it runs.
+    /// - Parameter depth: hierarchy levels to record (0: all).
+    /// - Throws: ``ShimError`` if the model was built without tracing or the file cannot be made.
+    public func openTrace(path: String, depth: Int = 0, steps: ClosedRange<Int> = 0...Int.max) throws {
+        let from = UInt64(max(0, steps.lowerBound)), to = UInt64(clamping: steps.upperBound)
+        try model.openTrace(path: path, depth: UInt32(clamping: max(0, depth)), fromStep: from, toStep: to)
+        tracedSteps = from...max(from, to)
+        traceSpan = nil
+    }
+
+    /// Flushes and closes the waveform; ``traceSpan`` keeps the span it recorded.
+    public func closeTrace() throws {
+        guard tracedSteps != nil else { return }
+        tracedSteps = nil
+        try model.closeTrace()
     }
 }
 

@@ -1,9 +1,10 @@
+import Foundation
 import StemModel
 import StemSupport
 
 /// The summary the SystemC testbench writes (`--summary`, `stem-systemc-summary` version 1;
 /// docs/systemc.md): cycles, per-step cycles, traffic, overflows and simulated time.
-public struct SystemCSummary: Sendable, Equatable {
+public struct SystemCSummary: Sendable, Equatable, Decodable {
     /// `pin` or `tlm`.
     public var initiator: String
     /// Samples, layers and steps of the run.
@@ -34,80 +35,134 @@ public struct SystemCSummary: Sendable, Equatable {
     /// TLM: the CPU model's bus reads and writes.
     public var busReads: Int, busWrites: Int
 
-    /// Reads a summary file. Throws ``FormatError``.
+    /// Reads a summary file. Throws ``FormatError`` naming the file and the JSON path.
     public init(contentsOf path: String) throws(FormatError) {
-        let json = try JSONParser.parse(try FileIO.read(path), file: path)
-        try self.init(json: json, file: path)
+        let bytes = try FileIO.read(path)
+        do {
+            self = try JSONDecoder().decode(Self.self, from: Data(bytes))
+        } catch let error as DecodingError {
+            throw Self.formatError(error, file: path)
+        } catch {
+            throw FormatError(file: path, location: .file, message: "\(error)")
+        }
     }
 
-    /// Reads a summary from parsed JSON. Throws ``FormatError``.
-    public init(json: JSONValue, file: String) throws(FormatError) {
-        let root = try Self.object(json, file: file, path: "")
-        guard case .string("stem-systemc-summary")? = root["format"] else {
-            throw FormatError(file: file, path: "format", "expected \"stem-systemc-summary\"")
+    // MARK: - The file
+
+    private enum Keys: String, CodingKey {
+        case format, version, initiator, samples, layers, steps, cycles, stepCycles, flits, spikes, overflows
+        case hostOutStalls, bus, clock, simulatedTimeNs, estimate
+    }
+
+    private struct Cycles: Decodable {
+        var configuration: Int, start: Int, run: Int, total: Int
+    }
+
+    private struct Flits: Decodable {
+        var fromHost: Int, toHost: Int
+    }
+
+    private struct Bus: Decodable {
+        var reads: Int, writes: Int
+    }
+
+    private struct Clock: Decodable {
+        var mhz: Double, given: Bool
+    }
+
+    private struct SimulatedTime: Decodable {
+        var total: Double, run: Double, meshBusy: Double
+    }
+
+    private struct Estimate: Decodable {
+        var nsPerStep: Double, nsPerInference: Double, latencyNs: Double, cyclesPerInference: Double, latencyCycles: Double
+    }
+
+    /// Decodes the summary file (`stem-systemc-summary` version 1; members the testbench writes
+    /// that are not read here are ignored).
+    public init(from decoder: any Decoder) throws {
+        let root = try decoder.container(keyedBy: Keys.self)
+        guard try root.decode(String.self, forKey: .format) == "stem-systemc-summary" else {
+            throw DecodingError.dataCorruptedError(forKey: .format, in: root, debugDescription: "expected \"stem-systemc-summary\"")
         }
-        func int(_ object: JSONObject, _ key: String, _ path: String) throws(FormatError) -> Int {
-            guard case .integer(let v)? = object[key] else {
-                throw FormatError(file: file, path: path.isEmpty ? key : "\(path).\(key)", "expected an integer")
-            }
-            return Int(v)
+        let version = try root.decode(Int.self, forKey: .version)
+        guard version == 1 else {
+            throw DecodingError.dataCorruptedError(forKey: .version, in: root, debugDescription: "version \(version) is not 1")
         }
-        func double(_ object: JSONObject, _ key: String, _ path: String) throws(FormatError) -> Double {
-            switch object[key] {
-            case .integer(let v)?: return Double(v)
-            case .number(let text)?: if let v = Double(text) { return v }
-            default: break
-            }
-            throw FormatError(file: file, path: path.isEmpty ? key : "\(path).\(key)", "expected a number")
-        }
-        initiator = { if case .string(let s)? = root["initiator"] { return s } else { return "" } }()
-        samples = try int(root, "samples", "")
-        layers = try int(root, "layers", "")
-        steps = try int(root, "steps", "")
-        let cycles = try Self.object(root["cycles"], file: file, path: "cycles")
-        configurationCycles = try int(cycles, "configuration", "cycles")
-        startCycles = try int(cycles, "start", "cycles")
-        runCycles = try int(cycles, "run", "cycles")
-        totalCycles = try int(cycles, "total", "cycles")
-        guard case .array(let perStep)? = root["stepCycles"] else {
-            throw FormatError(file: file, path: "stepCycles", "expected an array")
-        }
-        stepCycles = try perStep.enumerated().map { (k, v) throws(FormatError) in
-            guard case .integer(let c) = v else { throw FormatError(file: file, path: "stepCycles[\(k)]", "expected an integer") }
-            return Int(c)
-        }
-        let flits = try Self.object(root["flits"], file: file, path: "flits")
-        flitsFromHost = try int(flits, "fromHost", "flits")
-        flitsToHost = try int(flits, "toHost", "flits")
-        spikes = try int(root, "spikes", "")
-        overflows = try int(root, "overflows", "")
-        hostOutStalls = try int(root, "hostOutStalls", "")
-        let bus = try Self.object(root["bus"], file: file, path: "bus")
-        busReads = try int(bus, "reads", "bus")
-        busWrites = try int(bus, "writes", "bus")
-        let clock = try Self.object(root["clock"], file: file, path: "clock")
-        clockMHz = try double(clock, "mhz", "clock")
-        guard case .bool(let given)? = clock["given"] else { throw FormatError(file: file, path: "clock.given", "expected a boolean") }
-        clockGiven = given
-        let time = try Self.object(root["simulatedTimeNs"], file: file, path: "simulatedTimeNs")
-        totalNanoseconds = try double(time, "total", "simulatedTimeNs")
-        runNanoseconds = try double(time, "run", "simulatedTimeNs")
-        meshBusyNanoseconds = try double(time, "meshBusy", "simulatedTimeNs")
-        let estimate = try Self.object(root["estimate"], file: file, path: "estimate")
-        nanosecondsPerStep = try double(estimate, "nsPerStep", "estimate")
-        nanosecondsPerInference = try double(estimate, "nsPerInference", "estimate")
-        latencyNanoseconds = try double(estimate, "latencyNs", "estimate")
-        cyclesPerInference = try double(estimate, "cyclesPerInference", "estimate")
-        latencyCycles = try double(estimate, "latencyCycles", "estimate")
+        initiator = try root.decodeIfPresent(String.self, forKey: .initiator) ?? ""
+        samples = try root.decode(Int.self, forKey: .samples)
+        layers = try root.decode(Int.self, forKey: .layers)
+        steps = try root.decode(Int.self, forKey: .steps)
+        let cycles = try root.decode(Cycles.self, forKey: .cycles)
+        configurationCycles = cycles.configuration
+        startCycles = cycles.start
+        runCycles = cycles.run
+        totalCycles = cycles.total
+        stepCycles = try root.decode([Int].self, forKey: .stepCycles)
+        let flits = try root.decode(Flits.self, forKey: .flits)
+        flitsFromHost = flits.fromHost
+        flitsToHost = flits.toHost
+        spikes = try root.decode(Int.self, forKey: .spikes)
+        overflows = try root.decode(Int.self, forKey: .overflows)
+        hostOutStalls = try root.decode(Int.self, forKey: .hostOutStalls)
+        let bus = try root.decode(Bus.self, forKey: .bus)
+        busReads = bus.reads
+        busWrites = bus.writes
+        let clock = try root.decode(Clock.self, forKey: .clock)
+        clockMHz = clock.mhz
+        clockGiven = clock.given
+        let time = try root.decode(SimulatedTime.self, forKey: .simulatedTimeNs)
+        totalNanoseconds = time.total
+        runNanoseconds = time.run
+        meshBusyNanoseconds = time.meshBusy
+        let estimate = try root.decode(Estimate.self, forKey: .estimate)
+        nanosecondsPerStep = estimate.nsPerStep
+        nanosecondsPerInference = estimate.nsPerInference
+        latencyNanoseconds = estimate.latencyNs
+        cyclesPerInference = estimate.cyclesPerInference
+        latencyCycles = estimate.latencyCycles
         guard stepCycles.count == steps, stepCycles.reduce(0, +) == runCycles else {
-            throw FormatError(file: file, path: "stepCycles", "\(stepCycles.count) steps summing to \(stepCycles.reduce(0, +)), "
-                + "but steps is \(steps) and cycles.run \(runCycles)")
+            throw DecodingError.dataCorruptedError(
+                forKey: .stepCycles, in: root,
+                debugDescription: "\(stepCycles.count) steps summing to \(stepCycles.reduce(0, +)), "
+                    + "but steps is \(steps) and cycles.run \(runCycles)")
         }
     }
 
-    private static func object(_ value: JSONValue?, file: String, path: String) throws(FormatError) -> JSONObject {
-        guard case .object(let object)? = value else { throw FormatError(file: file, path: path, "expected an object") }
-        return object
+    /// A decoding error as a ``FormatError`` at its JSON path (`cycles.run`, `stepCycles[3]`).
+    private static func formatError(_ error: DecodingError, file: String) -> FormatError {
+        func path(_ codingPath: [any CodingKey]) -> String {
+            codingPath.reduce("") { text, key in
+                if let index = key.intValue { return text + "[\(index)]" }
+                return text.isEmpty ? key.stringValue : text + "." + key.stringValue
+            }
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            return FormatError(file: file, path: path(context.codingPath + [key]), "missing")
+        case .typeMismatch(let type, let context):
+            return FormatError(file: file, path: path(context.codingPath), "expected \(Self.noun(type))")
+        case .valueNotFound(let type, let context):
+            return FormatError(file: file, path: path(context.codingPath), "expected \(Self.noun(type)), got null")
+        case .dataCorrupted(let context):
+            if context.codingPath.isEmpty {
+                return FormatError(file: file, location: .file, message: "not JSON: \(context.debugDescription)")
+            }
+            return FormatError(file: file, path: path(context.codingPath), context.debugDescription)
+        @unknown default:
+            return FormatError(file: file, location: .file, message: "\(error)")
+        }
+    }
+
+    private static func noun(_ type: Any.Type) -> String {
+        switch type {
+        case is Int.Type: "an integer"
+        case is Double.Type: "a number"
+        case is Bool.Type: "a boolean"
+        case is String.Type: "a string"
+        case is [Int].Type: "an array"
+        default: "an object"
+        }
     }
 
     /// Lines for a run summary: cycles and simulated time, and the estimate when a clock was given.

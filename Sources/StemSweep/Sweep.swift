@@ -26,7 +26,11 @@ import StemSupport
 ///
 /// A point that fails (its build, its engine) is recorded with the reason and the others go
 /// on; a resumed sweep runs it again.
-public final class Sweep: @unchecked Sendable {
+///
+/// The parts: ``SweepPlan`` (what to run), ``SweepScheduler`` (the workers and the ready
+/// queue), ``SweepPointRunner`` (one point). A `Sweep` holds no state of a run: `run()` may be
+/// called again, and the events are reported with no lock held.
+public struct Sweep: Sendable {
     /// What a finished sweep produced.
     public struct Outcome: Sendable {
         /// The final content of `sweep.json`.
@@ -47,55 +51,27 @@ public final class Sweep: @unchecked Sendable {
         self.report = events
     }
 
-    // MARK: - Run state (guarded by `condition`)
-
-    private enum Task {
+    /// A task of the scheduler.
+    private enum Job: Sendable {
         case point(SweepPointParameters)
         case build(ModelParameters)
         case area(CoreAreaParameters)
     }
 
-    private enum TaskKind: Hashable {
-        case point, build, area
-    }
-
-    private enum BuildState {
-        case pending, running, ready
+    /// The measured size of a core, or why it is missing.
+    private enum AreaResult {
+        case measured(CoreArea)
         case failed(String)
     }
 
-    private let condition = NSCondition()
-    private var document: SweepDocument!
-    private var files: SweepFiles!
-    private var pendingPoints: [SweepPointParameters] = []
-    private var pointModels: [SweepPointParameters: ModelParameters] = [:]
-    private var pointProblems: [SweepPointParameters: String] = [:]
-    private var pendingBuilds: [ModelParameters] = []
-    private var buildStates: [ModelParameters: BuildState] = [:]
-    private var pendingAreas: [CoreAreaParameters] = []
-    private var areaResults: [CoreAreaParameters: Result<CoreArea, Problem>] = [:]
-    private var active: [Int: String] = [:]
-    private var activeKinds: [Int: TaskKind] = [:]
-    private var durations: [TaskKind: (count: Int, seconds: Double)] = [:]
-    private var totals: [TaskKind: Int] = [:]
-    private var done: [TaskKind: Int] = [:]
-    private var ran = 0
-    private var abortError: (any Error)?
-    private let clock = ContinuousClock()
-    private var started = ContinuousClock.now
-
-    private struct Problem: Error {
-        var message: String
+    /// What changes while a sweep runs (behind a lock).
+    private struct RunState {
+        var document: SweepDocument
+        var tracker: SweepProgressTracker
+        var failedBuilds: [ModelParameters: String] = [:]
+        var areas: [CoreAreaParameters: AreaResult] = [:]
+        var ran = 0
     }
-
-    private struct PlanKey: Hashable {
-        var accBits: Int
-        var sparsification: Sparsification
-    }
-
-    private let reportedAreaProblems = LockedValue<Set<String>>([])
-    private let plans = OnceMap<PlanKey, Result<ScaledIntegrationPlanner.Plan, Problem>>()
-    private let qannOutputs = OnceMap<Sparsification, [[Int64]]>()
 
     // MARK: - Running
 
@@ -109,17 +85,12 @@ public final class Sweep: @unchecked Sendable {
         if hardware == nil && (config.engine.runsRTL || config.measureArea) {
             throw SweepError.invalidOption(option: "--engine", message: "the RTL and core sizes need the hardware (none given)")
         }
-        started = clock.now
+        let clock = ContinuousClock()
+        let started = clock.now
         let files = SweepFiles(directory: config.outputDirectory)
         try files.create()
-        self.files = files
 
-        let key = SweepDocument.Key(
-            network: SHA256.hash(config.network.jsonText).hexString,
-            inputs: SHA256.hash(config.inputs.jsonText).hexString,
-            samples: config.inputs.count, engine: config.engine, sparsifiedLayers: config.sparsifiedLayers,
-            mesh: config.engine.runsRTL ? hardware?.meshDescription ?? "" : "",
-            hardware: config.engine.runsRTL || config.measureArea ? hardware?.sourcesDigest : nil)
+        let key = SweepPlan.key(of: config, hardware: hardware)
         var previous: [SweepPoint] = []
         if config.restart {
             files.removeNetworks()
@@ -131,412 +102,167 @@ public final class Sweep: @unchecked Sendable {
             previous = existing.points
         }
 
-        // The reference: the QANN of the network as given, and its accumulator needs.
-        let reference = try referenceFigures()
-        let requested = config.points
-        var points: [SweepPointParameters: SweepPoint] = [:]
-        for point in previous { points[point.parameters] = point }
-        var toRun: [SweepPointParameters] = []
-        var reused = 0
-        for parameters in requested {
-            if let old = points[parameters], old.status != .failed {
-                reused += 1
-            } else {
-                toRun.append(parameters)
-            }
+        let plan = SweepPlan(configuration: config, hardware: hardware, previous: previous)
+        let runner = SweepPointRunner(configuration: config, hardware: hardware, files: files)
+        let reference = try runner.referenceFigures()
+        let document = SweepDocument(key: key, networkFile: config.networkFile, inputsFile: config.inputsFile,
+                                     reference: reference, points: plan.startingPoints)
+        let state = LockedValue(RunState(
+            document: document,
+            tracker: SweepProgressTracker(points: plan.requested.count, reused: plan.reused, builds: plan.builds.count,
+                                          areas: plan.areas.count, workers: config.jobs)))
+        if plan.reused > 0 {
+            report(.note("reusing \(plan.reused) finished point(s) from \(files.path(SweepFiles.jsonName))"))
         }
-        document = SweepDocument(key: key, networkFile: config.networkFile, inputsFile: config.inputsFile,
-                                 reference: reference, points: points.values.sorted { $0.parameters < $1.parameters })
+        try files.write(document)
 
-        // Builds (per AccBits and overflow) and core syntheses, in width order.
-        var buildSet = Set<ModelParameters>()
-        if config.engine.runsRTL, let hardware {
-            for parameters in toRun {
+        // Points first (each once its model is built), then builds, then syntheses.
+        let scheduler = SweepScheduler<Job>()
+        var buildHandles: [ModelParameters: SweepScheduler<Job>.Handle] = [:]
+        for model in plan.builds { buildHandles[model] = scheduler.add(.build(model), priority: 1) }
+        for core in plan.areas { scheduler.add(.area(core), priority: 2) }
+        for point in plan.toRun {
+            scheduler.add(.point(point), priority: 0, after: plan.pointModels[point].flatMap { buildHandles[$0] })
+        }
+
+        let elapsed: @Sendable () -> Double = { (clock.now - started).seconds }
+        let report = self.report
+        /// Changes the state under its lock, then reports the progress with no lock held.
+        let update: @Sendable (_ change: (inout RunState) throws -> Void) throws -> Void = { change in
+            let progress = try state.withLock { state in
+                try change(&state)
+                return state.tracker.progress(elapsed: elapsed())
+            }
+            report(.progress(progress))
+        }
+        let worker = Worker(sweep: self, plan: plan, runner: runner, files: files, state: state, update: update)
+        try scheduler.run(workers: config.jobs, heartbeat: (.seconds(1), {
+            report(.progress(state.withLock { $0.tracker.progress(elapsed: elapsed()) }))
+        })) { job, index in
+            try worker.perform(job, worker: index, begun: clock.now, clock: clock)
+        }
+
+        let final = state.withLock { state in
+            attachAreas(state.areas, to: &state.document)
+            return (state.document, state.ran)
+        }
+        try files.write(final.0)
+        return Outcome(document: final.0, counts: SweepSummary.RunCounts(ran: final.1, reused: plan.reused), files: files)
+    }
+
+    /// Runs the jobs of one sweep run.
+    private struct Worker: Sendable {
+        let sweep: Sweep
+        let plan: SweepPlan
+        let runner: SweepPointRunner
+        let files: SweepFiles
+        let state: LockedValue<RunState>
+        let update: @Sendable (_ change: (inout RunState) throws -> Void) throws -> Void
+        /// Each reason a core size is missing, said once (a missing yosys fails every synthesis the same way).
+        let reportedAreaProblems = LockedValue<Set<String>>([])
+
+        func perform(_ job: Job, worker: Int, begun: ContinuousClock.Instant, clock: ContinuousClock) throws {
+            let report = sweep.report
+            switch job {
+            case .build(let model):
+                try update { $0.tracker.begin(worker: worker, .build, label: "build " + SweepPlan.label(model)) }
+                var failure: String?
                 do {
-                    let model = try hardware.modelParameters(network(for: parameters))
-                    pointModels[parameters] = model
-                    if buildSet.insert(model).inserted { pendingBuilds.append(model) }
+                    guard let hardware = sweep.hardware else {
+                        throw EngineError(engine: "rtl", message: "the sweep was given no hardware to build models with")
+                    }
+                    if let seconds = try hardware.build(model) {
+                        report(.note("built the model for \(SweepPlan.label(model)) in \(SweepTable.fixed(seconds, 1)) s"))
+                    }
                 } catch {
-                    pointProblems[parameters] = "the network does not map onto the mesh: \(error)"
+                    failure = "building \(model) failed: \(error)"
+                    report(.note("building the model for \(SweepPlan.label(model)) FAILED; its points are recorded as failed:\n\(error)"))
+                }
+                try update {
+                    $0.failedBuilds[model] = failure
+                    $0.tracker.end(worker: worker, .build, seconds: (clock.now - begun).seconds)
+                }
+
+            case .area(let core):
+                try update {
+                    $0.tracker.begin(worker: worker, .area,
+                                     label: "synthesis AccBits=\(core.accBits)" + (core.saturate ? " Saturate=1" : ""))
+                }
+                let result: AreaResult
+                do {
+                    guard let hardware = sweep.hardware else {
+                        throw EngineError(engine: "yosys", message: "the sweep was given no hardware to measure")
+                    }
+                    result = .measured(try hardware.coreArea(core).area)
+                } catch {
+                    let message = "\(error)"
+                    result = .failed(message)
+                    if reportedAreaProblems.withLock({ $0.insert(message).inserted }) {
+                        report(.note("core size of \(core) not measured: \(message)"))
+                    }
+                }
+                try update {
+                    $0.areas[core] = result
+                    sweep.attachAreas($0.areas, to: &$0.document)
+                    try files.write($0.document)
+                    $0.tracker.end(worker: worker, .area, seconds: (clock.now - begun).seconds)
+                }
+
+            case .point(let parameters):
+                var problem = plan.pointProblems[parameters]
+                try update {
+                    $0.tracker.begin(worker: worker, .point, label: parameters.description)
+                    if problem == nil, let model = plan.pointModels[parameters] { problem = $0.failedBuilds[model] }
+                }
+                var point: SweepPoint
+                if let problem {
+                    point = SweepPoint(parameters: parameters, status: .failed, reason: problem,
+                                       samples: sweep.configuration.inputs.count)
+                } else {
+                    point = runner.run(parameters)
+                }
+                point.seconds = (clock.now - begun).seconds
+                if point.status == .failed, problem == nil {
+                    report(.note("point \(parameters) FAILED: \(point.reason ?? "")"))
+                }
+                if point.hasMismatch {
+                    report(.note("MISMATCH at \(parameters): the RTL and the golden model disagree "
+                        + "(\(point.mismatchSteps ?? 0) divergent steps, \(point.mismatchSpikes ?? 0) differing spikes, "
+                        + "overflows golden \(point.goldenOverflows ?? -1) rtl \(point.rtlOverflows ?? -1))"))
+                }
+                let finished = point
+                try update {
+                    if let index = $0.document.points.firstIndex(where: { $0.parameters == parameters }) {
+                        $0.document.points[index] = finished
+                    } else {
+                        $0.document.points.append(finished)
+                        $0.document.points.sort { $0.parameters < $1.parameters }
+                    }
+                    $0.ran += 1
+                    sweep.attachAreas($0.areas, to: &$0.document)
+                    try files.write($0.document)
+                    $0.tracker.end(worker: worker, .point, seconds: finished.seconds)
                 }
             }
         }
-        pendingBuilds.sort { ($0.accBits, $0.saturate ? 1 : 0) < ($1.accBits, $1.saturate ? 1 : 0) }
-        for model in pendingBuilds { buildStates[model] = .pending }
-        if config.measureArea, let hardware {
-            var areaSet = Set<CoreAreaParameters>()
-            for parameters in requested {
-                let core = hardware.coreParameters(network(for: parameters))
-                if areaSet.insert(core).inserted { pendingAreas.append(core) }
-            }
-            pendingAreas.sort()
-        }
-        pendingPoints = toRun.sorted {
-            ($0.accBits, $0.setting) < ($1.accBits, $1.setting)
-        }
-        totals = [.point: requested.count, .build: pendingBuilds.count, .area: pendingAreas.count]
-        done = [.point: reused, .build: 0, .area: 0]
-        if reused > 0 { report(.note("reusing \(reused) finished point(s) from \(files.path(SweepFiles.jsonName))")) }
-
-        try files.write(document)
-        runWorkers(count: config.jobs)
-        if let abortError { throw abortError }
-        attachAreas()
-        try files.write(document)
-        return Outcome(document: document, counts: SweepSummary.RunCounts(ran: ran, reused: reused), files: files)
     }
 
-    /// The base network with a point's width, overflow mode and sparsification (before scaling).
-    private func network(for parameters: SweepPointParameters) -> Network {
-        var network = configuration.network
-        network.accumulatorBits = parameters.accBits
-        network.overflow = parameters.setting.overflow
-        return parameters.setting.sparsification.apply(to: network, layers: configuration.sparsifiedLayers)
-    }
-
-    private func referenceFigures() throws -> SweepDocument.Reference {
-        let config = configuration
-        let outputs = qann(for: Sparsification())
-        var correct: Int?
-        if let labels = config.inputs.labels {
-            correct = zip(outputs, labels).filter { argmax($0.0) == $0.1 }.count
-        }
-        var wide = config.network
-        wide.accumulatorBits = Network.Limits.accumulatorBits.upperBound
-        let model = try GoldenModel(network: wide)
-        try model.run(samples: config.inputs.samples)
-        let statistics = model.layerStatistics
-        return SweepDocument.Reference(
-            qannCorrect: correct, peakMagnitudes: statistics.map(\.peakMagnitude),
-            bitsNeeded: statistics.map(\.bitsNeeded), macsPerSample: EnergyModel.macsPerSample(config.network))
-    }
-
-    private func qann(for sparsification: Sparsification) -> [[Int64]] {
-        qannOutputs.value(for: sparsification) {
-            var network = configuration.network
-            network = sparsification.apply(to: network, layers: configuration.sparsifiedLayers)
-            return QuantizedANN(network: network).outputs(for: configuration.inputs.samples)
-        }
-    }
-
-    // MARK: - Workers
-
-    private func runWorkers(count: Int) {
-        let finished = DispatchSemaphore(value: 0)
-        for index in 0..<count {
-            let thread = Thread { [self] in
-                while let task = nextTask(worker: index) {
-                    perform(task, worker: index)
-                }
-                finished.signal()
-            }
-            thread.stackSize = 16 << 20
-            thread.start()
-        }
-        var remaining = count
-        while remaining > 0 {
-            if finished.wait(timeout: .now() + 1) == .success {
-                remaining -= 1
-            } else {
-                condition.lock()
-                reportProgress()
-                condition.unlock()
-            }
-        }
-    }
-
-    /// The next task for a worker, nil when there is nothing left (or the sweep aborts).
-    private func nextTask(worker: Int) -> Task? {
-        condition.lock()
-        defer { condition.unlock() }
-        while true {
-            if abortError != nil { return nil }
-            if let index = pendingPoints.firstIndex(where: isReady) {
-                let point = pendingPoints.remove(at: index)
-                begin(worker, .point, label: point.description)
-                return .point(point)
-            }
-            if !pendingBuilds.isEmpty {
-                let model = pendingBuilds.removeFirst()
-                buildStates[model] = .running
-                begin(worker, .build, label: "build " + Self.label(model))
-                return .build(model)
-            }
-            if !pendingAreas.isEmpty {
-                let core = pendingAreas.removeFirst()
-                begin(worker, .area, label: "synthesis AccBits=\(core.accBits)" + (core.saturate ? " Saturate=1" : ""))
-                return .area(core)
-            }
-            if pendingPoints.isEmpty { return nil }
-            condition.wait()
-        }
-    }
-
-    /// `AccBits=16`, `AccBits=16 Saturate=1`: what differs between the builds of a sweep.
-    static func label(_ model: ModelParameters) -> String {
-        "AccBits=\(model.accBits)" + (model.saturate ? " Saturate=1" : "")
-    }
-
-    private func isReady(_ point: SweepPointParameters) -> Bool {
-        guard let model = pointModels[point] else { return true }
-        switch buildStates[model] {
-        case .ready?, .failed?, nil: return true
-        case .pending?, .running?: return false
-        }
-    }
-
-    private func begin(_ worker: Int, _ kind: TaskKind, label: String) {
-        active[worker] = label
-        activeKinds[worker] = kind
-        reportProgress()
-    }
-
-    private func end(_ worker: Int, _ kind: TaskKind, seconds: Double) {
-        active[worker] = nil
-        activeKinds[worker] = nil
-        var entry = durations[kind] ?? (0, 0)
-        entry.count += 1
-        entry.seconds += seconds
-        durations[kind] = entry
-        done[kind, default: 0] += 1
-        reportProgress()
-        condition.broadcast()
-    }
-
-    private func perform(_ task: Task, worker: Int) {
-        let begun = clock.now
-        switch task {
-        case .build(let model):
-            var state = BuildState.ready
-            do {
-                if let seconds = try hardware!.build(model) {
-                    report(.note("built the model for \(Self.label(model)) in \(SweepTable.fixed(seconds, 1)) s"))
-                }
-            } catch {
-                state = .failed("building \(model) failed: \(error)")
-                report(.note("building the model for \(Self.label(model)) FAILED; its points are recorded as failed:\n\(error)"))
-            }
-            condition.lock()
-            buildStates[model] = state
-            end(worker, .build, seconds: (clock.now - begun).seconds)
-            condition.unlock()
-
-        case .area(let core):
-            let result: Result<CoreArea, Problem>
-            do {
-                result = .success(try hardware!.coreArea(core).area)
-            } catch {
-                result = .failure(Problem(message: "\(error)"))
-                // Say each reason once (a missing yosys fails every synthesis the same way).
-                let message = "\(error)"
-                if reportedAreaProblems.withLock({ $0.insert(message).inserted }) {
-                    report(.note("core size of \(core) not measured: \(message)"))
-                }
-            }
-            condition.lock()
-            areaResults[core] = result
-            attachAreas()
-            write()
-            end(worker, .area, seconds: (clock.now - begun).seconds)
-            condition.unlock()
-
-        case .point(let parameters):
-            condition.lock()
-            var problem = pointProblems[parameters]
-            if problem == nil, let model = pointModels[parameters], case .failed(let reason)? = buildStates[model] {
-                problem = reason
-            }
-            condition.unlock()
-            var point: SweepPoint
-            if let problem {
-                point = SweepPoint(parameters: parameters, status: .failed, reason: problem,
-                                   samples: configuration.inputs.count)
-            } else {
-                point = runPoint(parameters)
-            }
-            point.seconds = (clock.now - begun).seconds
-            if point.status == .failed, problem == nil {
-                report(.note("point \(parameters) FAILED: \(point.reason ?? "")"))
-            }
-            if point.hasMismatch {
-                report(.note("MISMATCH at \(parameters): the RTL and the golden model disagree "
-                    + "(\(point.mismatchSteps ?? 0) divergent steps, \(point.mismatchSpikes ?? 0) differing spikes, "
-                    + "overflows golden \(point.goldenOverflows ?? -1) rtl \(point.rtlOverflows ?? -1))"))
-            }
-            condition.lock()
-            if let index = document.points.firstIndex(where: { $0.parameters == parameters }) {
-                document.points[index] = point
-            } else {
-                document.points.append(point)
-                document.points.sort { $0.parameters < $1.parameters }
-            }
-            ran += 1
-            attachAreas()
-            write()
-            end(worker, .point, seconds: point.seconds)
-            condition.unlock()
-        }
-    }
-
-    /// Writes the files (lock held); a failure stops the sweep.
-    private func write() {
-        do {
-            try files.write(document)
-        } catch {
-            if abortError == nil { abortError = error }
-            condition.broadcast()
-        }
-    }
-
-    /// Puts the measured core sizes into the points (lock held).
-    private func attachAreas() {
+    /// Puts the measured core sizes into the points.
+    private func attachAreas(_ areas: [CoreAreaParameters: AreaResult], to document: inout SweepDocument) {
         guard let hardware, configuration.measureArea else { return }
         for index in document.points.indices {
-            let core = hardware.coreParameters(network(for: document.points[index].parameters))
-            switch areaResults[core] {
-            case .success(let area)?:
+            let core = hardware.coreParameters(SweepPlan.network(for: document.points[index].parameters, in: configuration))
+            switch areas[core] {
+            case .measured(let area)?:
                 document.points[index].area = area
                 document.points[index].areaNote = nil
-            case .failure(let problem)?:
+            case .failed(let message)?:
                 document.points[index].area = nil
-                document.points[index].areaNote = problem.message
+                document.points[index].areaNote = message
             case nil:
                 break
             }
         }
-    }
-
-    /// Reports the progress (lock held).
-    private func reportProgress() {
-        let elapsed = (clock.now - started).seconds
-        report(.progress(SweepProgress(
-            pointsDone: done[.point] ?? 0, pointsTotal: totals[.point] ?? 0,
-            buildsDone: done[.build] ?? 0, buildsTotal: totals[.build] ?? 0,
-            areasDone: done[.area] ?? 0, areasTotal: totals[.area] ?? 0,
-            active: active.keys.sorted().compactMap { active[$0] }, elapsed: elapsed, remaining: estimate.seconds,
-            remainingIsPartial: !estimate.complete)))
-    }
-
-    /// Seconds still to go: the pending and running tasks of each kind at that kind's mean
-    /// duration so far, over the workers. Kinds with no finished task yet are left out
-    /// (`complete` false); nil when no kind still to do has been timed.
-    private var estimate: (seconds: Double?, complete: Bool) {
-        var total = 0.0
-        var known = false
-        var complete = true
-        for kind in [TaskKind.point, .build, .area] {
-            let running = activeKinds.values.filter { $0 == kind }.count
-            let pending = (totals[kind] ?? 0) - (done[kind] ?? 0) - running
-            guard pending + running > 0 else { continue }
-            guard let (count, seconds) = durations[kind], count > 0 else {
-                complete = false
-                continue
-            }
-            known = true
-            total += (Double(pending) + 0.5 * Double(running)) * seconds / Double(count)
-        }
-        if !known { return (complete ? 0 : nil, complete) }
-        return (total / Double(configuration.jobs), complete)
-    }
-
-    // MARK: - One point
-
-    /// Runs one point; every problem ends up in the point's status and reason.
-    private func runPoint(_ parameters: SweepPointParameters) -> SweepPoint {
-        let config = configuration
-        var point = SweepPoint(parameters: parameters, status: .ok, samples: config.inputs.count)
-        var network = network(for: parameters)
-        if parameters.setting.scaled == .auto {
-            let key = PlanKey(accBits: parameters.accBits, sparsification: parameters.setting.sparsification)
-            let base = network
-            let plan = plans.value(for: key) {
-                do {
-                    return .success(try ScaledIntegrationPlanner(samples: config.inputs.samples).plan(base))
-                } catch {
-                    return .failure(Problem(message: "choosing the shifts failed: \(error)"))
-                }
-            }
-            switch plan {
-            case .failure(let problem):
-                point.status = .failed
-                point.reason = problem.message
-                return point
-            case .success(.infeasible(let reason)):
-                point.status = .infeasible
-                point.reason = reason
-                return point
-            case .success(.feasible(let planned)):
-                network = planned
-                network.overflow = parameters.setting.overflow
-            }
-        }
-        point.layers = network.layers.map {
-            SweepPoint.LayerFigures(shift: $0.shift, multiplier: $0.multiplier, postShift: $0.postShift)
-        }
-        do {
-            point.networkFile = try files.write(network, for: parameters)
-            try measure(network, into: &point)
-        } catch {
-            point.status = .failed
-            point.reason = "\(error)"
-        }
-        return point
-    }
-
-    /// Runs the engines on `network` and fills in the point's figures.
-    private func measure(_ network: Network, into point: inout SweepPoint) throws {
-        let config = configuration
-        let samples = config.inputs.samples
-        let golden = try GoldenModel(network: network)
-        let rtl = config.engine.runsRTL ? try hardware!.makeEngine(network) : nil
-        let reference: any SpikingEngine = config.engine == .rtl ? rtl! : golden
-        var lockstep = Lockstep(network: network, samples: samples, reference: reference,
-                                device: config.engine == .both ? rtl : nil)
-        lockstep.keepGoing = true
-        let result = try lockstep.run()
-        guard result.completed else {
-            throw EngineError(engine: reference.name, message: "the run stopped after \(result.stepsRun) of \(result.totalSteps) steps")
-        }
-        if config.engine == .rtl {
-            // The per-layer |V| figures are the golden model's.
-            try golden.run(samples: samples)
-        }
-        let qann = qann(for: point.parameters.setting.sparsification)
-        let predictions = result.outputs.map(argmax)
-        let qannPredictions = qann.map(argmax)
-        if let labels = config.inputs.labels {
-            point.correct = zip(predictions, labels).filter { $0 == $1 }.count
-            point.qannCorrect = zip(qannPredictions, labels).filter { $0 == $1 }.count
-            if let deviceOutputs = result.deviceOutputs {
-                point.rtlCorrect = zip(deviceOutputs.map(argmax), labels).filter { $0 == $1 }.count
-            } else if config.engine == .rtl {
-                point.rtlCorrect = point.correct
-            }
-        }
-        point.qannAgreement = zip(predictions, qannPredictions).filter { $0 == $1 }.count
-        point.qannMatches = zip(result.outputs, qann).filter { $0 == $1 }.count
-        switch config.engine {
-        case .golden:
-            point.goldenOverflows = result.referenceCounters.overflows
-        case .rtl:
-            point.goldenOverflows = golden.overflows
-            point.rtlOverflows = result.referenceCounters.overflows
-            point.rtlCycles = result.referenceCounters.cycles
-        case .both:
-            point.goldenOverflows = result.referenceCounters.overflows
-            point.rtlOverflows = result.deviceCounters?.overflows
-            point.rtlCycles = result.deviceCounters?.cycles
-            point.mismatchSteps = result.divergentSteps
-            point.mismatchSpikes = result.differingSpikes
-        }
-        let statistics = golden.layerStatistics
-        for (index, layer) in statistics.enumerated() where index < point.layers.count {
-            point.layers[index].peakMagnitude = layer.peakMagnitude
-            point.layers[index].bitsNeeded = layer.bitsNeeded
-            point.layers[index].overflows = layer.overflows
-        }
-        point.sops = result.sops
-        point.macs = EnergyModel.macsPerSample(network) * samples.count
     }
 }
 

@@ -99,7 +99,14 @@ struct Run: ParsableCommand {
                 try recorder.record(step: step, reference: reference, device: device)
             }
         }
-        let progressLine = ProgressLine()
+        if let pauseStep = TestPause.step {
+            let sink = lockstep.recordSink
+            lockstep.recordSink = { step, spikes in
+                try sink?(step, spikes)
+                if step == pauseStep { TestPause.hold(afterStep: step) }
+            }
+        }
+        let progressLine = ProgressLine(quietStart: .milliseconds(500), plainInterval: .seconds(5), plainLineAtStart: false)
         lockstep.progress = { progress in
             let note = progress.divergentSteps > 0 ? ", \(progress.divergentSteps) divergent" : ""
             progressLine.update(step: progress.step, total: progress.totalSteps, note: note)

@@ -32,9 +32,6 @@ final class RunWaveforms {
     private var rtlTrace: (final: String, temporary: String)?
     private var golden: GoldenTraceWriter?
     private var comparison: ComparisonTraceWriter?
-    /// The RTL trace's time span so far (ns): the cycle count when the window's first step
-    /// began, and when its last recorded step ended (the shim dumps cycle c at 10 c ns).
-    private var rtlSpan: (start: UInt64, end: UInt64)?
 
     /// Opens the waveforms `arguments` ask for on `engines`.
     init(_ request: WaveformRequest, network: Network, engines: EngineSet) throws {
@@ -47,8 +44,7 @@ final class RunWaveforms {
             guard let rtl = engines.rtl else { throw CommandFailure(.badInput, "--trace needs the RTL (--engine rtl or both)") }
             let temporary = Self.temporaryPath(beside: path)
             TemporaryFiles.shared.track(temporary)
-            try rtl.model.openTrace(path: temporary, depth: UInt32(request.depth),
-                                    fromStep: UInt64(window.lowerBound), toStep: UInt64(clamping: window.upperBound))
+            try rtl.openTrace(path: temporary, depth: request.depth, steps: window)
             rtlTrace = (path, temporary)
         }
         let traced = Self.tracedNetwork(network, mapping: engines.rtl?.mapping)
@@ -69,12 +65,6 @@ final class RunWaveforms {
 
     /// Records step `step` (the lockstep runner's step observer).
     func record(step: Int, reference: [[Int32]], device: [[Int32]]?) throws {
-        if rtlTrace != nil, let rtl = engines.rtl {
-            let cycles = try rtl.model.counters().cycles
-            if window.contains(step) {
-                rtlSpan = (rtlSpan?.start ?? (cycles - UInt64(rtl.lastStepCycles)) * 10, cycles * 10)
-            }
-        }
         guard window.contains(step), golden != nil || comparison != nil, let model = engines.golden else { return }
         let goldenSamples = (1...network.depth).map { layer in
             let spiking = Self.spikeFlags(reference[layer], width: network.width(ofLayer: layer))
@@ -101,7 +91,7 @@ final class RunWaveforms {
     func finish() throws -> [String] {
         var lines: [String] = []
         if let (path, temporary) = rtlTrace, let rtl = engines.rtl {
-            try rtl.model.closeTrace()
+            try rtl.closeTrace()
             rtlTrace = nil
             guard rename(temporary, path) == 0 else {
                 let reason = String(cString: strerror(errno))
@@ -111,7 +101,7 @@ final class RunWaveforms {
             }
             TemporaryFiles.shared.forget(temporary)
             var layout = Self.rtlViewerLayout(mapping: rtl.mapping, neurons: highlighted)
-            layout.visibleRange = rtlSpan.map { $0.start...$0.end }
+            layout.visibleRange = rtl.traceSpan
             let viewer = try layout.writeViewerFiles(besideTrace: path)
             lines.append("RTL waveform \(path): gtkwave \(TraceFiles.quoted(path)) \(TraceFiles.quoted(viewer.gtkwave)), "
                 + "or surfer -c \(TraceFiles.quoted(viewer.surfer))")
@@ -133,7 +123,7 @@ final class RunWaveforms {
     /// Removes every waveform (a failed run leaves none).
     func cancel() {
         if let (_, temporary) = rtlTrace, let rtl = engines.rtl {
-            try? rtl.model.closeTrace()
+            try? rtl.closeTrace()
             unlink(temporary)
             TemporaryFiles.shared.forget(temporary)
         }

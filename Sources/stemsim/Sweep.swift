@@ -106,7 +106,7 @@ struct SweepCommand: ParsableCommand {
             builder.jobs = max(1, ProcessInfo.processInfo.activeProcessorCount / jobs)
             hardware = .verilated(builder: builder)
         }
-        let line = SweepProgressLine()
+        let line = ProgressLine()
         let sweep = StemSweep.Sweep(configuration: configuration, hardware: hardware) { event in
             switch event {
             case .progress(let progress): line.update(progress)

@@ -6,35 +6,77 @@ import Testing
 @Suite struct ModelCacheLockTests {
     /// A holder removes the lock file while another thread waits on it; the waiter and a
     /// newcomer (who creates a new file) must still never hold the lock at the same time.
-    @Test func lockExcludesOtherHoldersAndSurvivesRemoval() throws {
+    ///
+    /// No sleeps order the threads: the waiter has the old file open once it reports
+    /// contention, and the test then waits for one of two definite states, both holding
+    /// (the failure) or one holding and the other blocked on the new file in the kernel
+    /// (`/proc/locks`), before anyone lets go.
+    @Test(.enabled(if: FlockWaiters.areVisible, "needs /proc/locks (Linux)"))
+    func lockExcludesOtherHoldersAndSurvivesRemoval() throws {
         let cache = ModelCache(directory: ToyModel.temporaryFolder("locks"))
         let key = String(repeating: "ab", count: 32)
+        let path = cache.lockPath(key: key)
         let first = try #require(try cache.lock(key: key))
         #expect(try cache.lock(key: key, blocking: false) == nil, "a second holder is refused")
 
-        let inside = LockedValue<(now: Int, most: Int, holders: Int)>((0, 0, 0))
-        @Sendable func hold() {
-            inside.withLock { $0.now += 1; $0.most = max($0.most, $0.now); $0.holders += 1 }
-            Thread.sleep(forTimeInterval: 0.2)
-            inside.withLock { $0.now -= 1 }
-        }
+        let holders = LockedValue<(now: Int, most: Int, total: Int)>((0, 0, 0))
+        let mayRelease = DispatchSemaphore(value: 0)
         let done = DispatchGroup()
+        @Sendable func holdUntilAllowed(_ lock: FileLock?) {
+            guard let lock else { return }
+            holders.withLock { $0.now += 1; $0.most = max($0.most, $0.now); $0.total += 1 }
+            mayRelease.wait()
+            holders.withLock { $0.now -= 1 }
+            lock.release()
+        }
+        let contended = DispatchSemaphore(value: 0)
         done.enter()
         Thread {
-            if let lock = try? cache.lock(key: key) {
-                hold()
-                lock.release()
-            }
+            holdUntilAllowed(try? cache.lock(key: key, onContention: { contended.signal() }))
             done.leave()
         }.start()
-        Thread.sleep(forTimeInterval: 0.2)
+        // The waiter has opened the file and found it locked.
+        #expect(contended.wait(timeout: .now() + 30) == .success, "the waiter met the held lock")
         first.releaseRemovingFile()
-        let newcomer = try #require(try cache.lock(key: key))
-        hold()
-        newcomer.release()
-        #expect(done.wait(timeout: .now() + 10) == .success)
-        let counts = inside.withLock { $0 }
-        #expect(counts.holders == 2 && counts.most == 1, "both got the lock, never at once")
+        done.enter()
+        Thread {
+            holdUntilAllowed(try? cache.lock(key: key))
+            done.leave()
+        }.start()
+
+        // One holds the new file and the other waits on it, or (the failure) both hold.
+        let deadline = Date().addingTimeInterval(30)
+        var settled = false
+        while !settled && Date() < deadline {
+            let holding = holders.withLock { $0.now }
+            settled = holding == 2 || (holding == 1 && FlockWaiters.count(onFileAt: path) == 1)
+            if !settled { usleep(1000) }
+        }
+        #expect(settled, "one holder and one waiter on \(path)")
+        mayRelease.signal()
+        mayRelease.signal()
+        #expect(done.wait(timeout: .now() + 30) == .success)
+        let counts = holders.withLock { $0 }
+        #expect(counts.total == 2 && counts.most == 1, "both got the lock, never at once (\(counts))")
+    }
+}
+
+/// Threads (of any process) blocked in `flock` on a file, from the kernel's table of locks.
+enum FlockWaiters {
+    static let table = "/proc/locks"
+
+    static var areVisible: Bool { FileManager.default.isReadableFile(atPath: table) }
+
+    /// Blocked `flock` requests on the file `path` names now (`N: -> FLOCK ... dev:inode ...`).
+    static func count(onFileAt path: String) -> Int {
+        var status = stat()
+        guard stat(path, &status) == 0, let text = try? String(contentsOfFile: table, encoding: .utf8) else { return 0 }
+        let inode = String(status.st_ino)
+        return text.split(separator: "\n").filter { line in
+            let fields = line.split(separator: " ")
+            guard fields.count > 6, fields[1] == "->", fields[2] == "FLOCK" else { return false }
+            return fields[6].split(separator: ":").last.map(String.init) == inode
+        }.count
     }
 }
 
@@ -78,7 +120,8 @@ extension ToyBuildTests {
         #expect(try model.step(hostFlits: [3]).spikes == [.init(tile: 0, neuron: 3)])
     }
 
-    @Test func clearWaitsForTheEntrysLockAndSparesBuildsInProgress() throws {
+    @Test(.enabled(if: FlockWaiters.areVisible, "needs /proc/locks (Linux)"))
+    func clearWaitsForTheEntrysLockAndSparesBuildsInProgress() throws {
         let (cache, product) = try Self.populatedCache()
         let building = String(repeating: "1", count: 64)
         let busyFolder = cache.directory.appendingPathComponent(".tmp-\(building)-live")
@@ -94,7 +137,14 @@ extension ToyBuildTests {
             result.withLock { $0 = summary }
             done.leave()
         }.start()
-        #expect(done.wait(timeout: .now() + 0.5) == .timedOut, "clear waits while the entry is locked")
+        // Wait until clear is blocked on the entry's lock (or, the failure, has finished).
+        let deadline = Date().addingTimeInterval(30)
+        var blocked = false
+        while !blocked && done.wait(timeout: .now()) == .timedOut && Date() < deadline {
+            blocked = FlockWaiters.count(onFileAt: cache.lockPath(key: product.key)) == 1
+            if !blocked { usleep(1000) }
+        }
+        #expect(blocked, "clear waits for the entry's lock")
         #expect(cache.entry(forKey: product.key) != nil)
         entryLock.release()
         #expect(done.wait(timeout: .now() + 30) == .success)

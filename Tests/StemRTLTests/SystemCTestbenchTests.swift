@@ -263,3 +263,66 @@ struct SystemCTestbenchTests {
         }
     }
 }
+
+/// Reading the testbench's summary file (no SystemC needed).
+@Suite struct SystemCSummaryTests {
+    /// A summary as testbenches/systemc/stem_sc_files.cpp writes it.
+    static let text = """
+        {
+          "format": "stem-systemc-summary",
+          "version": 1,
+          "initiator": "tlm",
+          "parameters": {"TimeSteps": 8, "WeightBits": 8, "AccBits": 16, "Saturate": 0, "NumNeurons": 16, "NumAxons": 32, "MaxFanout": 4, "MeshX": 2, "MeshY": 2, "FifoDepth": 4},
+          "samples": 2,
+          "layers": 1,
+          "steps": 3,
+          "cycles": {"reset": 2, "configuration": 40, "start": 3, "run": 60, "total": 120, "maxStep": 30},
+          "stepCycles": [10,20,30],
+          "flits": {"configuration": 12, "backdoorWrites": 0, "fromHost": 7, "toHost": 5},
+          "spikes": 9,
+          "overflows": 4,
+          "overflowsPerTile": [{"tile": 0, "overflows": 4}],
+          "hostOutStalls": 1,
+          "bus": {"reads": 11, "writes": 13},
+          "clock": {"mhz": 200.000000, "periodPs": 5000.000000, "given": true},
+          "simulatedTimeNs": {"total": 600.000000, "run": 310.000000, "meshBusy": 300.000000},
+          "estimate": {"cyclesPerStep": 20.000000, "cyclesPerInference": 30.000000, "latencyCycles": 60.000000, "nsPerStep": 100.000000, "nsPerInference": 150.000000, "latencyNs": 300.000000}
+        }
+        """
+
+    static func write(_ text: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("summary-\(UUID().uuidString).json").path
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    @Test func readsEveryFigure() throws {
+        let path = try Self.write(Self.text)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let summary = try SystemCSummary(contentsOf: path)
+        #expect(summary.initiator == "tlm" && summary.samples == 2 && summary.layers == 1 && summary.steps == 3)
+        #expect(summary.configurationCycles == 40 && summary.startCycles == 3 && summary.runCycles == 60 && summary.totalCycles == 120)
+        #expect(summary.stepCycles == [10, 20, 30])
+        #expect(summary.flitsFromHost == 7 && summary.flitsToHost == 5 && summary.spikes == 9 && summary.overflows == 4)
+        #expect(summary.hostOutStalls == 1 && summary.busReads == 11 && summary.busWrites == 13)
+        #expect(summary.clockMHz == 200 && summary.clockGiven)
+        #expect(summary.totalNanoseconds == 600 && summary.runNanoseconds == 310 && summary.meshBusyNanoseconds == 300)
+        #expect(summary.nanosecondsPerStep == 100 && summary.nanosecondsPerInference == 150 && summary.latencyNanoseconds == 300)
+        #expect(summary.cyclesPerInference == 30 && summary.latencyCycles == 60)
+    }
+
+    @Test(arguments: [
+        ("\"format\": \"stem-systemc-summary\"", "\"format\": \"other\"", "format: expected \"stem-systemc-summary\""),
+        ("\"version\": 1", "\"version\": 2", "version: version 2 is not 1"),
+        ("\"run\": 60", "\"run\": 61", "stepCycles: 3 steps summing to 60, but steps is 3 and cycles.run 61"),
+        ("\"toHost\": 5", "\"toHost\": \"5\"", "flits.toHost: expected an integer"),
+        ("\"spikes\": 9,", "", "spikes: missing"),
+        ("[10,20,30]", "[10,true,30]", "stepCycles[1]: expected an integer"),
+    ])
+    func aBrokenSummaryIsNamedWithItsPath(original: String, replacement: String, message: String) throws {
+        let path = try Self.write(Self.text.replacingOccurrences(of: original, with: replacement))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let error = #expect(throws: FormatError.self) { try SystemCSummary(contentsOf: path) }
+        #expect(error?.description == "\(path): \(message)")
+    }
+}

@@ -164,7 +164,9 @@ struct RTLRunCommandTests {
     }
 
     /// Ctrl-C in the middle of a run removes every output it was writing (spike record,
-    /// report, RTL and golden waveforms) and ends the process by the signal.
+    /// report, RTL and golden waveforms) and ends the process by the signal. The run holds
+    /// still after step 10 (`STEMSIM_TEST_PAUSE_AT_STEP`), so the signal always arrives while
+    /// every output is open and none is finished.
     @Test func anInterruptedRunLeavesNoOutputBehind() throws {
         let folder = try StemSimRunner.temporaryFolder()
         let logs = try StemSimRunner.temporaryFolder()
@@ -172,34 +174,39 @@ struct RTLRunCommandTests {
             StemSimRunner.remove(folder)
             StemSimRunner.remove(logs)
         }
-        // The digits test set 50 times over: a run of some seconds (it takes 0.3 s once).
         let digits = Self.packageRoot.appendingPathComponent("examples/digits")
-        let test = try JSONSerialization.jsonObject(with: Data(contentsOf: digits.appendingPathComponent("test.json"))) as! [String: Any]
-        let samples = Array(repeating: test["samples"] as! [[Int]], count: 50).flatMap { $0 }
-        try JSONSerialization.data(withJSONObject: ["samples": samples]).write(to: URL(fileURLWithPath: folder + "/inputs.json"))
         let process = try StemSimRunner.start(
-            ["run", "--network", digits.appendingPathComponent("network.json").path, "--inputs", "inputs.json",
+            ["run", "--network", digits.appendingPathComponent("network.json").path,
+             "--inputs", digits.appendingPathComponent("test.json").path, "--limit", "4",
              "--engine", "both", "--spikes", "spikes.jsonl", "--report", "report.json",
              "--trace", "rtl.vcd", "--trace-from", "0", "--trace-to", "40", "--golden-trace", "golden.vcd"],
-            in: folder, logFolder: logs)
-        // Wait (through a model build, if the cache is cold) until the outputs are open.
-        let deadline = Date().addingTimeInterval(600)
-        var open: [String] = []
-        while process.isRunning && Date() < deadline {
-            open = try StemSimRunner.contents(folder).filter { $0.contains(".tmp-") }
-            if open.count >= 4 { break }
-            Thread.sleep(forTimeInterval: 0.05)
+            in: folder, logFolder: logs, environment: ["STEMSIM_TEST_PAUSE_AT_STEP": "10"])
+        defer { if process.isRunning { process.terminate() } }
+        // Wait (through a model build, if the cache is cold) until the run holds after step 10.
+        let deadline = Date().addingTimeInterval(900)
+        var paused = false
+        while process.isRunning && !paused && Date() < deadline {
+            paused = try String(contentsOfFile: logs + "/stderr.txt", encoding: .utf8).contains("paused after step 10")
+            if !paused { Thread.sleep(forTimeInterval: 0.05) }
         }
-        #expect(open.count >= 4, "the run's temporary outputs: \(open)")
-        #expect(process.isRunning, "the run ended before it could be interrupted")
+        let log = (try? String(contentsOfFile: logs + "/stderr.txt", encoding: .utf8)) ?? ""
+        #expect(paused && process.isRunning, "the run did not hold after step 10: \(log)")
+        let open = try StemSimRunner.contents(folder).filter { $0.contains(".tmp-") }
+        #expect(open.count == 4, "the run's temporary outputs: \(open)")
         process.interrupt()
+        // A run that does not handle the signal (it is blocked in processes the tests start)
+        // would hold forever: give it a minute, then kill it.
+        let exitDeadline = Date().addingTimeInterval(60)
+        while process.isRunning && Date() < exitDeadline { Thread.sleep(forTimeInterval: 0.05) }
+        #expect(!process.isRunning, "the run did not end on SIGINT")
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
         let stderr = try String(contentsOfFile: logs + "/stderr.txt", encoding: .utf8)
         let bySignal = process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGINT
         #expect(bySignal || process.terminationStatus == 128 + SIGINT, "\(process.terminationReason) \(process.terminationStatus)")
-        #expect(stderr.contains("interrupted (SIGINT); removed"), "\(stderr)")
+        #expect(stderr.contains("interrupted (SIGINT); removed 4 unfinished outputs"), "\(stderr)")
         let left = try StemSimRunner.contents(folder)
-        #expect(left == ["inputs.json"], "left behind: \(left)")
+        #expect(left.isEmpty, "left behind: \(left)")
     }
 
     /// Copies rtl/, Sources/CStemShim and testbenches/ into `folder`, passing every RTL

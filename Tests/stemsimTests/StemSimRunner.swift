@@ -44,8 +44,9 @@ struct StemSimRunner {
 
     /// Starts `stemsim arguments...` in `folder` without waiting; standard output and error
     /// go to `stdout.txt` and `stderr.txt` in `logFolder`.
-    static func start(_ arguments: [String], in folder: String, logFolder: String) throws -> Process {
-        let process = makeProcess(arguments, in: folder, environment: [:])
+    static func start(_ arguments: [String], in folder: String, logFolder: String,
+                      environment: [String: String?] = [:]) throws -> Process {
+        let process = makeProcess(arguments, in: folder, environment: environment)
         _ = FileManager.default.createFile(atPath: logFolder + "/stdout.txt", contents: nil)
         _ = FileManager.default.createFile(atPath: logFolder + "/stderr.txt", contents: nil)
         process.standardOutput = FileHandle(forWritingAtPath: logFolder + "/stdout.txt")
