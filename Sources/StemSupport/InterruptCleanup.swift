@@ -18,6 +18,12 @@ public enum InterruptCleanup {
     /// Installs the handlers; call once, before any work and before any thread starts (so
     /// every thread inherits the unblocked signals). `program` starts the message printed on
     /// an interrupt (`stemsim: interrupted (SIGINT); removed 2 unfinished outputs, ...`).
+    /// Blocks the calling thread until a signal arrives, forever: the handler installed by
+    /// `install(program:)` ends the process. For test hooks that hold a run in progress.
+    public static func waitForSignals() -> Never {
+        while true { system_pause() }
+    }
+
     public static func install(program: String) {
         self.program = program
         guard let ends = system_pipe() else { return }

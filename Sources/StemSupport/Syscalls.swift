@@ -232,3 +232,9 @@ internal func system_forwardSignal(_ signal: Int32) {
     _ = write(system_signalPipe, &byte, 1)
     errno = saved
 }
+
+/// `pause()`: sleeps until a signal is delivered.
+@inline(__always)
+internal func system_pause() {
+    _ = pause()
+}

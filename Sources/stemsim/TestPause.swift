@@ -1,10 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Foundation
+import StemSupport
 
 /// A hook for the tests of interruption: with `STEMSIM_TEST_PAUSE_AT_STEP=n` in the
 /// environment, `stemsim run` stops once step `n` is recorded (every output open, none
@@ -16,13 +11,13 @@ enum TestPause {
 
     /// The step to pause after, if the environment asks for one.
     static var step: Int? {
-        getenv(variable).flatMap { Int(String(cString: $0)) }
+        ProcessInfo.processInfo.environment[variable].flatMap { Int($0) }
     }
 
     /// Says that the run paused, then waits for a signal forever (the interrupt handler ends
     /// the process).
     static func hold(afterStep step: Int) -> Never {
         printToStandardError("stemsim: paused after step \(step) (\(variable))\n")
-        while true { _ = pause() }
+        InterruptCleanup.waitForSignals()
     }
 }
