@@ -1,5 +1,6 @@
 import StemModel
 import StemRTL
+import StemSupport
 
 /// What one run of a sweep does, derived from the configuration, the hardware and the points
 /// an earlier sweep left in the folder: the points to run and to reuse, the model builds

@@ -1,6 +1,7 @@
 import StemCheck
 import StemModel
 import StemRTL
+import StemSupport
 
 /// Runs one point of a sweep: chooses the shifts of a scaled point, writes the point's network,
 /// runs the engines in lockstep and fills in every figure of the point. Safe to use from many

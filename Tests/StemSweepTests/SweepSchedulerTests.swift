@@ -1,5 +1,5 @@
 import Foundation
-import StemRTL
+import StemSupport
 import Testing
 @testable import StemSweep
 
