@@ -18,10 +18,10 @@ extension Network {
         }
     }
 
-    /// Whether the network needs version 2 to be written: it has layer names, or is not a chain
-    /// of flat dense layers with one `m` and `n` each.
+    /// Whether the network needs version 2 to be written: it has layer names or shapes, or is
+    /// not a chain of dense layers with one `m` and `n` each (``isDenseChain``).
     public var isGraph: Bool {
-        layers.contains { !$0.name.isEmpty } || !isDenseChain
+        !inputShape.isFlat || layers.contains { !$0.name.isEmpty || !$0.shape.isFlat } || !isDenseChain
     }
 
     /// The name of layer `l` in errors and files: `input` for 0.
@@ -422,7 +422,7 @@ extension Network {
                 fanIn += connection.fanIn(from: sourceShape)
             }
             if fanIn > Limits.fanIn.upperBound {
-                throw reader.fail(inputsPath, "give each neuron up to \(fanIn) inputs; at most \(Limits.fanIn.upperBound) "
+                throw reader.fail(inputsPath, "feed each neuron up to \(fanIn) inputs; at most \(Limits.fanIn.upperBound) "
                     + "are allowed per neuron")
             }
             let biasPath = JSONReader.member(path, "bias")

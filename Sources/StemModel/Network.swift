@@ -75,13 +75,13 @@ public struct Network: Sendable, Equatable {
     /// `D`, the largest stage (`L` for a chain).
     public var stageCount: Int { stages.max() ?? 0 }
 
-    /// Whether every layer is flat, has exactly one dense connection from the layer before it,
-    /// and one `m` and `n`: the networks the mapper and the RTL run.
+    /// Whether every layer has exactly one dense connection from the layer before it, one `m`
+    /// and `n`, and a bias per neuron: the networks the mapper and the RTL run (shapes do not
+    /// matter to them; neurons are numbered `c*H*W + y*W + x`).
     public var isDenseChain: Bool { denseChainViolation == nil }
 
     /// Why the network is not a dense chain (the first layer that is not), or nil.
     public var denseChainViolation: String? {
-        if !inputShape.isFlat { return "the input has shape \(inputShape)" }
         for (index, layer) in layers.enumerated() {
             let label = "layers[\(index)]" + (layer.name.isEmpty ? "" : " \"\(layer.name)\"")
             if layer.inputs.count != 1 { return "\(label) has \(layer.inputs.count) connections" }
@@ -90,7 +90,6 @@ public struct Network: Sendable, Equatable {
             if source(of: connection, inLayer: index + 1) != index {
                 return "\(label) is fed by layer \(source(of: connection, inLayer: index + 1)), not the layer before it"
             }
-            if !layer.shape.isFlat { return "\(label) has shape \(layer.shape)" }
             if !layer.hasScalarRequantization { return "\(label) has per-channel multiplier or postShift" }
             if layer.bias.count != layer.width { return "\(label) has a per-channel bias" }
         }
