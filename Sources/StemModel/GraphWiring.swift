@@ -59,6 +59,7 @@ final class GraphWiring {
             core.markCurrents()
             link.add(spikes, sign: link.signed && signedStep ? -1 : 1, into: core.wideCurrents!.baseAddress!)
         }
+        for link in links { link.flush(into: cores[link.target].wideCurrents!.baseAddress!) }
         for l in 0..<historyLength.count where historyLength[l] > 0 {
             history[l][step % historyLength[l]] = sent[l]
         }
@@ -83,6 +84,11 @@ private final class Link {
     private let columnTaps: [[(tap: Int, output: Int)]]
     private let kernelHeight: Int
     private let kernelWidth: Int
+    /// conv: the step's sums in channel-last order (`[position * Cout + co]`), so that one tap
+    /// adds `Cout` contiguous weights to `Cout` contiguous sums; folded into the layer's currents
+    /// by ``flush(into:)``.
+    private let channelLast: UnsafeMutableBufferPointer<Int64>
+    private var channelLastDirty = false
 
     init(connection: Connection, source: Int, target: Int, sourceShape: Shape, targetShape: Shape,
          delay: Int, signed: Bool) {
@@ -95,6 +101,8 @@ private final class Link {
         self.targetShape = targetShape
         kernelHeight = connection.kernel[0]
         kernelWidth = connection.kernel[1]
+        channelLast = .allocate(capacity: connection.kind == .conv ? max(1, targetShape.count) : 1)
+        channelLast.initialize(repeating: 0)
         func taps(_ size: Int, _ k: Int, _ s: Int, _ p: Int, _ outputs: Int) -> [[(tap: Int, output: Int)]] {
             (0..<size).map { y in
                 (0..<k).compactMap { ky in
@@ -136,7 +144,27 @@ private final class Link {
         }
     }
 
-    /// Adds `sign` times the weights each spike of `spikes` reaches to `currents`.
+    deinit { channelLast.deallocate() }
+
+    /// Adds the channel-last sums of a conv connection to `currents` (neuron order) and clears
+    /// them.
+    func flush(into currents: UnsafeMutablePointer<Int64>) {
+        guard channelLastDirty else { return }
+        channelLastDirty = false
+        let cout = targetShape.channels
+        let plane = targetShape.plane
+        let sums = channelLast.baseAddress!
+        for position in 0..<plane {
+            let row = sums + position * cout
+            for co in 0..<cout {
+                currents[co * plane + position] &+= row[co]
+                row[co] = 0
+            }
+        }
+    }
+
+    /// Adds `sign` times the weights each spike of `spikes` reaches to `currents` (a conv
+    /// connection to its channel-last sums, see ``flush(into:)``).
     func add(_ spikes: [Int32], sign: Int64, into currents: UnsafeMutablePointer<Int64>) {
         weights.withUnsafeBufferPointer { weights in
             switch kind {
@@ -159,6 +187,8 @@ private final class Link {
                 let outputWidth = targetShape.width
                 let cout = targetShape.channels
                 let kernelHeight = self.kernelHeight
+                let sums = channelLast.baseAddress!
+                if kind == .conv { channelLastDirty = true }
                 for spike in spikes {
                     let i = Int(spike)
                     let c = i / plane
@@ -171,10 +201,11 @@ private final class Link {
                                 currents[c * outputPlane + position] &+= sign
                             } else {
                                 let tap = weights.baseAddress! + ((c * kernelHeight + ky) * kernelWidth + kx) * cout
-                                var target = currents + position
-                                for co in 0..<cout {
-                                    target.pointee &+= sign &* tap[co]
-                                    target += outputPlane
+                                let target = sums + position * cout
+                                if sign > 0 {
+                                    for co in 0..<cout { target[co] &+= tap[co] }
+                                } else {
+                                    for co in 0..<cout { target[co] &-= tap[co] }
                                 }
                             }
                         }
