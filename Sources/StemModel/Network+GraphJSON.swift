@@ -147,9 +147,12 @@ extension Network {
                 let sourceLabel = "\"\(from)\" of shape \(sourceShape)"
                 switch kind {
                 case .dense:
-                    let rows = try weightArray(try reader.required(connectionObject, "weights", at: connectionPath),
-                                               at: weightsPath, count: shape.count, of: "rows",
-                                               "(one per neuron of \(layerLabel))")
+                    let rows = try reader.array(try reader.required(connectionObject, "weights", at: connectionPath),
+                                                at: weightsPath, of: "rows (one per neuron)")
+                    if rows.count != shape.count {
+                        throw reader.fail(weightsPath, "has \(rows.count) rows, so the dense connection makes shape "
+                            + "[\(rows.count)], but the \(layerLabel) has \(shape.count) neurons")
+                    }
                     connection.weights.reserveCapacity(rows.count)
                     for (o, rowValue) in rows.enumerated() {
                         let rowPath = JSONReader.element(weightsPath, o)

@@ -98,6 +98,10 @@ private func variant(_ old: String, _ new: String) -> String {
         (variant(#""inputs":[{"from":"c1","kind":"pool","kernel":[2,2]}]"#, #""inputs":[]"#),
          "layers[1].inputs: is empty; a layer needs at least 1 connection"),
         (variant(#""layers":["#, #""inputSize":3,"layers":["#), "inputSize: unknown key (allowed here: format, version"),
+        (variant("[1,1,1,1,1,1,1,1]]}]}]}", "[1,1,1,1,1,1,1,1],[0,0,0,0,0,0,0,0]]}]}]}"),
+         #"layers[4].inputs[0].weights: has 4 rows, so the dense connection makes shape [4], but the layer "fc" of shape [3] has 3 neurons"#),
+        (variant("[1,1,1,1,1,1,1,1]]}]}]}", "[1,1,1,1,1,1,1]]}]}]}"),
+         #"layers[4].inputs[0].weights[2]: has 7 weights, expected 8 (one per neuron of "r1" of shape [2,2,2])"#),
     ])
     func invalidGraphsAreRejectedWithPathAndRange(_ text: String, _ expected: String) {
         let message = decodeError(text)

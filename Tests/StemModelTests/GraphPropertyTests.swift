@@ -79,3 +79,41 @@ private func randomGraphOptions(_ generator: inout SplitMix64) -> GraphNetworkOp
         }
     }
 }
+
+extension GraphPropertyTests {
+    /// Every option, including scaled integration and narrow accumulators that overflow (wrap
+    /// and saturate): the golden model's spike record, outputs, overflow events and SOPs equal
+    /// the literal oracle's on random graphs.
+    @Test func goldenEqualsTheLiteralGraphSpecEverywhere() throws {
+        var generator = SplitMix64(seed: 4711)
+        var overflowingRuns = 0
+        var shiftedLayers = 0
+        for trial in 0..<150 {
+            var options = GraphNetworkOptions()
+            options.timeSteps = [2, 4, 6, 8].randomElement(using: &generator)!
+            options.weightBits = Int.random(in: 2...8, using: &generator)
+            options.accumulatorBits = Int.random(in: 6...24, using: &generator)
+            options.overflow = Bool.random(using: &generator) ? .wrap : .saturate
+            options.rot = 0...(options.timeSteps - 1)
+            options.drlo = 0...options.timeSteps
+            var network = Network.randomGraph(options, using: &generator)
+            for l in network.layers.indices {
+                network.layers[l].shift = Int.random(in: 0...3, using: &generator)
+                if network.layers[l].shift > 0 { shiftedLayers += 1 }
+            }
+            try network.validate()
+            let samples = InputSet.random(for: network, count: Int.random(in: 1...3, using: &generator),
+                                          using: &generator).samples
+            let model = try GoldenModel(network: network)
+            let record = try goldenRecord(model, samples)
+            let oracle = NaiveGraphSTEM(network: network).run(samples)
+            let label = "trial \(trial): \(network.jsonText)"
+            #expect(record == oracle.record, "\(label)")
+            #expect(model.outputs == oracle.outputs, "\(label)")
+            #expect(model.overflows == oracle.overflows, "\(label)")
+            #expect(model.sops == oracle.sops, "\(label)")
+            if oracle.overflows > 0 { overflowingRuns += 1 }
+        }
+        #expect(overflowingRuns > 30 && shiftedLayers > 100)
+    }
+}
