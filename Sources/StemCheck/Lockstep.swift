@@ -170,9 +170,11 @@ public struct Lockstep {
     /// the lowest such layer; nil if every compared value agrees.
     private func stateDivergence(step: Int, spikes: [[Int32]], device: any SpikingEngine) throws -> Divergence? {
         let window = step / network.timeSteps
+        let stages = network.stages
         for layer in 1...network.depth {
-            let accumulates = (layer - 1..<samples.count + layer - 1).contains(window)
-            let sends = (layer..<samples.count + layer).contains(window)
+            let stage = stages[layer]
+            let accumulates = (stage - 1..<samples.count + stage - 1).contains(window)
+            let sends = (stage..<samples.count + stage).contains(window)
             guard accumulates || sends else { continue }
             let width = network.width(ofLayer: layer)
             guard let expected = try reference.states(layer: layer, count: width),

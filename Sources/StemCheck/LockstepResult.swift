@@ -4,7 +4,7 @@ import StemModel
 public struct LockstepResult: Sendable {
     /// Steps completed and agreed on (all of them unless stopped at a divergence).
     public var stepsRun: Int
-    /// `(S + L) * B`.
+    /// `(S + D) * B` (`D` the largest stage, `L` in a chain).
     public var totalSteps: Int
     /// The output layer's values per sample, from the reference's spike record (complete only
     /// when the run completed).

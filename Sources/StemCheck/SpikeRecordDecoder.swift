@@ -1,11 +1,14 @@
 import StemModel
 
 /// Reads a run's results off its spike record, independently of the engine that produced it:
-/// the output layer's spike train in window `k + L` is sample `k`'s output, MSB first, and
-/// every spike of layers `0...L-1` costs its neuron's nonzero fan-out in SOPs.
+/// the output layer's spike train in window `k + stage(L)` (`k + L` in a chain) is sample `k`'s
+/// output, MSB first, and every spike of layers `0...L-1` costs its neuron's nonzero fan-out over
+/// all connections leaving its layer in SOPs.
 public struct SpikeRecordDecoder: Sendable {
     private let timeSteps: Int
     private let depth: Int
+    /// The stage of the output layer: the window of sample 0's output.
+    private let outputStage: Int
     private let fanOut: [[Int]]
     /// The output layer's values per sample.
     public private(set) var outputs: [[Int64]]
@@ -17,6 +20,7 @@ public struct SpikeRecordDecoder: Sendable {
     public init(network: Network, sampleCount: Int) {
         timeSteps = network.timeSteps
         depth = network.depth
+        outputStage = network.stages[network.depth]
         fanOut = network.nonzeroFanOut()
         outputs = Array(repeating: Array(repeating: 0, count: network.outputSize), count: sampleCount)
     }
@@ -27,7 +31,7 @@ public struct SpikeRecordDecoder: Sendable {
             let counts = fanOut[l]
             for i in spikes[l] { sops += counts[Int(i)] }
         }
-        let sample = step / timeSteps - depth
+        let sample = step / timeSteps - outputStage
         let outputSpikes = spikes[depth]
         guard !outputSpikes.isEmpty else { return }
         guard sample >= 0, sample < outputs.count else {

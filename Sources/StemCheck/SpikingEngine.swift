@@ -4,7 +4,7 @@ import StemModel
 /// RTL model, ... The lockstep runner knows engines only through this protocol.
 ///
 /// An engine is configured with its network when it is made; a run is
-/// `start(sampleCount:)` followed by exactly `(S + L) * B` calls of `step(inputSpikes:)`
+/// `start(sampleCount:)` followed by exactly `(S + D) * B` calls of `step(inputSpikes:)`
 /// (docs/stem-spec.md section 7).
 public protocol SpikingEngine: AnyObject {
     /// A short name for messages ("golden", "rtl").

@@ -11,8 +11,10 @@
 /// }
 /// print(model.outputs, model.sops, model.overflows)
 /// ```
-/// Work is per spike: each spike adds one contiguous row of the transposed weight matrix to
-/// the next layer's currents. A step is *closed* (its current integrated into `V`, and at the
+/// Work is per spike: in a chain of dense layers each spike adds one contiguous row of the
+/// transposed weight matrix to the next layer's currents; in a graph network (version 2) each
+/// spike is delivered through every connection leaving its layer (conv and pool by their kernel
+/// taps, identity to one neuron), a delayed shortcut `d` windows after it was sent. A step is *closed* (its current integrated into `V`, and at the
 /// end of a window `Y` computed) at the start of the next `step`, so between two calls
 /// ``neuronState(layer:neuron:)`` shows the state "at the end of the step, before it is closed".
 public final class GoldenModel {
@@ -32,11 +34,16 @@ public final class GoldenModel {
     /// Per layer `1...L` (index 0 is layer 1): overflow events and the extremes of `V`.
     public var layerStatistics: [LayerStatistics] { cores.map(\.statistics) }
     /// The output layer's values, per sample; a sample's entry is empty until computed
-    /// (at the end of window `k + L - 1`).
+    /// (at the end of window `k + stage(L) - 1`).
     public private(set) var outputs: [[Int64]] = []
 
     private let cores: [LayerCore]
     private let timeSteps: Int
+    /// `stage(l)` for layers `0...L` (`l` in a chain).
+    private let stages: [Int]
+    /// The connections of a graph network (nil for a chain of dense layers, which takes the
+    /// row-add path).
+    private let graph: GraphWiring?
 
     /// Prepares the model (weights transposed for row adds).
     /// - Throws: ``FormatError`` if `network` is not valid.
@@ -45,14 +52,17 @@ public final class GoldenModel {
         self.network = network
         self.name = name
         timeSteps = network.timeSteps
+        stages = network.stages
+        let isChain = network.isDenseChain
         var cores: [LayerCore] = []
         for (index, layer) in network.layers.enumerated() {
-            cores.append(LayerCore(layer: layer, number: index + 1, network: network))
+            cores.append(LayerCore(layer: layer, number: index + 1, network: network, wide: !isChain))
         }
         self.cores = cores
+        graph = isChain ? nil : GraphWiring(network: network, stages: stages)
     }
 
-    /// The number of steps of the current run, `(S + L) * B`.
+    /// The number of steps of the current run, `(S + D) * B`.
     public var stepCount: Int { network.stepCount(samples: sampleCount) }
 
     /// Resets the run state for a run of `sampleCount` samples: step 0 of window 0, counters
@@ -65,6 +75,7 @@ public final class GoldenModel {
         stepsTaken = 0
         sops = 0
         outputs = Array(repeating: [], count: sampleCount)
+        graph?.reset()
         for core in cores {
             core.reset()
             if isAccumulating(core.number, inWindow: 0) { core.loadStartPotentials() }
@@ -86,17 +97,18 @@ public final class GoldenModel {
         let window = tau / timeSteps
         let bit = timeSteps - 1 - tau % timeSteps
         if !inputSpikes.isEmpty {
-            guard isAccumulating(1, inWindow: window) else {
+            guard window < sampleCount else {
                 throw EngineError(engine: name,
                                   message: "input spikes in step \(tau) (window \(window)), which carries no sample")
             }
-            let fanIn = cores[0].fanIn
+            let fanIn = network.inputSize
             for i in inputSpikes where i < 0 || Int(i) >= fanIn {
                 throw EngineError(engine: name, message: "input spike of neuron \(i), outside 0..<\(fanIn)")
             }
         }
         if tau > 0 { closeStep(tau - 1) }
         for core in cores { core.clearCurrents() }
+        if let graph { return graphStep(tau, window: window, bit: bit, inputSpikes: inputSpikes, graph: graph) }
 
         // Layer 0 -> layer 1.
         var sops = self.sops
@@ -126,7 +138,7 @@ public final class GoldenModel {
         precondition((1...cores.count).contains(layer), "layer \(layer) outside 1...\(cores.count)")
         let core = cores[layer - 1]
         precondition((0..<core.width).contains(neuron), "neuron \(neuron) outside 0..<\(core.width)")
-        return NeuronState(current: Int64(core.currents[neuron]), potential: core.potentials[neuron],
+        return NeuronState(current: core.current(neuron), potential: core.potentials[neuron],
                            value: core.values[neuron])
     }
 
@@ -146,16 +158,30 @@ public final class GoldenModel {
         return outputs
     }
 
-    // MARK: - Pipeline
-
-    /// Layer `l` accumulates sample `w - l + 1` in window `w`.
-    private func isAccumulating(_ layer: Int, inWindow window: Int) -> Bool {
-        window >= layer - 1 && window <= sampleCount + layer - 2
+    /// A step of a graph network: every layer that sends spikes, each spike costs its SOPs
+    /// once, and every connection delivers the spikes its source sent `d` windows ago (0 for
+    /// a connection from the stage just before).
+    private func graphStep(_ tau: Int, window: Int, bit: Int, inputSpikes: [Int32], graph: GraphWiring) -> [[Int32]] {
+        var sent: [[Int32]] = [inputSpikes]
+        sent.reserveCapacity(cores.count + 1)
+        for core in cores {
+            sent.append(isSending(core.number, inWindow: window) ? core.spikes(bit: bit) : [])
+        }
+        sops += graph.deliver(step: tau, sent: sent, signedStep: tau % timeSteps == 0, cores: cores)
+        stepsTaken = tau + 1
+        return Array(sent.dropFirst())
     }
 
-    /// Layer `l` sends sample `w - l` in window `w`.
+    // MARK: - Pipeline
+
+    /// Layer `l` accumulates sample `w - stage(l) + 1` in window `w`.
+    private func isAccumulating(_ layer: Int, inWindow window: Int) -> Bool {
+        window >= stages[layer] - 1 && window <= sampleCount + stages[layer] - 2
+    }
+
+    /// Layer `l` sends sample `w - stage(l)` in window `w`.
     private func isSending(_ layer: Int, inWindow window: Int) -> Bool {
-        window >= layer && window <= sampleCount + layer - 1
+        window >= stages[layer] && window <= sampleCount + stages[layer] - 1
     }
 
     /// Integrates step `tau`'s currents; at the end of a window computes `Y` and the next `V0`.
@@ -163,14 +189,14 @@ public final class GoldenModel {
         let window = tau / timeSteps
         let t = tau % timeSteps
         for core in cores where isAccumulating(core.number, inWindow: window) {
-            core.integrate(weightShift: timeSteps - 1 - t, negate: t == 0 && core.signedInputs)
+            core.integrate(weightShift: timeSteps - 1 - t, negate: t == 0 && core.signedInputs && graph == nil)
         }
         guard t == timeSteps - 1 else { return }
         for core in cores {
             if isAccumulating(core.number, inWindow: window) {
                 core.computeValues()
                 if core.number == cores.count {
-                    outputs[window - core.number + 1] = Array(core.values)
+                    outputs[window - stages[core.number] + 1] = Array(core.values)
                 }
             } else {
                 core.clearValues()
@@ -193,6 +219,9 @@ final class LayerCore {
     /// Transposed weights: row `i` (length `width`) holds the weights from input `i`.
     let weights: UnsafeMutableBufferPointer<Int16>
     let currents: UnsafeMutableBufferPointer<Int32>
+    /// In a graph network: the currents at 64 bits (connections add signed terms), used
+    /// instead of ``currents``.
+    let wideCurrents: UnsafeMutableBufferPointer<Int64>?
     let potentials: UnsafeMutableBufferPointer<Int64>
     let values: UnsafeMutableBufferPointer<Int64>
     /// Nonzero weights per input: the SOPs of one spike of that input.
@@ -202,8 +231,11 @@ final class LayerCore {
     private let bias: UnsafeMutableBufferPointer<Int64>
     private let biasMode: BiasMode
     private let shift: Int
-    private let multiplier: Int64
-    private let postShift: Int
+    /// `m` and `n` per requantization group: the channels with per-channel values, else one
+    /// group of all neurons; `groupSize` neurons each.
+    private let multipliers: [Int64]
+    private let postShifts: [Int]
+    private let groupSize: Int
     private let rotFactor: Int
     private let drloLimit: Int
     private let timeSteps: Int
@@ -222,17 +254,25 @@ final class LayerCore {
 
     var statistics = LayerStatistics()
 
-    init(layer: Layer, number: Int, network: Network) {
+    init(layer: Layer, number: Int, network: Network, wide: Bool = false) {
         self.number = number
         width = layer.width
-        fanIn = layer.inputCount
+        fanIn = wide ? 0 : layer.inputCount
         signedInputs = number == 1 && network.inputSigned
         bias = .allocate(capacity: max(1, width))
-        _ = bias.initialize(from: layer.bias)
+        let neuronBias = layer.neuronBias
+        _ = bias.initialize(from: neuronBias)
         biasMode = layer.biasMode
         shift = layer.shift
-        multiplier = Int64(layer.multiplier)
-        postShift = layer.postShift
+        if layer.hasScalarRequantization {
+            multipliers = [Int64(layer.multiplier)]
+            postShifts = [layer.postShift]
+            groupSize = width
+        } else {
+            multipliers = (0..<layer.shape.channels).map { Int64(layer.multiplier(channel: $0)) }
+            postShifts = (0..<layer.shape.channels).map { layer.postShift(channel: $0) }
+            groupSize = layer.shape.plane
+        }
         rotFactor = layer.rot
         drloLimit = layer.drlo
         timeSteps = network.timeSteps
@@ -244,15 +284,24 @@ final class LayerCore {
 
         weights = .allocate(capacity: max(1, width * fanIn))
         var nonzero = Array(repeating: 0, count: fanIn)
-        for (j, row) in layer.weights.enumerated() {
-            for (i, w) in row.enumerated() {
-                weights[i * width + j] = Int16(w)
-                if w != 0 { nonzero[i] += 1 }
+        if !wide {
+            for (j, row) in layer.weights.enumerated() {
+                for (i, w) in row.enumerated() {
+                    weights[i * width + j] = Int16(w)
+                    if w != 0 { nonzero[i] += 1 }
+                }
             }
         }
         inputNonzero = nonzero
         currents = .allocate(capacity: width)
         currents.initialize(repeating: 0)
+        if wide {
+            let buffer = UnsafeMutableBufferPointer<Int64>.allocate(capacity: max(1, width))
+            buffer.initialize(repeating: 0)
+            wideCurrents = buffer
+        } else {
+            wideCurrents = nil
+        }
         potentials = .allocate(capacity: width)
         potentials.initialize(repeating: 0)
         values = .allocate(capacity: width)
@@ -264,7 +313,7 @@ final class LayerCore {
         var largest: Int64 = 0
         if layer.biasMode == .accumulator {
             for j in 0..<width {
-                let raw = roundShift(layer.bias[j], by: layer.shift)
+                let raw = roundShift(neuronBias[j], by: layer.shift)
                 smallest = min(smallest, raw)
                 largest = max(largest, raw)
                 let (fitted, overflowed) = fit(raw, bits: network.accumulatorBits, mode: network.overflow)
@@ -281,6 +330,7 @@ final class LayerCore {
     deinit {
         weights.deallocate()
         currents.deallocate()
+        wideCurrents?.deallocate()
         potentials.deallocate()
         values.deallocate()
         bias.deallocate()
@@ -290,6 +340,7 @@ final class LayerCore {
 
     func reset() {
         currents.update(repeating: 0)
+        wideCurrents?.update(repeating: 0)
         potentials.update(repeating: 0)
         clearValues()
         currentsDirty = false
@@ -319,9 +370,17 @@ final class LayerCore {
     func clearCurrents() {
         if currentsDirty {
             currents.update(repeating: 0)
+            wideCurrents?.update(repeating: 0)
             currentsDirty = false
         }
     }
+
+    /// The current of neuron `j` in this step.
+    func current(_ j: Int) -> Int64 { wideCurrents.map { $0[j] } ?? Int64(currents[j]) }
+
+    /// Marks the currents as holding input of this step (graph deliveries write
+    /// ``wideCurrents`` directly).
+    func markCurrents() { currentsDirty = true }
 
     /// The hot loop: each spike of input `i` adds row `i` to the currents. Rows are added four
     /// at a time, so each current is loaded and stored once per four spikes (wrapping adds are
@@ -388,6 +447,11 @@ final class LayerCore {
     func integrate(weightShift: Int, negate: Bool) {
         guard currentsDirty else { return }
         let s = shift
+        if let wide = wideCurrents {
+            integrateWide(wide, weightShift: weightShift)
+            currentsDirty = false
+            return
+        }
         // Specialized loops: the common case (no shift, no sign) has no rounding or multiply.
         switch (overflowMode, s == 0 && !negate) {
         case (.wrap, true):
@@ -436,6 +500,32 @@ final class LayerCore {
         statistics.overflows += overflowCount
     }
 
+    /// `V = fit(V + round_shift(I * 2^weightShift, s))` from the 64-bit currents of a graph
+    /// network (the sign of a signed input's first step is already in them); clears them.
+    private func integrateWide(_ wide: UnsafeMutableBufferPointer<Int64>, weightShift: Int) {
+        let sums = wide.baseAddress!
+        let potential = potentials.baseAddress!
+        let s = shift
+        let bits = accumulatorBits
+        let mode = overflowMode
+        var smallest = statistics.smallestPotential
+        var largest = statistics.largestPotential
+        var overflowCount = 0
+        for j in 0..<width {
+            let current = sums[j]
+            sums[j] = 0
+            let raw = potential[j] &+ roundShift(current &<< weightShift, by: s)
+            smallest = min(smallest, raw)
+            largest = max(largest, raw)
+            let (fitted, overflowed) = fit(raw, bits: bits, mode: mode)
+            if overflowed { overflowCount &+= 1 }
+            potential[j] = fitted
+        }
+        statistics.smallestPotential = smallest
+        statistics.largestPotential = largest
+        statistics.overflows += overflowCount
+    }
+
     /// `Y` from `V` at the end of a window (spec steps 4 to 6), and the spike schedule of the
     /// window in which it is sent.
     func computeValues() {
@@ -443,12 +533,16 @@ final class LayerCore {
         let potential = potentials.baseAddress!
         let bias = self.bias.baseAddress!
         let outputBias = biasMode == .output
-        for j in 0..<width {
-            var y = roundShift(potential[j] * multiplier, by: postShift)
-            if outputBias { y += bias[j] }
-            y = clampActivation(y, timeSteps: timeSteps)
-            y = rot(y, factor: rotFactor, timeSteps: timeSteps)
-            sent[j] = drlo(y, keep: drloLimit)
+        for group in 0..<multipliers.count {
+            let multiplier = multipliers[group]
+            let postShift = postShifts[group]
+            for j in (group * groupSize)..<((group + 1) * groupSize) {
+                var y = roundShift(potential[j] * multiplier, by: postShift)
+                if outputBias { y += bias[j] }
+                y = clampActivation(y, timeSteps: timeSteps)
+                y = rot(y, factor: rotFactor, timeSteps: timeSteps)
+                sent[j] = drlo(y, keep: drloLimit)
+            }
         }
         // Per bit, the neurons that have it, by branch-free compaction.
         let start = scheduleStart.baseAddress!

@@ -56,7 +56,7 @@ public struct InputSet: Sendable, Equatable {
             let path = JSONReader.element("samples", k)
             let items = try reader.array(sampleValue, at: path, of: "input values")
             if items.count != network.inputSize {
-                throw reader.fail(path, "has \(items.count) values, expected \(network.inputSize) (inputSize)")
+                throw reader.fail(path, "has \(items.count) values, expected \(network.inputSize) \(Self.sizeNote(network))")
             }
             var sample: [Int64] = []
             sample.reserveCapacity(items.count)
@@ -81,6 +81,11 @@ public struct InputSet: Sendable, Equatable {
         try validate(for: network, file: file)
     }
 
+    /// Where the sample length comes from: `inputSize`, or `C*H*W` of a version-2 input shape.
+    static func sizeNote(_ network: Network) -> String {
+        network.isGraph ? "(C*H*W of the input shape \(network.inputShape))" : "(inputSize)"
+    }
+
     static func inputNote(_ network: Network) -> String {
         "timeSteps \(network.timeSteps), \(network.inputSigned ? "signed" : "unsigned") inputs"
     }
@@ -95,7 +100,7 @@ public struct InputSet: Sendable, Equatable {
         for (k, sample) in samples.enumerated() {
             let path = JSONReader.element("samples", k)
             if sample.count != network.inputSize {
-                throw reader.fail(path, "has \(sample.count) values, expected \(network.inputSize) (inputSize)")
+                throw reader.fail(path, "has \(sample.count) values, expected \(network.inputSize) \(Self.sizeNote(network))")
             }
             for (i, x) in sample.enumerated() where !range.contains(x) {
                 try reader.checkRange(x, in: range, at: JSONReader.element(path, i), note: Self.inputNote(network))

@@ -1,5 +1,5 @@
 /// The layer-0 spikes of a run: sample `k` is sent during window `k`, MSB first
-/// (docs/stem-spec.md sections 1 and 7); windows `S...S+L-1` carry no input.
+/// (docs/stem-spec.md sections 1 and 7); windows `S...S+D-1` carry no input.
 public struct InputStimulus: Sendable {
     /// `B`.
     public let timeSteps: Int

@@ -20,10 +20,20 @@ extension Network {
     public init(json: JSONValue, file: String) throws(FormatError) {
         let reader = JSONReader(file: file)
         let root = try reader.object(json, at: "")
-        try reader.checkKeys(root, allowed: Self.topLevelKeys, at: "")
+        if case .integer(let v) = root["version"] ?? .null, v == Int64(Self.graphFormatVersion) {
+            try reader.checkKeys(root, allowed: Self.graphTopLevelKeys, at: "")
+        } else {
+            try reader.checkKeys(root, allowed: Self.topLevelKeys, at: "")
+        }
         _ = try reader.string(try reader.required(root, "format", at: ""), at: "format", oneOf: [Self.formatName])
-        _ = try reader.integer(try reader.required(root, "version", at: ""), at: "version",
-                               in: Self.formatVersion...Self.formatVersion, note: "the version this stemsim reads")
+        let version = try reader.integer(try reader.required(root, "version", at: ""), at: "version",
+                                         in: Self.formatVersion...Self.graphFormatVersion,
+                                         note: "the versions this stemsim reads")
+        if version == Self.graphFormatVersion {
+            self = try Self.decodeGraph(root, reader: reader)
+            try validate(file: file)
+            return
+        }
         let timeSteps = try reader.integer(try reader.required(root, "timeSteps", at: ""), at: "timeSteps",
                                            in: Limits.timeSteps)
         let weightBits = try reader.integer(try reader.required(root, "weightBits", at: ""), at: "weightBits",
@@ -118,6 +128,10 @@ extension Network {
     /// network already was.
     /// - Parameter file: the name used in errors.
     public func validate(file: String = "<network>") throws(FormatError) {
+        if isGraph {
+            try validateGraph(file: file)
+            return
+        }
         let reader = JSONReader(file: file)
         func check(_ value: Int, _ range: ClosedRange<Int>, _ path: String, _ note: String? = nil) throws(FormatError) {
             try reader.checkRange(Int64(value), in: Int64(range.lowerBound)...Int64(range.upperBound),
@@ -163,8 +177,10 @@ extension Network {
         }
     }
 
-    /// The network as a JSON document in the network file format (every field written).
+    /// The network as a JSON document in the network file format (every field written): version
+    /// 1 for a chain of dense layers without names, else version 2.
     public var jsonValue: JSONValue {
+        if isGraph { return graphJSONValue }
         var root = JSONObject()
         root["format"] = .string(Self.formatName)
         root["version"] = .integer(Int64(Self.formatVersion))

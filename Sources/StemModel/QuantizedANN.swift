@@ -1,10 +1,11 @@
 /// The integer-only quantized ANN the STEM network is equivalent to (docs/stem-spec.md
-/// section 10), computed directly, layer by layer, as its own code path:
+/// section 10), computed directly, layer by layer (in a graph network: connection by
+/// connection, with direct convolution and pooling loops), as its own code path:
 /// ```
 /// accumulator bias: y = clamp(round_shift((sum_i w_ji x_i + b_j) * m, n), 0, 2^B - 1)
 /// output bias:      y = clamp(round_shift((sum_i w_ji x_i) * m, n) + b_j, 0, 2^B - 1)
 /// ```
-/// then RoT and DRLO. The arithmetic is exact for every valid network (the product with `m`
+/// with the `m`, `n` of the neuron's channel, then RoT and DRLO. The arithmetic is exact for every valid network (the product with `m`
 /// is taken at 128 bits).
 public struct QuantizedANN: Sendable {
     /// The network evaluated.
@@ -17,13 +18,11 @@ public struct QuantizedANN: Sendable {
     /// The values of layers `1...L` for one sample (`result[l-1]` is layer `l`).
     public func layerValues(for sample: [Int64]) -> [[Int64]] {
         precondition(sample.count == network.inputSize, "a sample has \(network.inputSize) values")
-        var result: [[Int64]] = []
-        var x = sample
-        for layer in network.layers {
-            x = evaluate(layer, on: x)
-            result.append(x)
+        var values: [[Int64]] = [sample]
+        for (index, layer) in network.layers.enumerated() {
+            values.append(evaluate(layer, number: index + 1, on: values))
         }
-        return result
+        return Array(values.dropFirst())
     }
 
     /// The output layer's values for one sample.
@@ -36,22 +35,94 @@ public struct QuantizedANN: Sendable {
         samples.map(outputs(for:))
     }
 
-    private func evaluate(_ layer: Layer, on x: [Int64]) -> [Int64] {
+    /// Layer `number`'s values from the values of layers `0..<number` (`values[0]` is the
+    /// sample): the sum over its connections, then requantization per channel.
+    private func evaluate(_ layer: Layer, number: Int, on values: [[Int64]]) -> [Int64] {
         let B = network.timeSteps
-        return layer.weights.indices.map { j in
-            var sum: Int64 = 0
-            for (w, xi) in zip(layer.weights[j], x) { sum += w * xi }
-            let b = layer.bias[j]
+        let shape = layer.shape
+        var sums = Array(repeating: Int64(0), count: shape.count)
+        for connection in layer.inputs {
+            let from = network.source(of: connection, inLayer: number)
+            accumulate(connection, from: values[from], shape: network.shape(ofLayer: from), to: shape, into: &sums)
+        }
+        let plane = shape.height * shape.width
+        return sums.indices.map { j in
+            let channel = j / plane
+            let b = layer.bias.count == sums.count ? layer.bias[j] : layer.bias[channel]
+            let m = Int64(layer.channelMultipliers?[channel] ?? layer.multiplier)
+            let n = layer.channelPostShifts?[channel] ?? layer.postShift
             var y: Int64
             switch layer.biasMode {
             case .accumulator:
-                y = Self.roundShiftedProduct(sum + b, Int64(layer.multiplier), by: layer.postShift)
+                y = Self.roundShiftedProduct(sums[j] + b, m, by: n)
             case .output:
-                y = Self.roundShiftedProduct(sum, Int64(layer.multiplier), by: layer.postShift) + b
+                y = Self.roundShiftedProduct(sums[j], m, by: n) + b
             }
             y = clampActivation(y, timeSteps: B)
             y = rot(y, factor: layer.rot, timeSteps: B)
             return drlo(y, keep: layer.drlo)
+        }
+    }
+
+    /// Adds `sum_i w_ji x_i` of one connection to `sums`, output neuron by output neuron
+    /// (direct loops over the kernel window, not the golden model's event delivery).
+    private func accumulate(_ connection: Connection, from x: [Int64], shape input: Shape, to output: Shape,
+                            into sums: inout [Int64]) {
+        let (inH, inW) = (input.height, input.width)
+        let (outH, outW) = (output.height, output.width)
+        switch connection.kind {
+        case .dense:
+            for j in sums.indices {
+                var sum: Int64 = 0
+                for (w, xi) in zip(connection.weights[j], x) { sum += w * xi }
+                sums[j] += sum
+            }
+        case .identity:
+            let weights = connection.weights[0]
+            for c in 0..<output.channels {
+                for p in 0..<(outH * outW) {
+                    let j = c * outH * outW + p
+                    sums[j] += weights[c] * x[j]
+                }
+            }
+        case .conv:
+            let (kh, kw) = (connection.kernel[0], connection.kernel[1])
+            let (sh, sw) = (connection.stride[0], connection.stride[1])
+            let (ph, pw) = (connection.padding[0], connection.padding[1])
+            for co in 0..<output.channels {
+                let row = connection.weights[co]
+                for oy in 0..<outH {
+                    for ox in 0..<outW {
+                        var sum: Int64 = 0
+                        for ci in 0..<input.channels {
+                            for ky in 0..<kh {
+                                let iy = oy * sh - ph + ky
+                                if iy < 0 || iy >= inH { continue }
+                                for kx in 0..<kw {
+                                    let ix = ox * sw - pw + kx
+                                    if ix < 0 || ix >= inW { continue }
+                                    sum += row[(ci * kh + ky) * kw + kx] * x[(ci * inH + iy) * inW + ix]
+                                }
+                            }
+                        }
+                        sums[(co * outH + oy) * outW + ox] += sum
+                    }
+                }
+            }
+        case .pool:
+            let (kh, kw) = (connection.kernel[0], connection.kernel[1])
+            let (sh, sw) = (connection.stride[0], connection.stride[1])
+            for c in 0..<output.channels {
+                for oy in 0..<outH {
+                    for ox in 0..<outW {
+                        var sum: Int64 = 0
+                        for ky in 0..<kh {
+                            for kx in 0..<kw { sum += x[(c * inH + oy * sh + ky) * inW + ox * sw + kx] }
+                        }
+                        sums[(c * outH + oy) * outW + ox] += sum
+                    }
+                }
+            }
         }
     }
 

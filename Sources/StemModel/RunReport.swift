@@ -32,7 +32,7 @@ public struct RunReport: Sendable, Equatable {
     }
 
     public var samples: [Sample]
-    /// Time steps of the run, `(S + L) * B`.
+    /// Time steps of the run, `(S + D) * B` (`D` the largest stage, `L` in a chain).
     public var timeSteps: Int
     /// Synaptic operations.
     public var sops: Int

@@ -14,6 +14,7 @@ public struct Mapper: Sendable {
 
     /// Maps `network`, or says which layer does not fit which limit.
     public func map(_ network: Network) throws(MappingError) -> MeshMapping {
+        if let refusal = network.hardwareRefusal { throw .graphNetwork(refusal) }
         let n = options.numNeurons, a = options.numAxons, fanout = options.maxFanout
         let region = 1 << HardwareInterface.indexWidth, axons = 1 << HardwareInterface.axonWidth
         guard n >= 1, a >= 1, fanout >= 1, n * a <= region, n * fanout <= region, a <= axons else {

@@ -12,9 +12,13 @@ public enum MappingError: Error, Equatable, CustomStringConvertible {
     case meshSizeOutOfRange(meshX: Int, meshY: Int)
     /// A core does not fit the address map or the flit's 16-bit axon field.
     case coreTooLarge(numNeurons: Int, numAxons: Int, maxFanout: Int)
+    /// A graph network (not a chain of dense layers), which the hardware does not run yet.
+    case graphNetwork(String)
 
     public var description: String {
         switch self {
+        case let .graphNetwork(reason):
+            return reason
         case let .fanInTooLarge(layer, fanIn, numAxons):
             return "layer \(layer) has fan-in \(fanIn), but a core has \(numAxons) axons (NumAxons); "
                 + "use cores with --axons \(fanIn) or more"

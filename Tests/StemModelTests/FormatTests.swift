@@ -98,7 +98,7 @@ private let badNetworkCases: [(JSONObject, String)] = [
     (with("inputSigned", .integer(1)), "inputSigned: expected true or false, got 1"),
     (with("format", .string("stem-net")), "format: \"stem-net\" is not allowed (expected \"stem-network\")"),
     (with("format", nil), "missing required key \"format\""),
-    (with("version", .integer(2)), "version: 2 is out of range 1...1 (the version this stemsim reads)"),
+    (with("version", .integer(3)), "version: 3 is out of range 1...2 (the versions this stemsim reads)"),
     (with("layers", nil), "missing required key \"layers\""),
     (with("layers", .array([])), "layers: is empty; a network needs at least 1 layer"),
     (with("layers", .array([.integer(5)])), "layers[0]: expected an object, got 5"),
