@@ -14,10 +14,8 @@ public struct Mapper: Sendable {
 
     /// Maps `network`, or says which layer does not fit which limit.
     public func map(_ network: Network) throws(MappingError) -> MeshMapping {
+        try options.validate()
         let n = options.numNeurons, a = options.numAxons, fanout = options.maxFanout
-        guard n >= 1, a >= 1, fanout >= 1, n * a <= 1 << 18, n * fanout <= 1 << 18, a <= 1 << 16 else {
-            throw .coreTooLarge(numNeurons: n, numAxons: a, maxFanout: fanout)
-        }
         var shares: [(layer: Int, neurons: Range<Int>, fanIn: Int)] = []
         for (index, layer) in network.layers.enumerated() {
             let l = index + 1
