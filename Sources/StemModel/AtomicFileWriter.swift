@@ -36,7 +36,7 @@ public final class AtomicFileWriter {
         var candidate = ""
         var descriptor: Int32 = -1
         repeat {
-            candidate = "\(folder).\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+            candidate = folder + FileIO.temporaryName(for: name, tag: "\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
             descriptor = open(candidate, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
             attempt += 1
         } while descriptor < 0 && errno == EEXIST && attempt < 100

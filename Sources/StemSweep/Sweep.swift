@@ -138,7 +138,8 @@ public final class Sweep: @unchecked Sendable {
         var toRun: [SweepPointParameters] = []
         var reused = 0
         for parameters in requested {
-            if let old = points[parameters], old.status != .failed {
+            if let old = points[parameters], old.status != .failed, let kept = try reusable(old) {
+                points[parameters] = kept
                 reused += 1
             } else {
                 toRun.append(parameters)
@@ -183,6 +184,29 @@ public final class Sweep: @unchecked Sendable {
         attachAreas()
         try files.write(document)
         return Outcome(document: document, counts: SweepSummary.RunCounts(ran: ran, reused: reused), files: files)
+    }
+
+    /// An earlier run's point as this run reuses it, with its network file in place: a file
+    /// that is missing or differs from the network the point ran (rebuilt from its width,
+    /// setting and per-layer shifts) is written again. Nil when that network cannot be rebuilt
+    /// (the folder's `sweep.json` was edited), so the point runs again.
+    private func reusable(_ point: SweepPoint) throws(OutputFileError) -> SweepPoint? {
+        guard point.networkFile != nil else { return point }
+        var network = network(for: point.parameters)
+        guard point.layers.count == network.depth else { return nil }
+        for (index, figures) in point.layers.enumerated() {
+            network.layers[index].shift = figures.shift
+            network.layers[index].multiplier = figures.multiplier
+            network.layers[index].postShift = figures.postShift
+        }
+        guard (try? network.validate()) != nil else { return nil }
+        var kept = point
+        let relative = SweepFiles.networkFile(for: point.parameters)
+        if (try? FileIO.read(files.path(relative))) != Array(network.jsonText.utf8) {
+            _ = try files.write(network, for: point.parameters)
+        }
+        kept.networkFile = relative
+        return kept
     }
 
     /// The base network with a point's width, overflow mode and sparsification (before scaling).

@@ -32,7 +32,7 @@ final class AtomicFileOutput {
         self.path = path
         let (folder, name) = AtomicFileOutput.split(path)
         let suffix = String(UInt64.random(in: 0...UInt64.max), radix: 36)
-        temporaryPath = folder + "." + name + ".tmp-\(getpid())-" + suffix
+        temporaryPath = folder + FileIO.temporaryName(for: name, tag: "\(getpid())-" + suffix)
         descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         if descriptor < 0 {
             throw TraceError.io(path: path, operation: "create a temporary file in its folder",
