@@ -193,8 +193,14 @@ public struct ModelCache: Hashable, Sendable {
         var hash = SHA256()
         var size: Int64 = 0
         while true {
-            guard let chunk = try? handle.read(upToCount: 1 << 20) else { return nil }
-            if chunk.isEmpty { break }
+            let chunk: Data?
+            do {
+                chunk = try handle.read(upToCount: 1 << 20)
+            } catch {
+                return nil
+            }
+            // nil or empty: the end of the file.
+            guard let chunk, !chunk.isEmpty else { break }
             hash.update(chunk)
             size += Int64(chunk.count)
         }

@@ -9,7 +9,7 @@ import StemRTL
 /// arithmetic or allocation uses it, and the message names the option, the value as the user
 /// wrote it and the range:
 /// ```
-/// Error: The value '-0' is invalid for '--neurons <neurons>': --neurons -0 is out of range 1...65536 (NumNeurons)
+/// Error: The value '-0' is invalid for '--neurons <neurons>': --neurons must be in 1...65536 (NumNeurons), got -0
 /// ```
 /// The hardware options take their ranges from ``ModelParameters/ranges``; products of them
 /// are checked by ``Mapper``.
@@ -47,19 +47,28 @@ enum OptionBounds {
             "\(range.lowerBound)...\(range.upperBound)" + (note.map { " (\($0))" } ?? "")
         }
 
-        /// The value of `text`, or a ``ValidationError`` naming the option, the value and the range.
+        /// `must be in 1...64` or, when the top is only a sanity bound, `must be at least 1`.
+        var requirement: String {
+            let note = self.note.map { " (\($0))" } ?? ""
+            if range.upperBound >= Int(Int32.max) { return "must be at least \(range.lowerBound)\(note)" }
+            return "must be in \(rangeText)"
+        }
+
+        /// The value of `text`, or a ``ValidationError`` naming the option, the value as
+        /// written and the range (`--jobs must be in 1...64, got 0`).
         func parse(_ text: String) throws -> Int {
             guard let value = Int(text) else {
-                throw ValidationError("\(name) \(text) is not an integer in \(rangeText)")
+                throw ValidationError("\(name) must be an integer in \(rangeText), got \(text)")
             }
             try check(value, text: text)
             return value
         }
 
-        /// Checks a value that was parsed elsewhere (a list item); `text` is how it was written.
+        /// Checks a value that was parsed elsewhere (a list item, a product); `text` is how it
+        /// was written.
         func check(_ value: Int, text: String? = nil) throws {
             if !range.contains(value) {
-                throw ValidationError("\(name) \(text ?? String(value)) is out of range \(rangeText)")
+                throw ValidationError("\(name) \(requirement), got \(text ?? String(value))")
             }
         }
     }

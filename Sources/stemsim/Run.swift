@@ -188,10 +188,11 @@ struct Run: ParsableCommand {
         let folder = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
         var info = stat()
         if stat(folder.isEmpty ? "/" : folder, &info) != 0 {
-            throw CommandFailure(.badInput, "\(option) \(path): the folder \(folder) does not exist")
+            throw CommandFailure(.badInput, "\(option) \(path): cannot create: No such file or directory "
+                + "(the folder \(folder) does not exist)")
         }
         if (info.st_mode & S_IFMT) != S_IFDIR {
-            throw CommandFailure(.badInput, "\(option) \(path): \(folder) is not a folder")
+            throw CommandFailure(.badInput, "\(option) \(path): cannot create: Not a directory (\(folder) is not a folder)")
         }
     }
 

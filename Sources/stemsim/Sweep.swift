@@ -155,12 +155,17 @@ struct SweepCommand: ParsableCommand {
                 guard let a = Int(low), let b = Int(high) else {
                     throw ValidationError("--acc-bits: '\(item)' is not a range like 8...32 (each end in \(bounds.rangeText))")
                 }
-                try bounds.check(a, text: String(low))
-                try bounds.check(b, text: String(high))
                 guard a <= b else { throw ValidationError("--acc-bits: the range \(item) is empty") }
+                // The first width outside the allowed range, found without expanding the range.
+                if a < bounds.range.lowerBound || b > bounds.range.upperBound {
+                    let first = a < bounds.range.lowerBound ? a : bounds.range.upperBound + 1
+                    throw ValidationError("--acc-bits: \(first) is out of range \(bounds.rangeText) (in \(item))")
+                }
                 result += Array(a...b)
             } else if let value = Int(item) {
-                try bounds.check(value, text: item)
+                if !bounds.range.contains(value) {
+                    throw ValidationError("--acc-bits: \(item) is out of range \(bounds.rangeText)")
+                }
                 result.append(value)
             } else {
                 throw ValidationError("--acc-bits: '\(item)' is not a width; expected a list like 12,16,20 or a range "
@@ -174,10 +179,12 @@ struct SweepCommand: ParsableCommand {
     /// A list of integers, each in `bounds`.
     static func integers(_ text: String, bounds: OptionBounds.IntegerOption) throws -> [Int?] {
         let values = try items(text, option: bounds.name).map { item -> Int in
-            guard let value = Int(item) else {
-                throw ValidationError("\(bounds.name): '\(item)' is not an integer in \(bounds.rangeText)")
+            guard let value = Int(item), value >= 0 else {
+                throw ValidationError("\(bounds.name): '\(item)' is not a non-negative integer (at most \(bounds.range.upperBound))")
             }
-            try bounds.check(value, text: item)
+            if value > bounds.range.upperBound {
+                throw ValidationError("\(bounds.name): \(item) is out of range \(bounds.rangeText)")
+            }
             return value
         }
         try checkUnique(values.map(String.init), option: bounds.name)
