@@ -164,27 +164,37 @@ public struct ModelCache: Hashable, Sendable {
     /// `meta.json` recorded at build time. An entry without a readable `meta.json` or without
     /// the recorded checksum (built by an older version) counts as damaged, so it is rebuilt once.
     ///
-    /// Cost: one read and hash of the library (about 0.5 MB for the default mesh, a few MB
-    /// traced), a few milliseconds in a release build; the size is compared first, so a
-    /// truncated file costs one `stat`.
+    /// Cost: the size is compared first, so a truncated file costs one `stat`; otherwise one
+    /// read and SHA-256 of the library (about 0.5 MB for the default mesh, 1 MB traced): some
+    /// 40-80 ms in a release build (seconds in a debug build). A file that passed is not
+    /// hashed again in the same process while its size, modification time and inode stay.
     public func damage(of entry: Entry) -> String? {
         guard let metadata = entry.metadata else { return "its \(Self.metadataName) is missing or unreadable" }
         guard let size = metadata.librarySize, let digest = metadata.librarySHA256 else {
             return "its \(Self.metadataName) records no size and SHA-256 of the library (an older entry)"
         }
         let path = entry.libraryURL.path
-        guard let actualSize = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber else {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+              let actualSize = attributes[.size] as? NSNumber else {
             return "\(path) cannot be read"
         }
         if actualSize.int64Value != size {
             return "\(path) is \(actualSize.int64Value) bytes, but \(size) were built"
         }
+        let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+        let inode = (attributes[.systemFileNumber] as? NSNumber)?.uint64Value ?? 0
+        let identity = "\(path) \(size) \(modified) \(inode) \(digest)"
+        if Self.verifiedFiles.withLock({ $0.contains(identity) }) { return nil }
         guard let fingerprint = Self.fingerprint(of: entry.libraryURL) else { return "\(path) cannot be read" }
         if fingerprint.sha256 != digest {
             return "\(path) has SHA-256 \(fingerprint.sha256.prefix(12))..., but \(digest.prefix(12))... was built"
         }
+        Self.verifiedFiles.withLock { _ = $0.insert(identity) }
         return nil
     }
+
+    /// Libraries this process has verified: path, size, modification time, inode, digest.
+    private static let verifiedFiles = LockedValue<Set<String>>([])
 
     /// The size and SHA-256 (hex) of the file at `url`, read in 1 MiB chunks; nil if unreadable.
     static func fingerprint(of url: URL) -> (size: Int64, sha256: String)? {
