@@ -4,7 +4,8 @@
 #      hand-computed directed tests and the NoC scoreboard runs (scripts/test-rtl.sh);
 #   2. the Swift test suite: golden model and formats, model builder and cache, the RTL
 #      cross-checked against the golden model (random networks, the digits test set), traces,
-#      the command line, sweeps, SystemC.
+#      the command line, sweeps, SystemC;
+#   3. 30 s of libFuzzer on the JSON reader and network/inputs validation (scripts/fuzz.sh).
 # Installs missing dependencies first (scripts/install-deps.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,3 +24,8 @@ swift build --build-tests
 
 echo "== swift test"
 swift test --skip-build
+
+# A short, fixed fuzzing budget for the JSON reader and network/inputs validation
+# (docs/fuzzing.md says how to run longer).
+echo "== fuzz: JSON reader and network/inputs validation (scripts/fuzz.sh 30)"
+bash scripts/fuzz.sh 30

@@ -15,11 +15,8 @@ public struct Mapper: Sendable {
     /// Maps `network`, or says which layer does not fit which limit.
     public func map(_ network: Network) throws(MappingError) -> MeshMapping {
         if let refusal = network.hardwareRefusal { throw .graphNetwork(refusal) }
+        try options.validate()
         let n = options.numNeurons, a = options.numAxons, fanout = options.maxFanout
-        let region = 1 << HardwareInterface.indexWidth, axons = 1 << HardwareInterface.axonWidth
-        guard n >= 1, a >= 1, fanout >= 1, n * a <= region, n * fanout <= region, a <= axons else {
-            throw .coreTooLarge(numNeurons: n, numAxons: a, maxFanout: fanout)
-        }
         var shares: [(layer: Int, neurons: Range<Int>, fanIn: Int)] = []
         for (index, layer) in network.layers.enumerated() {
             let l = index + 1

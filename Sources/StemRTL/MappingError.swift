@@ -14,6 +14,8 @@ public enum MappingError: Error, Equatable, CustomStringConvertible {
     case coreTooLarge(numNeurons: Int, numAxons: Int, maxFanout: Int)
     /// A graph network (not a chain of dense layers), which the hardware does not run yet.
     case graphNetwork(String)
+    /// A core parameter outside the RTL's range (``ModelParameters/ranges``).
+    case parameterOutOfRange(name: String, value: Int, allowed: ClosedRange<Int>)
 
     public var description: String {
         switch self {
@@ -36,6 +38,10 @@ public enum MappingError: Error, Equatable, CustomStringConvertible {
             return "a core of \(numNeurons) neurons, \(numAxons) axons and \(maxFanout) fan-out entries does not fit "
                 + "the tile address map (NumNeurons*NumAxons and NumNeurons*MaxFanout at most 262144, "
                 + "NumAxons and the output width at most 65536)"
+        case let .parameterOutOfRange(name, value, allowed):
+            let option = ["NumNeurons": "--neurons", "NumAxons": "--axons", "MaxFanout": "--max-fanout",
+                          "FifoDepth": "--fifo-depth"][name].map { ", \($0)" } ?? ""
+            return "\(name)\(option) \(value) is out of range \(allowed.lowerBound)...\(allowed.upperBound)"
         }
     }
 }

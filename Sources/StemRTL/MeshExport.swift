@@ -183,7 +183,7 @@ public struct MeshExport: Sendable {
                                       reason: "the folder exists and is not empty (replace it with --force)")
             }
         }
-        let temporary = parent.appendingPathComponent(".\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        let temporary = parent.appendingPathComponent(FileIO.temporaryName(for: name, tag: "\(getpid())-\(UInt32.random(in: 0...UInt32.max))"))
         do {
             try fm.createDirectory(at: temporary, withIntermediateDirectories: false)
         } catch {

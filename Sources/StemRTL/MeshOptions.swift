@@ -23,6 +23,28 @@ public struct MeshOptions: Hashable, Sendable {
         self.meshSize = meshSize
     }
 
+    /// Checks each value against its RTL parameter's range (``ModelParameters/ranges``) and
+    /// the core against the tile address map, before anything multiplies them: products are
+    /// computed with overflow checks.
+    ///
+    /// The mesh size is checked by ``Mapper/map(_:)`` (``MappingError/meshSizeOutOfRange(meshX:meshY:)``).
+    /// - Throws: ``MappingError/parameterOutOfRange(name:value:allowed:)`` or
+    ///   ``MappingError/coreTooLarge(numNeurons:numAxons:maxFanout:)``.
+    public func validate() throws(MappingError) {
+        for (name, value) in [("NumNeurons", numNeurons), ("NumAxons", numAxons), ("MaxFanout", maxFanout),
+                              ("FifoDepth", fifoDepth)] {
+            if let range = ModelParameters.ranges[name], !range.contains(value) {
+                throw .parameterOutOfRange(name: name, value: value, allowed: range)
+            }
+        }
+        let capacity = ModelParameters.regionCapacity
+        let (weights, o1) = numNeurons.multipliedReportingOverflow(by: numAxons)
+        let (fanouts, o2) = numNeurons.multipliedReportingOverflow(by: maxFanout)
+        if o1 || o2 || weights > capacity || fanouts > capacity || numAxons > 1 << HardwareInterface.axonWidth {
+            throw .coreTooLarge(numNeurons: numNeurons, numAxons: numAxons, maxFanout: maxFanout)
+        }
+    }
+
     public static func == (a: MeshOptions, b: MeshOptions) -> Bool {
         a.numNeurons == b.numNeurons && a.numAxons == b.numAxons && a.maxFanout == b.maxFanout
             && a.fifoDepth == b.fifoDepth && a.meshSize?.x == b.meshSize?.x && a.meshSize?.y == b.meshSize?.y

@@ -23,6 +23,9 @@ public struct ModelBuilder: Sendable {
         case built(parameters: ModelParameters, key: String, seconds: Double, library: URL)
         /// The library was already in the cache.
         case cached(parameters: ModelParameters, key: String, library: URL)
+        /// The cached library does not match its recorded size and SHA-256 (``ModelCache/damage(of:)``);
+        /// the entry is removed and built again.
+        case rebuilding(parameters: ModelParameters, key: String, reason: String)
 
         public var description: String {
             switch self {
@@ -34,6 +37,8 @@ public struct ModelBuilder: Sendable {
                 "built \(parameters.summary) in \(String(format: "%.1f", seconds)) s"
             case .cached(let parameters, let key, _):
                 "using cached \(parameters.summary) (\(key.prefix(12)))"
+            case .rebuilding(let parameters, let key, let reason):
+                "the cached \(parameters.summary) (\(key.prefix(12))) is damaged: \(reason); rebuilding it"
             }
         }
     }
@@ -219,9 +224,21 @@ public struct ModelBuilder: Sendable {
         else { throw .cacheUnusable(path: cache.lockPath(key: key), reason: "cannot lock") }
 
         if let entry = cache.entry(forKey: key) {
-            progress(.cached(parameters: parameters, key: key, library: entry.libraryURL))
-            return (lock, Product(parameters: parameters, key: key, libraryURL: entry.libraryURL,
-                                  directory: entry.directory, buildSeconds: nil))
+            // Checked under the lock, before anyone dlopens it: a truncated library would
+            // crash dlopen (SIGBUS) instead of failing.
+            if let damage = cache.damage(of: entry) {
+                progress(.rebuilding(parameters: parameters, key: key, reason: damage))
+                do {
+                    try cache.discard(entry.directory)
+                } catch {
+                    lock.release()
+                    throw error
+                }
+            } else {
+                progress(.cached(parameters: parameters, key: key, library: entry.libraryURL))
+                return (lock, Product(parameters: parameters, key: key, libraryURL: entry.libraryURL,
+                                      directory: entry.directory, buildSeconds: nil))
+            }
         }
         progress(.building(parameters: parameters, key: key))
         let product: Product
@@ -267,11 +284,14 @@ public struct ModelBuilder: Sendable {
         }
 
         let staging = work.appendingPathComponent("entry", isDirectory: true)
+        guard let fingerprint = ModelCache.fingerprint(of: built) else {
+            throw .cacheUnusable(path: built.path, reason: "cannot read the built library")
+        }
         let metadata = ModelCache.Metadata(
             key: key, parameters: parameters, date: Date(), buildSeconds: seconds,
             verilatorVersion: toolchain.verilatorVersion, compilerVersion: toolchain.compilerVersion,
             topModule: layout.topModules[parameters.top] ?? "", sources: sources.origin.description,
-            command: ["verilator"] + arguments)
+            command: ["verilator"] + arguments, librarySize: fingerprint.size, librarySHA256: fingerprint.sha256)
         let destination = cache.entryDirectory(key: key)
         do {
             try fm.createDirectory(at: staging, withIntermediateDirectories: true)

@@ -6,14 +6,16 @@ import StemSupport
 /// Layout of ``directory``:
 /// ```
 /// <key>/libstem_model.so   a complete entry: the library,
-/// <key>/meta.json          what it was built from (``Metadata``),
+/// <key>/meta.json          what it was built from (``Metadata``), with the library's size and SHA-256,
 /// <key>/build.log          and the build's log
 /// <key>.lock               the entry's lock file (flock)
 /// .tmp-<key>-<id>/         a build in progress (never an entry until renamed to <key>/)
 /// failed/<key>/            the sources, objects and build.log of the last failed build
 /// ```
 /// An entry only ever appears by an atomic rename of a finished folder, so a half-built entry
-/// is never visible. Builders, loaders and ``clear()`` take the entry's lock.
+/// is never visible. Builders, loaders and ``clear()`` take the entry's lock. Before a library is
+/// loaded, ``damage(of:)`` compares it with the size and SHA-256 its `meta.json` recorded, so a
+/// truncated or altered file is rebuilt instead of crashing `dlopen`.
 public struct ModelCache: Hashable, Sendable {
     /// What a cache entry was built from (its `meta.json`).
     public struct Metadata: Codable, Hashable, Sendable {
@@ -35,6 +37,10 @@ public struct ModelCache: Hashable, Sendable {
         public var sources: String
         /// The Verilator command line (run in the build folder).
         public var command: [String]
+        /// The library's size in bytes when it was built (nil in entries of older versions).
+        public var librarySize: Int64?
+        /// The library's SHA-256 (hex) when it was built (nil in entries of older versions).
+        public var librarySHA256: String?
     }
 
     /// One complete cache entry.
@@ -155,6 +161,65 @@ public struct ModelCache: Hashable, Sendable {
         return names.filter(Self.isKey).compactMap { entry(forKey: $0) }.sorted {
             ($0.metadata?.date ?? .distantPast, $0.key) > ($1.metadata?.date ?? .distantPast, $1.key)
         }
+    }
+
+    // MARK: Checking
+
+    /// Why `entry`'s library cannot be trusted, or nil when its size and SHA-256 equal what its
+    /// `meta.json` recorded at build time. An entry without a readable `meta.json` or without
+    /// the recorded checksum (built by an older version) counts as damaged, so it is rebuilt once.
+    ///
+    /// Cost: the size is compared first, so a truncated file costs one `stat`; otherwise one
+    /// read and SHA-256 of the library (about 0.5 MB for the default mesh, 1 MB traced): some
+    /// 40-80 ms in a release build (seconds in a debug build). A file that passed is not
+    /// hashed again in the same process while its size, modification time and inode stay.
+    public func damage(of entry: Entry) -> String? {
+        guard let metadata = entry.metadata else { return "its \(Self.metadataName) is missing or unreadable" }
+        guard let size = metadata.librarySize, let digest = metadata.librarySHA256 else {
+            return "its \(Self.metadataName) records no size and SHA-256 of the library (an older entry)"
+        }
+        let path = entry.libraryURL.path
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+              let actualSize = attributes[.size] as? NSNumber else {
+            return "\(path) cannot be read"
+        }
+        if actualSize.int64Value != size {
+            return "\(path) is \(actualSize.int64Value) bytes, but \(size) were built"
+        }
+        let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+        let inode = (attributes[.systemFileNumber] as? NSNumber)?.uint64Value ?? 0
+        let identity = "\(path) \(size) \(modified) \(inode) \(digest)"
+        if Self.verifiedFiles.withLock({ $0.contains(identity) }) { return nil }
+        guard let fingerprint = Self.fingerprint(of: entry.libraryURL) else { return "\(path) cannot be read" }
+        if fingerprint.sha256 != digest {
+            return "\(path) has SHA-256 \(fingerprint.sha256.prefix(12))..., but \(digest.prefix(12))... was built"
+        }
+        Self.verifiedFiles.withLock { _ = $0.insert(identity) }
+        return nil
+    }
+
+    /// Libraries this process has verified: path, size, modification time, inode, digest.
+    private static let verifiedFiles = LockedValue<Set<String>>([])
+
+    /// The size and SHA-256 (hex) of the file at `url`, read in 1 MiB chunks; nil if unreadable.
+    static func fingerprint(of url: URL) -> (size: Int64, sha256: String)? {
+        guard let handle = try? FileHandle(forReadingFrom: url) else { return nil }
+        defer { try? handle.close() }
+        var hash = SHA256()
+        var size: Int64 = 0
+        while true {
+            let chunk: Data?
+            do {
+                chunk = try handle.read(upToCount: 1 << 20)
+            } catch {
+                return nil
+            }
+            // nil or empty: the end of the file.
+            guard let chunk, !chunk.isEmpty else { break }
+            hash.update(chunk)
+            size += Int64(chunk.count)
+        }
+        return (size, hash.finalize().hexString)
     }
 
     // MARK: Clearing

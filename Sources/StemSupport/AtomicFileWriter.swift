@@ -40,7 +40,7 @@ public final class AtomicFileWriter {
         var candidate = ""
         var descriptor: Int32 = -1
         repeat {
-            candidate = "\(folder).\(name).tmp-\(system_getpid())-\(UInt32.random(in: 0...UInt32.max))"
+            candidate = folder + FileIO.temporaryName(for: name, tag: "\(system_getpid())-\(UInt32.random(in: 0...UInt32.max))")
             descriptor = system_createExclusive(candidate)
             attempt += 1
         } while descriptor < 0 && system_errno == system_EEXIST && attempt < 100

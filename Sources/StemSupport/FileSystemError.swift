@@ -8,10 +8,13 @@ public struct FileSystemError: Error, CustomStringConvertible, Sendable, Equatab
     public var path: String
     /// What failed and why, e.g. `cannot read: No such file or directory`.
     public var reason: String
+    /// Whether the file was refused for its size (a read limit), not for a system error.
+    public var exceedsLimit: Bool
 
-    public init(path: String, reason: String) {
+    public init(path: String, reason: String, exceedsLimit: Bool = false) {
         self.path = path
         self.reason = reason
+        self.exceedsLimit = exceedsLimit
     }
 
     public var description: String { "\(path): \(reason)" }

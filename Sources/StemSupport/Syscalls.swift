@@ -92,11 +92,15 @@ internal func system_getpid() -> Int32 {
 /// What a path or descriptor names, as far as StemSupport cares.
 internal struct system_FileStatus {
     var isDirectory: Bool
+    var isRegular: Bool
+    var size: Int
     var device: UInt64
     var inode: UInt64
 
     init(_ info: stat) {
         isDirectory = (info.st_mode & S_IFMT) == S_IFDIR
+        isRegular = (info.st_mode & S_IFMT) == S_IFREG
+        size = Int(info.st_size)
         device = UInt64(info.st_dev)
         inode = UInt64(info.st_ino)
     }

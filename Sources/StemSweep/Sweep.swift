@@ -102,7 +102,9 @@ public struct Sweep: Sendable {
             previous = existing.points
         }
 
-        let plan = SweepPlan(configuration: config, hardware: hardware, previous: previous)
+        let plan = try SweepPlan(configuration: config, hardware: hardware, previous: previous) { old throws(OutputFileError) in
+            try self.reusable(old, files: files)
+        }
         let runner = SweepPointRunner(configuration: config, hardware: hardware, files: files)
         let reference = try runner.referenceFigures()
         let document = SweepDocument(key: key, networkFile: config.networkFile, inputsFile: config.inputsFile,
@@ -248,6 +250,29 @@ public struct Sweep: Sendable {
     }
 
     /// Puts the measured core sizes into the points.
+    /// An earlier run's point as this run reuses it, with its network file in place: a file
+    /// that is missing or differs from the network the point ran (rebuilt from its width,
+    /// setting and per-layer shifts) is written again. Nil when that network cannot be rebuilt
+    /// (the folder's `sweep.json` was edited), so the point runs again.
+    private func reusable(_ point: SweepPoint, files: SweepFiles) throws(OutputFileError) -> SweepPoint? {
+        guard point.networkFile != nil else { return point }
+        var network = SweepPlan.network(for: point.parameters, in: configuration)
+        guard point.layers.count == network.depth else { return nil }
+        for (index, figures) in point.layers.enumerated() {
+            network.layers[index].shift = figures.shift
+            network.layers[index].multiplier = figures.multiplier
+            network.layers[index].postShift = figures.postShift
+        }
+        guard (try? network.validate()) != nil else { return nil }
+        var kept = point
+        let relative = SweepFiles.networkFile(for: point.parameters)
+        if (try? FileIO.read(files.path(relative))) != Array(network.jsonText.utf8) {
+            _ = try files.write(network, for: point.parameters)
+        }
+        kept.networkFile = relative
+        return kept
+    }
+
     private func attachAreas(_ areas: [CoreAreaParameters: AreaResult], to document: inout SweepDocument) {
         guard let hardware, configuration.measureArea else { return }
         for index in document.points.indices {

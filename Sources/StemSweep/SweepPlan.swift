@@ -25,21 +25,24 @@ struct SweepPlan {
     var areas: [CoreAreaParameters] = []
 
     /// Plans `configuration` on `hardware`, reusing `previous` (the points of an earlier sweep
-    /// with the same key) where they ran.
-    init(configuration: SweepConfiguration, hardware: SweepHardware?, previous: [SweepPoint]) {
+    /// with the same key) where they ran and `reusable` keeps them (it returns the point as
+    /// reused, or nil to run it again).
+    init(configuration: SweepConfiguration, hardware: SweepHardware?, previous: [SweepPoint],
+         reusable: (SweepPoint) throws(OutputFileError) -> SweepPoint?) throws(OutputFileError) {
         requested = configuration.points
         var points: [SweepPointParameters: SweepPoint] = [:]
         for point in previous { points[point.parameters] = point }
-        startingPoints = points.values.sorted { $0.parameters < $1.parameters }
         var toRun: [SweepPointParameters] = []
         var reused = 0
         for parameters in requested {
-            if let old = points[parameters], old.status != .failed {
+            if let old = points[parameters], old.status != .failed, let kept = try reusable(old) {
+                points[parameters] = kept
                 reused += 1
             } else {
                 toRun.append(parameters)
             }
         }
+        startingPoints = points.values.sorted { $0.parameters < $1.parameters }
         self.reused = reused
         self.toRun = toRun.sorted { ($0.accBits, $0.setting) < ($1.accBits, $1.setting) }
 

@@ -35,7 +35,12 @@ public enum SweepSummary {
         let infeasible = points.filter { $0.status == .infeasible }.count
         let failed = points.filter { $0.status == .failed }
         var pointLine = "points     \(points.count): \(ok) ok, \(infeasible) infeasible, \(failed.count) failed"
-        if let counts { pointLine += "; \(counts.ran) ran now, \(counts.reused) reused from an earlier run" }
+        if let counts {
+            pointLine += "; \(counts.ran) ran now, \(counts.reused) reused from an earlier run"
+            // Points of an earlier run that this run did not ask for stay in the folder.
+            let kept = points.count - counts.ran - counts.reused
+            if kept > 0 { pointLine += ", \(kept) kept from an earlier run (not asked for now)" }
+        }
         lines.append(pointLine)
         if document.key.engine == .both {
             let mismatched = analysis.mismatchedPoints

@@ -16,14 +16,15 @@ struct Bench: ParsableCommand {
     @Option(help: ArgumentHelp("Layer widths, input first.", valueName: "widths"))
     var shape = "64-256-256-10"
 
-    @Option(help: "Samples per run.")
-    var samples = 200
+    @Option(help: OptionBounds.benchSamples.help("Samples per run"), transform: OptionBounds.benchSamples.parse)
+    var samples = OptionBounds.benchSamples.defaultValue
 
-    @Option(help: "Time steps (bits per activation).")
-    var timeSteps = 8
+    @Option(help: OptionBounds.benchTimeSteps.help("Time steps (bits per activation)"), transform: OptionBounds.benchTimeSteps.parse)
+    var timeSteps = OptionBounds.benchTimeSteps.defaultValue
 
-    @Option(help: "Timed runs of each side; the best is reported.")
-    var `repeat` = 5
+    @Option(help: OptionBounds.benchRepeat.help("Timed runs of each side; the best is reported"),
+            transform: OptionBounds.benchRepeat.parse)
+    var `repeat` = OptionBounds.benchRepeat.defaultValue
 
     @Option(help: "Seed of the random network and samples.")
     var seed: UInt64 = 1
@@ -32,18 +33,18 @@ struct Bench: ParsableCommand {
         guard let widths = Self.parseShape(shape), widths.count >= 2 else {
             throw ValidationError("--shape must be at least two widths like 64-256-256-10, got \(shape)")
         }
+        try OptionBounds.benchLayers.check(widths.count, text: "\(shape) (\(widths.count) widths)")
         if widths.contains(where: { !Network.Limits.width.contains($0) }) {
             throw ValidationError("--shape widths must be in \(Network.Limits.width)")
         }
-        if samples < 1 { throw ValidationError("--samples must be at least 1") }
-        if `repeat` < 1 { throw ValidationError("--repeat must be at least 1") }
-        if !Network.Limits.timeSteps.contains(timeSteps) {
-            throw ValidationError("--time-steps must be in \(Network.Limits.timeSteps)")
-        }
+        // Widths are at most 65536 and there are at most 32, so these cannot overflow.
+        let weights = zip(widths, widths.dropFirst()).reduce(0) { $0 + $1.0 * $1.1 }
+        try OptionBounds.benchWeights.check(weights, text: "\(shape) (\(weights) weights)")
+        try OptionBounds.benchInputValues.check(samples * widths[0], text: "\(samples) x \(widths[0]) inputs")
     }
 
     static func parseShape(_ text: String) -> [Int]? {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false).map { Int($0) }
+        let parts = text.split(separator: "-", maxSplits: 64, omittingEmptySubsequences: false).map { Int($0) }
         return parts.contains(where: { $0 == nil }) ? nil : parts.map { $0! }
     }
 

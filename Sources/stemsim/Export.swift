@@ -26,7 +26,7 @@ struct Export: ParsableCommand {
                                valueName: "folder"))
     var out: String
 
-    @Option(help: ArgumentHelp("Export only the first N samples.", valueName: "N"))
+    @Option(help: ArgumentHelp("Export only the first N samples.", valueName: "N"), transform: OptionBounds.limit.parse)
     var limit: Int?
 
     @Flag(help: "Replace the folder if it exists and is not empty.")
@@ -36,7 +36,6 @@ struct Export: ParsableCommand {
     var mesh: MeshArguments
 
     func validate() throws {
-        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1, got \(limit)") }
     }
 
     func run() throws {

@@ -2,23 +2,26 @@ import ArgumentParser
 import StemRTL
 
 /// The mesh a network runs on (`--mesh`, `--neurons`, ...), shared by the subcommands that
-/// map networks onto the RTL.
+/// map networks onto the RTL. Ranges: ``OptionBounds``.
 struct MeshArguments: ParsableArguments {
-    @Option(help: ArgumentHelp("Mesh size, e.g. 3x2 (default: the smallest square mesh that holds the network).",
-                               valueName: "XxY"))
+    @Option(help: ArgumentHelp("Mesh size, e.g. 3x2, each side 1...16 (default: the smallest square mesh that holds the network).",
+                               valueName: "XxY"),
+            transform: MeshSize.parse)
     var mesh: MeshSize?
 
-    @Option(help: "Neurons per core (NumNeurons).")
-    var neurons = 64
+    @Option(help: OptionBounds.neurons.help("Neurons per core (NumNeurons)"), transform: OptionBounds.neurons.parse)
+    var neurons = OptionBounds.neurons.defaultValue
 
-    @Option(help: "Inputs per core (NumAxons): a layer's fan-in must fit.")
-    var axons = 64
+    @Option(help: OptionBounds.axons.help("Inputs per core (NumAxons): a layer's fan-in must fit"),
+            transform: OptionBounds.axons.parse)
+    var axons = OptionBounds.axons.defaultValue
 
-    @Option(help: "Fan-out table entries per neuron (MaxFanout): the most cores a layer may be split over.")
-    var maxFanout = 4
+    @Option(help: OptionBounds.maxFanout.help("Fan-out table entries per neuron (MaxFanout): the most cores a layer may be split over"),
+            transform: OptionBounds.maxFanout.parse)
+    var maxFanout = OptionBounds.maxFanout.defaultValue
 
-    @Option(help: "Router input FIFO depth (FifoDepth).")
-    var fifoDepth = 4
+    @Option(help: OptionBounds.fifoDepth.help("Router input FIFO depth (FifoDepth)"), transform: OptionBounds.fifoDepth.parse)
+    var fifoDepth = OptionBounds.fifoDepth.defaultValue
 
     @Option(help: "How the configuration reaches the tiles: packets (through the mesh, as on a chip) or backdoor (the debug port).")
     var configPath: RTLEngine.ConfigurationPath = .packets
@@ -30,16 +33,29 @@ struct MeshArguments: ParsableArguments {
     }
 }
 
-/// A mesh size `XxY`.
-struct MeshSize: ExpressibleByArgument {
+/// A mesh size `XxY`, each side in ``OptionBounds/meshSide``.
+struct MeshSize: CustomStringConvertible, Sendable {
     var x: Int, y: Int
 
-    init?(argument: String) {
-        let parts = argument.lowercased().split(separator: "x")
-        guard parts.count == 2, let x = Int(parts[0]), let y = Int(parts[1]) else { return nil }
+    init(x: Int, y: Int) {
         self.x = x
         self.y = y
     }
+
+    /// `3x2`, or a ``ValidationError`` naming the text and the range.
+    static func parse(_ text: String) throws -> MeshSize {
+        let parts = text.lowercased().split(separator: "x", omittingEmptySubsequences: false)
+        let bounds = OptionBounds.meshSide
+        guard parts.count == 2, let x = Int(parts[0]), let y = Int(parts[1]) else {
+            throw ValidationError("--mesh \(text) is not a size like 3x2 (each side \(bounds.rangeText))")
+        }
+        for side in [x, y] where !bounds.range.contains(side) {
+            throw ValidationError("--mesh \(text): \(side) is out of range \(bounds.rangeText)")
+        }
+        return MeshSize(x: x, y: y)
+    }
+
+    var description: String { "\(x)x\(y)" }
 }
 
 extension RTLEngine.ConfigurationPath: ExpressibleByArgument {}

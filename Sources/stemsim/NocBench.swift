@@ -16,37 +16,41 @@ struct NocBench: ParsableCommand {
             rtl/stem_noc.sv (built once per mesh size, cached).
             """)
 
-    @Option(help: ArgumentHelp("Mesh size.", valueName: "KxK"))
-    var mesh = MeshSize(argument: "4x4")!
+    @Option(help: ArgumentHelp("Mesh size, each side \(OptionBounds.meshSide.range), at least 2 nodes (default: \(Self.defaultMesh)).",
+                               valueName: "XxY"),
+            transform: MeshSize.parse)
+    var mesh = Self.defaultMesh
 
-    @Option(help: ArgumentHelp("Offered loads to measure, comma-separated (default: 12 points up to 1.2x the saturation bound).",
+    static let defaultMesh = MeshSize(x: 4, y: 4)
+
+    @Option(help: ArgumentHelp("Offered loads to measure, comma-separated, each in (0, 1] (default: 12 points up to 1.2x the saturation bound).",
                                valueName: "R,R,..."))
     var rate: String?
 
-    @Option(help: "Traffic pattern: uniform, transpose or hotspot.")
-    var pattern: NocModel.Pattern = .uniform
+    @Option(help: "Traffic pattern: uniform (destinations uniform over the other tiles), transpose ((x, y) sends to (y, x)) or hotspot (half the flits to the middle tile).")
+    var pattern: TrafficPattern = .uniform
 
-    @Option(help: "Router input FIFO depth.")
-    var fifoDepth = 4
+    @Option(help: OptionBounds.fifoDepth.help("Router input FIFO depth (FifoDepth)"), transform: OptionBounds.fifoDepth.parse)
+    var fifoDepth = OptionBounds.fifoDepth.defaultValue
 
-    @Option(help: "Cycles before measuring.")
-    var warmup = 2_000
+    @Option(help: OptionBounds.warmup.help("Cycles before measuring"), transform: OptionBounds.warmup.parse)
+    var warmup = OptionBounds.warmup.defaultValue
 
-    @Option(help: "Cycles whose flits are measured.")
-    var measure = 10_000
+    @Option(help: OptionBounds.measure.help("Cycles whose flits are measured"), transform: OptionBounds.measure.parse)
+    var measure = OptionBounds.measure.defaultValue
 
-    @Option(help: ArgumentHelp("Probability (per mille) that a sink is not ready in a cycle.", valueName: "permille"))
-    var backpressure = 0
+    @Option(help: OptionBounds.backpressure.help("Probability (per mille) that a sink is not ready in a cycle", valueName: "permille"),
+            transform: OptionBounds.backpressure.parse)
+    var backpressure = OptionBounds.backpressure.defaultValue
 
     @Option(help: "Seed of the traffic and backpressure.")
     var seed: UInt64 = 1
 
     func validate() throws {
-        guard (1...16).contains(mesh.x), (1...16).contains(mesh.y), mesh.x * mesh.y >= 2 else {
-            throw ValidationError("--mesh \(mesh.x)x\(mesh.y): each side must be 1...16, at least 2 nodes")
+        // Each side is already in 1...16 (MeshSize.parse), so the product cannot overflow.
+        guard mesh.x * mesh.y >= 2 else {
+            throw ValidationError("--mesh \(mesh): a NoC needs at least 2 nodes")
         }
-        guard (0...1000).contains(backpressure) else { throw ValidationError("--backpressure must be 0...1000, got \(backpressure)") }
-        guard warmup >= 0, measure >= 100 else { throw ValidationError("--warmup must be >= 0 and --measure >= 100") }
         _ = try rates()
     }
 
@@ -58,7 +62,9 @@ struct NocBench: ParsableCommand {
                 if list.last != r { list.append(r) }
             }
         }
-        return try rate.split(separator: ",").map { text in
+        let items = rate.split(separator: ",", omittingEmptySubsequences: false)
+        try OptionBounds.rates.check(items.count)
+        return try items.map { text in
             guard let r = Double(text.trimmingCharacters(in: .whitespaces)), r > 0, r <= 1 else {
                 throw ValidationError("--rate: '\(text)' is not a load in (0, 1] flits per node per cycle")
             }
@@ -88,7 +94,7 @@ struct NocBench: ParsableCommand {
         var results: [(Double, NocModel.Result)] = []
         for r in try rates() {
             let result = try noc.run(NocModel.Run(
-                pattern: pattern, rate: r, warmupCycles: UInt64(warmup), measureCycles: UInt64(measure),
+                pattern: pattern.model, rate: r, warmupCycles: UInt64(warmup), measureCycles: UInt64(measure),
                 drainCycles: UInt64(max(20 * measure, 50_000)), sinkBackpressurePermille: UInt32(backpressure), seed: seed))
             results.append((r, result))
             let board = result.isClean ? "clean"
@@ -150,13 +156,16 @@ struct NocBench: ParsableCommand {
     }
 }
 
-extension NocModel.Pattern: ExpressibleByArgument {
-    public init?(argument: String) {
-        switch argument {
-        case "uniform": self = .uniform
-        case "transpose": self = .transpose
-        case "hotspot": self = .hotspot
-        default: return nil
+/// The traffic patterns `--pattern` names (``NocModel/Pattern`` by name, not by its C value).
+enum TrafficPattern: String, CaseIterable, ExpressibleByArgument {
+    case uniform, transpose, hotspot
+
+    /// The pattern of the NoC model.
+    var model: NocModel.Pattern {
+        switch self {
+        case .uniform: .uniform
+        case .transpose: .transpose
+        case .hotspot: .hotspot
         }
     }
 }

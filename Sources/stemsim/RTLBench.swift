@@ -24,22 +24,17 @@ struct RTLBench: ParsableCommand {
     @Option(help: ArgumentHelp("The inputs file (default: the digits test set).", valueName: "file"))
     var inputs: String?
 
-    @Option(help: ArgumentHelp("Use only the first N samples.", valueName: "N"))
+    @Option(help: ArgumentHelp("Use only the first N samples.", valueName: "N"), transform: OptionBounds.limit.parse)
     var limit: Int?
 
-    @Option(help: "Rounds per side (alternating); the best is reported.")
-    var rounds = 5
+    @Option(help: OptionBounds.rounds.help("Rounds per side (alternating); the best is reported"), transform: OptionBounds.rounds.parse)
+    var rounds = OptionBounds.rounds.defaultValue
 
-    @Option(help: "Passes over the samples per round.")
-    var passes = 3
+    @Option(help: OptionBounds.passes.help("Passes over the samples per round"), transform: OptionBounds.passes.parse)
+    var passes = OptionBounds.passes.defaultValue
 
     @OptionGroup(title: "Mesh")
     var mesh: MeshArguments
-
-    func validate() throws {
-        guard rounds >= 1, passes >= 1 else { throw ValidationError("--rounds and --passes must be at least 1") }
-        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1, got \(limit)") }
-    }
 
     func run() throws {
         let networkPath = try Run.inputPath(network, default: Run.defaultNetwork, option: "--network")

@@ -36,7 +36,7 @@ struct Run: ParsableCommand {
     @Option(help: ArgumentHelp("Write the run report (JSON).", valueName: "file.json"))
     var report: String?
 
-    @Option(help: ArgumentHelp("Run only the first N samples.", valueName: "N"))
+    @Option(help: ArgumentHelp("Run only the first N samples.", valueName: "N"), transform: OptionBounds.limit.parse)
     var limit: Int?
 
     @Flag(help: "With --engine both: run to the end and count every divergence instead of stopping at the first.")
@@ -59,7 +59,6 @@ struct Run: ParsableCommand {
     var systemC: SystemCArguments
 
     func validate() throws {
-        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1, got \(limit)") }
         if keepGoing && !engine.isCrossCheck { throw ValidationError("--keep-going needs --engine both or systemc") }
         if systemC.isUsed && engine != .systemc { throw ValidationError("--tlm, --clock-mhz and --systemc-files need --engine systemc") }
         if checkState && engine != .both { throw ValidationError("--check-state needs --engine both") }
@@ -67,6 +66,10 @@ struct Run: ParsableCommand {
     }
 
     func run() throws {
+        for (option, path) in [("--spikes", spikes), ("--report", report), ("--trace", waveforms.trace),
+                               ("--golden-trace", waveforms.goldenTrace), ("--compare-trace", waveforms.compareTrace)] {
+            if let path { try Self.checkOutputFolder(of: path, option: option) }
+        }
         let networkPath = try Self.inputPath(network, default: Self.defaultNetwork, option: "--network")
         let inputsPath = try Self.inputPath(inputs, default: Self.defaultInputs, option: "--inputs")
         let net = try Network.load(from: networkPath)
@@ -182,7 +185,22 @@ struct Run: ParsableCommand {
             return "waveforms of steps \(request.window.lowerBound)...\(step):\n"
                 + lines.map { "  " + $0 + "\n" }.joined()
         } catch {
-            return "(could not write the divergence waveforms: \(error))\n"
+            return "(could not write the divergence waveforms into --divergence-dir \(divergenceDir): \(describe(error)))\n"
+        }
+    }
+
+    /// Checks that the folder an output file goes into exists, so that a wrong path is a usage
+    /// error (exit 2) before any work, whichever writer (the spike record, a waveform written by
+    /// the RTL model) would create the file.
+    static func checkOutputFolder(of path: String, option: String) throws {
+        let folder = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
+        var info = stat()
+        if stat(folder.isEmpty ? "/" : folder, &info) != 0 {
+            throw CommandFailure(.badInput, "\(option) \(path): cannot create: No such file or directory "
+                + "(the folder \(folder) does not exist)")
+        }
+        if (info.st_mode & S_IFMT) != S_IFDIR {
+            throw CommandFailure(.badInput, "\(option) \(path): cannot create: Not a directory (\(folder) is not a folder)")
         }
     }
 

@@ -203,7 +203,7 @@ final class RunWaveforms {
 
     static func temporaryPath(beside path: String) -> String {
         let url = URL(fileURLWithPath: path)
-        return url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())").path
-            + (path.hasSuffix(".fst") ? ".fst" : ".vcd")
+        let tag = "\(getpid())" + (path.hasSuffix(".fst") ? ".fst" : ".vcd")
+        return url.deletingLastPathComponent().appendingPathComponent(FileIO.temporaryName(for: url.lastPathComponent, tag: tag)).path
     }
 }

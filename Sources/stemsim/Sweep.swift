@@ -42,10 +42,11 @@ struct SweepCommand: ParsableCommand {
     @Option(help: "golden, rtl, or both (the RTL cross-checked against the golden model in lockstep).")
     var engine: SweepEngine = .both
 
-    @Option(help: ArgumentHelp("Points, model builds and syntheses run at once.", valueName: "N"))
-    var jobs = 2
+    @Option(help: OptionBounds.jobs.help("Points, model builds and syntheses run at once", valueName: "N"),
+            transform: OptionBounds.jobs.parse)
+    var jobs = OptionBounds.jobs.defaultValue
 
-    @Option(help: ArgumentHelp("Run only the first N samples.", valueName: "N"))
+    @Option(help: ArgumentHelp("Run only the first N samples.", valueName: "N"), transform: OptionBounds.limit.parse)
     var limit: Int?
 
     @Option(help: ArgumentHelp("The output folder (created if needed).", valueName: "folder"))
@@ -70,10 +71,8 @@ struct SweepCommand: ParsableCommand {
         _ = try Self.widths(accBits)
         _ = try Self.choices(scaled, option: "--scaled", as: ScaledIntegration.self)
         _ = try Self.choices(overflow, option: "--overflow", as: OverflowMode.self)
-        if let rot { _ = try Self.integers(rot, option: "--rot") }
-        if let drlo { _ = try Self.integers(drlo, option: "--drlo") }
-        if !(1...64).contains(jobs) { throw ValidationError("--jobs must be in 1...64, got \(jobs)") }
-        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1, got \(limit)") }
+        if let rot { _ = try Self.integers(rot, bounds: OptionBounds.rot) }
+        if let drlo { _ = try Self.integers(drlo, bounds: OptionBounds.drlo) }
         if out.isEmpty { throw ValidationError("--out must name a folder") }
     }
 
@@ -90,8 +89,8 @@ struct SweepCommand: ParsableCommand {
             accBits: try Self.widths(accBits),
             scaled: try Self.choices(scaled, option: "--scaled", as: ScaledIntegration.self),
             overflow: try Self.choices(overflow, option: "--overflow", as: OverflowMode.self),
-            rot: try rot.map { try Self.integers($0, option: "--rot") } ?? [nil],
-            drlo: try drlo.map { try Self.integers($0, option: "--drlo") } ?? [nil],
+            rot: try rot.map { try Self.integers($0, bounds: OptionBounds.rot) } ?? [nil],
+            drlo: try drlo.map { try Self.integers($0, bounds: OptionBounds.drlo) } ?? [nil],
             sparsifiedLayers: sparsifyOutput ? .all : .hidden, engine: engine, jobs: jobs,
             measureArea: !noArea, outputDirectory: out, restart: restart)
         do {
@@ -147,39 +146,50 @@ struct SweepCommand: ParsableCommand {
 
     // MARK: Option lists
 
-    /// `8...32`, `12,16,20`, `8...12,16`.
+    /// `8...32`, `12,16,20`, `8...12,16`. Every bound is checked against
+    /// ``OptionBounds/accBits`` before a range is expanded.
     static func widths(_ text: String) throws -> [Int] {
+        let bounds = OptionBounds.accBits
         var result: [Int] = []
-        for item in try items(text, option: "--acc-bits") {
+        for item in try items(text, option: bounds.name) {
             if let range = item.range(of: "...") {
                 let low = item[..<range.lowerBound], high = item[range.upperBound...]
                 guard let a = Int(low), let b = Int(high) else {
-                    throw ValidationError("--acc-bits: '\(item)' is not a range like 8...32")
+                    throw ValidationError("--acc-bits: '\(item)' is not a range like 8...32 (each end in \(bounds.rangeText))")
                 }
                 guard a <= b else { throw ValidationError("--acc-bits: the range \(item) is empty") }
+                // The first width outside the allowed range, found without expanding the range.
+                if a < bounds.range.lowerBound || b > bounds.range.upperBound {
+                    let first = a < bounds.range.lowerBound ? a : bounds.range.upperBound + 1
+                    throw ValidationError("--acc-bits: \(first) is out of range \(bounds.rangeText) (in \(item))")
+                }
                 result += Array(a...b)
             } else if let value = Int(item) {
+                if !bounds.range.contains(value) {
+                    throw ValidationError("--acc-bits: \(item) is out of range \(bounds.rangeText)")
+                }
                 result.append(value)
             } else {
-                throw ValidationError("--acc-bits: '\(item)' is not a width; expected a list like 12,16,20 or a range like 8...32")
+                throw ValidationError("--acc-bits: '\(item)' is not a width; expected a list like 12,16,20 or a range "
+                    + "like 8...32, each width in \(bounds.rangeText)")
             }
         }
-        let limits = Network.Limits.accumulatorBits
-        for value in result where !limits.contains(value) {
-            throw ValidationError("--acc-bits: \(value) is out of range \(limits.lowerBound)...\(limits.upperBound)")
-        }
-        try checkUnique(result.map(String.init), option: "--acc-bits")
+        try checkUnique(result.map(String.init), option: bounds.name)
         return result
     }
 
-    static func integers(_ text: String, option: String) throws -> [Int?] {
-        let values = try items(text, option: option).map { item -> Int in
+    /// A list of integers, each in `bounds`.
+    static func integers(_ text: String, bounds: OptionBounds.IntegerOption) throws -> [Int?] {
+        let values = try items(text, option: bounds.name).map { item -> Int in
             guard let value = Int(item), value >= 0 else {
-                throw ValidationError("\(option): '\(item)' is not a non-negative integer")
+                throw ValidationError("\(bounds.name): '\(item)' is not a non-negative integer (at most \(bounds.range.upperBound))")
+            }
+            if value > bounds.range.upperBound {
+                throw ValidationError("\(bounds.name): \(item) is out of range \(bounds.rangeText)")
             }
             return value
         }
-        try checkUnique(values.map(String.init), option: option)
+        try checkUnique(values.map(String.init), option: bounds.name)
         return values
     }
 

@@ -6,14 +6,17 @@ struct TraceArguments: ParsableArguments {
                                valueName: "file.vcd|file.fst"))
     var trace: String?
 
-    @Option(help: ArgumentHelp("First time step to record (default 0).", valueName: "step"))
+    @Option(help: ArgumentHelp("First time step to record (default 0).", valueName: "step"),
+            transform: OptionBounds.traceFrom.parse)
     var traceFrom: Int?
 
-    @Option(help: ArgumentHelp("Last time step to record (default: the last).", valueName: "step"))
+    @Option(help: ArgumentHelp("Last time step to record (default: the last).", valueName: "step"),
+            transform: OptionBounds.traceTo.parse)
     var traceTo: Int?
 
-    @Option(help: ArgumentHelp("Hierarchy levels to record (0 = all).", valueName: "N"))
-    var traceDepth = 0
+    @Option(help: OptionBounds.traceDepth.help("Hierarchy levels to record (0 = all)", valueName: "N"),
+            transform: OptionBounds.traceDepth.parse)
+    var traceDepth = OptionBounds.traceDepth.defaultValue
 
     @Option(help: ArgumentHelp("Write the golden model's waveform: per neuron V, I, Y and its spike, per step.",
                                valueName: "file.vcd"))
@@ -41,10 +44,8 @@ struct TraceArguments: ParsableArguments {
                 throw ValidationError("\(option) \(path): the file must end in .vcd")
             }
         }
-        if let traceFrom, traceFrom < 0 { throw ValidationError("--trace-from must be 0 or more, got \(traceFrom)") }
         if let traceTo, traceTo < (traceFrom ?? 0) {
             throw ValidationError("--trace-to \(traceTo) is before --trace-from \(traceFrom ?? 0)")
         }
-        if traceDepth < 0 { throw ValidationError("--trace-depth must be 0 or more, got \(traceDepth)") }
     }
 }

@@ -93,6 +93,7 @@ extension ToyBuildTests {
         case .building: "building"
         case .built: "built"
         case .cached: "cached"
+        case .rebuilding: "rebuilding"
         }
     }
 

@@ -78,7 +78,7 @@ public struct JSONParser {
             let keyStart = position
             let key = try parseString()
             if object.contains(key) {
-                throw error("duplicate key \(JSONSerializer.quoted(key))", at: keyStart)
+                throw error("duplicate key \(JSONSerializer.quoted(JSONValue.abbreviated(key)))", at: keyStart)
             }
             skipWhitespace()
             guard peek() == UInt8(ascii: ":") else {

@@ -9,8 +9,10 @@ struct JSONReader {
         FormatError(file: file, path: path, message)
     }
 
+    /// `path.key`; a long key is abbreviated (``JSONValue/abbreviated(_:limit:)``).
     static func member(_ path: String, _ key: String) -> String {
-        path.isEmpty ? key : path + "." + key
+        let key = JSONValue.abbreviated(key)
+        return path.isEmpty ? key : path + "." + key
     }
 
     static func element(_ path: String, _ index: Int) -> String {
@@ -53,10 +55,11 @@ struct JSONReader {
             try checkRange(i, in: range, at: path, note: note)
             return i
         case .number(let text):
+            let shown = JSONValue.abbreviated(text)
             if text.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }) {
-                throw fail(path, "\(text) is not an integer; expected \(Self.describe(range, note: note))")
+                throw fail(path, "\(shown) is not an integer; expected \(Self.describe(range, note: note))")
             }
-            throw fail(path, "\(text) is out of range \(Self.describe(range, note: note))")
+            throw fail(path, "\(shown) is out of range \(Self.describe(range, note: note))")
         default:
             throw fail(path, "expected an integer in \(Self.describe(range, note: note)), got \(value.brief)")
         }

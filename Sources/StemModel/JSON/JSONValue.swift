@@ -30,13 +30,20 @@ public enum JSONValue: Sendable, Equatable {
         case .null: return "null"
         case .bool(let b): return b ? "true" : "false"
         case .integer(let i): return String(i)
-        case .number(let text): return text
+        case .number(let text): return Self.abbreviated(text)
         case .string(let s):
             let shown = s.count > 40 ? String(s.prefix(40)) + "..." : s
             return JSONSerializer.quoted(shown)
         case .array(let items): return items.isEmpty ? "[]" : "an array"
         case .object(let object): return object.isEmpty ? "{}" : "an object"
         }
+    }
+
+    /// `text` for an error message: whole up to `limit` characters, else its start and how
+    /// long it is (a million-digit number or a 5 KB key is not echoed whole).
+    public static func abbreviated(_ text: String, limit: Int = 40) -> String {
+        let count = text.count
+        return count > limit ? String(text.prefix(limit)) + "... (\(count) characters)" : text
     }
 
     /// The kind of value, as a noun for error messages ("a string", "an array").
