@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import StemRTL
+import StemSupport
 
 extension ToyBuildTests {
 /// A damaged cache entry (a truncated or altered library, a `meta.json` without the recorded

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import StemModel
+import StemSupport
+import Testing
 
 /// Hostile command lines and input files through the built binary (issue 13): each must end
 /// with exit code 2 and a message naming the option or file, the value and the allowed range,
