@@ -2,7 +2,9 @@
 # Runs every test of stem-cosim:
 #   1. the RTL's own checks: lint (verilator --lint-only -Wall), the C++ testbenches with
 #      hand-computed directed tests and the NoC scoreboard runs (scripts/test-rtl.sh);
-#   2. the Swift test suite: golden model and formats, model builder and cache, the RTL
+#   2. version-2 (graph) networks on the golden engine against an independent Python reference
+#      (scripts/graph_reference.py);
+#   3. the Swift test suite: golden model and formats, model builder and cache, the RTL
 #      cross-checked against the golden model (random networks, the digits test set), traces,
 #      the command line, sweeps, SystemC;
 #   3. 30 s of libFuzzer on the JSON reader and network/inputs validation (scripts/fuzz.sh).
@@ -21,6 +23,11 @@ bash scripts/test-rtl.sh
 
 echo "== swift build"
 swift build --build-tests
+
+# Version-2 (graph) networks: the golden engine against an independent Python reference
+# written from docs/stem-spec.md (random networks; every spike, outputs, SOPs, overflows).
+echo "== graph networks: golden engine against scripts/graph_reference.py"
+python3 scripts/graph_reference.py --stemsim .build/debug/stemsim --networks 150 --seed 1
 
 echo "== swift test"
 swift test --skip-build
