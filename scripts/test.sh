@@ -7,7 +7,7 @@
 #   3. the Swift test suite: golden model and formats, model builder and cache, the RTL
 #      cross-checked against the golden model (random networks, the digits test set), traces,
 #      the command line, sweeps, SystemC;
-#   3. 30 s of libFuzzer on the JSON reader and network/inputs validation (scripts/fuzz.sh).
+#   4. 30 s of libFuzzer on the JSON reader and network/inputs validation (scripts/fuzz.sh).
 # Installs missing dependencies first (scripts/install-deps.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
