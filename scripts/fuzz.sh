@@ -4,7 +4,7 @@
 #
 #   scripts/fuzz.sh [SECONDS] [libFuzzer options...]
 #
-# Builds fuzz/json/FuzzJSONInputs.swift together with the sources of StemModel
+# Builds fuzz/json/FuzzJSONInputs.swift together with the sources of StemModel (and StemSupport)
 # (swiftc -sanitize=fuzzer,address) into .build/fuzz/, seeds a working corpus from
 # fuzz/json/corpus (the test fixtures and the digits example) and runs for SECONDS
 # (default 30) on one core. A crash leaves crash-<sha1> in .build/fuzz/ and ends with exit
@@ -17,14 +17,20 @@ shift || true
 out=.build/fuzz
 mkdir -p "$out/corpus"
 
+support=(Sources/StemSupport/*.swift)
 sources=(Sources/StemModel/*.swift Sources/StemModel/JSON/*.swift fuzz/json/FuzzJSONInputs.swift)
 binary="$out/fuzz-json-inputs"
-newest=$(ls -t "${sources[@]}" "$0" | head -1)
+newest=$(ls -t "${support[@]}" "${sources[@]}" "$0" | head -1)
 if [ ! -x "$binary" ] || [ "$newest" -nt "$binary" ]; then
     echo "== building $binary (swiftc -sanitize=fuzzer,address)"
+    # StemModel imports StemSupport: build that first as a static library with its module.
     # ld.gold warns about ASan's local symbols; those warnings are harmless.
+    swiftc -sanitize=fuzzer,address -parse-as-library -O -g -module-name StemSupport \
+        -emit-module -emit-module-path "$out/StemSupport.swiftmodule" -emit-library -static \
+        -o "$out/libStemSupport.a" "${support[@]}"
     swiftc -sanitize=fuzzer,address -parse-as-library -O -g -module-name StemModel \
-        "${sources[@]}" -o "$binary" 2> >(grep -v "Cannot export local symbol" >&2)
+        -I "$out" "${sources[@]}" "$out/libStemSupport.a" -o "$binary" \
+        2> >(grep -v "Cannot export local symbol" >&2)
 fi
 
 # The seeds: mode byte (see the target) + a fixture.
