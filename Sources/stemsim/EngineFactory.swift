@@ -63,7 +63,11 @@ enum EngineFactory {
     /// The RTL engine: the network mapped onto the Verilated mesh, its model library built
     /// (or taken from the cache) for this parameter set; build progress goes to stderr.
     static func makeRTLEngine(network: Network, mesh: MeshArguments, trace: ModelParameters.Trace) throws -> RTLEngine {
-        try RTLEngine.make(network: network, options: mesh.options, configurationPath: mesh.configPath,
-                           trace: trace, progress: { printToStandardError("stemsim: \($0)\n") })
+        let mapping = try mesh.map(network)
+        if mesh.chooser.choosesSomething && !network.isDenseChain {
+            printToStandardError("stemsim: \(MeshArguments.summary(of: mapping, chosen: true))\n")
+        }
+        return try RTLEngine.make(mapping: mapping, configurationPath: mesh.configPath,
+                                  trace: trace, progress: { printToStandardError("stemsim: \($0)\n") })
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import StemModel
 import StemRTL
 
 /// The mesh a network runs on (`--mesh`, `--neurons`, ...), shared by the subcommands that
@@ -9,16 +10,20 @@ struct MeshArguments: ParsableArguments {
             transform: MeshSize.parse)
     var mesh: MeshSize?
 
-    @Option(help: OptionBounds.neurons.help("Neurons per core (NumNeurons)"), transform: OptionBounds.neurons.parse)
-    var neurons = OptionBounds.neurons.defaultValue
+    @Option(help: OptionBounds.neurons.help("Neurons per core (NumNeurons; default: 64, or larger when the network needs it)",
+                                            showDefault: false),
+            transform: OptionBounds.neurons.parse)
+    var neurons: Int?
 
-    @Option(help: OptionBounds.axons.help("Inputs per core (NumAxons): a layer's fan-in must fit"),
+    @Option(help: OptionBounds.axons.help("Inputs per core (NumAxons): a neuron's fan-in must fit (default: 64, or larger when the network needs it)",
+                                          showDefault: false),
             transform: OptionBounds.axons.parse)
-    var axons = OptionBounds.axons.defaultValue
+    var axons: Int?
 
-    @Option(help: OptionBounds.maxFanout.help("Fan-out table entries per neuron (MaxFanout): the most cores a layer may be split over"),
+    @Option(help: OptionBounds.maxFanout.help("Fan-out table entries per neuron (MaxFanout): the most cores one spike reaches (default: 4, or as many as the mapping needs)",
+                                              showDefault: false),
             transform: OptionBounds.maxFanout.parse)
-    var maxFanout = OptionBounds.maxFanout.defaultValue
+    var maxFanout: Int?
 
     @Option(help: OptionBounds.fifoDepth.help("Router input FIFO depth (FifoDepth)"), transform: OptionBounds.fifoDepth.parse)
     var fifoDepth = OptionBounds.fifoDepth.defaultValue
@@ -26,10 +31,30 @@ struct MeshArguments: ParsableArguments {
     @Option(help: "How the configuration reaches the tiles: packets (through the mesh, as on a chip) or backdoor (the debug port).")
     var configPath: RTLEngine.ConfigurationPath = .packets
 
-    /// The options for the mapper.
+    /// The options as given, the documented defaults for the rest (no choice made).
     var options: MeshOptions {
-        MeshOptions(numNeurons: neurons, numAxons: axons, maxFanout: maxFanout, fifoDepth: fifoDepth,
+        MeshOptions(numNeurons: neurons ?? OptionBounds.neurons.defaultValue, numAxons: axons ?? OptionBounds.axons.defaultValue,
+                    maxFanout: maxFanout ?? OptionBounds.maxFanout.defaultValue, fifoDepth: fifoDepth,
                     meshSize: mesh.map { ($0.x, $0.y) })
+    }
+
+    /// The options as given; the mapper chooses the core size and fan-out table left out.
+    var chooser: MeshChooser {
+        MeshChooser(numNeurons: neurons, numAxons: axons, maxFanout: maxFanout, fifoDepth: fifoDepth,
+                    meshSize: mesh.map { ($0.x, $0.y) })
+    }
+
+    /// Maps `network` onto the mesh the options name, choosing what they leave out.
+    func map(_ network: Network) throws(MappingError) -> MeshMapping {
+        try chooser.map(network)
+    }
+
+    /// `mesh 3x3, cores of 256 neurons x 1024 axons, 16 fan-out entries (chosen)`: what a run
+    /// uses, saying which part was chosen.
+    static func summary(of mapping: MeshMapping, chosen: Bool) -> String {
+        let o = mapping.options
+        return "mesh \(mapping.meshX)x\(mapping.meshY), cores of \(o.numNeurons) neurons x \(o.numAxons) axons, "
+            + "\(o.maxFanout) fan-out entries" + (chosen ? " (chosen to fit; --neurons/--axons/--max-fanout override)" : "")
     }
 }
 

@@ -145,7 +145,7 @@ final class RunWaveforms {
         let widths = TracedNetwork.Widths(
             current: min(64, currentWidth(weightBits: network.weightBits, numAxons: mapping?.options.numAxons ?? maxFanIn)),
             potential: network.accumulatorBits, output: network.timeSteps)
-        let mapping = mapping ?? (try? Mapper().map(network))
+        let mapping = mapping ?? (try? MeshChooser().map(network))
         let counts = (1...network.depth).map { network.width(ofLayer: $0) }
         return TracedNetwork(
             layers: counts.enumerated().map { TracedNetwork.Layer(number: $0.offset + 1, neuronCount: $0.element) },

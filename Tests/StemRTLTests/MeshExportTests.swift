@@ -88,7 +88,7 @@ import Testing
         for (json, core) in zip(cores, export.mapping.cores) {
             #expect(json == .object(JSONObject([
                 ("tile", .integer(Int64(core.tile))), ("x", .integer(Int64(core.x))), ("y", .integer(Int64(core.y))),
-                ("layer", .integer(Int64(core.layer))), ("firstNeuron", .integer(Int64(core.neurons.lowerBound))),
+                ("layer", .integer(Int64(core.layer))), ("firstNeuron", .integer(Int64((core.neurons.first ?? 0)))),
                 ("neurons", .integer(Int64(core.neurons.count))), ("fanIn", .integer(Int64(core.fanIn))),
             ])))
         }

@@ -150,7 +150,7 @@ struct SystemCTestbenchTests {
             for spike in words[5..<host] {
                 let parts = spike.split(separator: ":").compactMap { Int($0) }
                 let core = try #require(mapping.core(onTile: parts[0]))
-                layers[core.layer].append(Int32(core.neurons.lowerBound + parts[1]))
+                layers[core.layer].append(Int32(core.neurons[parts[1]]))
             }
             for l in layers.indices { layers[l].sort() }
             #expect(Array(layers.dropFirst()) == Array(goldenRecord[tau].dropFirst()), "step \(tau)")

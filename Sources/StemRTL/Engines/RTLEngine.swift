@@ -36,8 +36,8 @@ public final class RTLEngine: SpikingEngine {
     public let configurationPath: ConfigurationPath
 
     private let depth: Int
-    private let tileLayer: [Int]        // per tile: its layer (0 = unused)
-    private let tileBase: [Int32]       // per tile: global index of its local neuron 0
+    private let tileLayer: [Int]        // per tile: its layer (0 = unused, -1 = a relay)
+    private let tileNeurons: [[Int32]]  // per tile: the layer's index of each local neuron
     private let inputFlits: [[UInt64]]  // per input neuron: the host's flits
     private var hostFlits: [UInt64] = []
     private var result = MeshModel.StepResult()
@@ -58,13 +58,13 @@ public final class RTLEngine: SpikingEngine {
         self.configurationPath = configurationPath
         self.depth = mapping.network.depth
         var layer = [Int](repeating: 0, count: mapping.tileCount)
-        var base = [Int32](repeating: 0, count: mapping.tileCount)
+        var neurons = [[Int32]](repeating: [], count: mapping.tileCount)
         for core in mapping.cores {
-            layer[core.tile] = core.layer
-            base[core.tile] = Int32(core.neurons.lowerBound)
+            layer[core.tile] = core.isRelay ? -1 : core.layer
+            neurons[core.tile] = core.neurons.map { Int32($0) }
         }
         self.tileLayer = layer
-        self.tileBase = base
+        self.tileNeurons = neurons
         self.inputFlits = (0..<mapping.network.inputSize).map { mapping.inputFlits(input: $0).map(\.bits) }
         let built = try model.parameters()
         let wanted = mapping.modelParameters(trace: built.trace)
@@ -95,11 +95,14 @@ public final class RTLEngine: SpikingEngine {
         try model.step(hostFlits: hostFlits, into: &result)
         var spikes = [[Int32]](repeating: [], count: depth)
         for spike in result.spikes {
-            let layer = spike.tile < tileLayer.count ? tileLayer[spike.tile] : 0
-            guard layer > 0 else {
-                throw EngineError(engine: name, message: "step \(result.step): unused tile \(spike.tile) sent a spike (neuron \(spike.neuron))")
+            let tile = Int(spike.tile), local = Int(spike.neuron)
+            let layer = tile < tileLayer.count ? tileLayer[tile] : 0
+            if layer < 0 { continue }  // a relay repeats spikes the record already has
+            guard layer > 0, local < tileNeurons[tile].count else {
+                throw EngineError(engine: name, message: "step \(result.step): tile \(spike.tile) sent a spike from local neuron "
+                                  + "\(spike.neuron), which it does not hold")
             }
-            spikes[layer - 1].append(tileBase[spike.tile] + Int32(spike.neuron))
+            spikes[layer - 1].append(tileNeurons[tile][local])
         }
         for l in spikes.indices { spikes[l].sort() }
         try checkHostFlits(against: spikes[depth - 1])
@@ -182,7 +185,15 @@ extension RTLEngine {
                             trace: ModelParameters.Trace = .none,
                             builder: ModelBuilder? = nil,
                             progress: (ModelBuilder.Event) -> Void = { _ in }) throws -> RTLEngine {
-        let mapping = try Mapper(options: options).map(network)
+        try make(mapping: try Mapper(options: options).map(network), configurationPath: configurationPath,
+                 trace: trace, builder: builder, progress: progress)
+    }
+
+    /// An engine for `mapping`: builds (or takes from the cache) its model library and returns
+    /// an engine on a fresh model.
+    public static func make(mapping: MeshMapping, configurationPath: ConfigurationPath = .packets,
+                            trace: ModelParameters.Trace = .none, builder: ModelBuilder? = nil,
+                            progress: (ModelBuilder.Event) -> Void = { _ in }) throws -> RTLEngine {
         let builder = try builder ?? ModelBuilder()
         let library = try builder.load(mapping.modelParameters(trace: trace), progress: progress)
         return try RTLEngine(mapping: mapping, model: try MeshModel(library: library),
@@ -228,7 +239,7 @@ extension RTLEngine {
             let potential = try model.peek(tile: core.tile, address: TileAddress(.potential, 0).rawValue, count: n)
             let value = try model.peek(tile: core.tile, address: TileAddress(.output, 0).rawValue, count: n)
             for local in 0..<n {
-                states[core.neurons.lowerBound + local] =
+                states[core.neurons[local]] =
                     NeuronState(current: current[local], potential: potential[local], value: value[local])
             }
         }

@@ -12,15 +12,21 @@ public enum MappingError: Error, Equatable, CustomStringConvertible {
     case meshSizeOutOfRange(meshX: Int, meshY: Int)
     /// A core does not fit the address map or the flit's 16-bit axon field.
     case coreTooLarge(numNeurons: Int, numAxons: Int, maxFanout: Int)
-    /// A graph network (not a chain of dense layers), which the hardware does not run yet.
-    case graphNetwork(String)
+    /// Relay cores (shortcut delays) need an accumulator of at least `B + 1` bits.
+    case relayNeedsWiderAccumulator(accumulatorBits: Int, timeSteps: Int)
+    /// A neuron's spike must reach more axons than its fan-out table has entries.
+    case fanOutTooLarge(sender: String, neuron: Int, destinations: Int, maxFanout: Int)
     /// A core parameter outside the RTL's range (``ModelParameters/ranges``).
     case parameterOutOfRange(name: String, value: Int, allowed: ClosedRange<Int>)
 
     public var description: String {
         switch self {
-        case let .graphNetwork(reason):
-            return reason
+        case let .relayNeedsWiderAccumulator(bits, steps):
+            return "the network has shortcuts, which relay cores delay; a relay holds values up to 2^\(steps)-1 and "
+                + "needs an accumulator of at least \(steps + 1) bits, but accumulatorBits is \(bits)"
+        case let .fanOutTooLarge(sender, neuron, destinations, maxFanout):
+            return "neuron \(neuron) of \(sender) must reach \(destinations) cores' axons, but its fan-out table has "
+                + "\(maxFanout) entries (MaxFanout); use --max-fanout \(destinations) (at most 16) or larger cores"
         case let .fanInTooLarge(layer, fanIn, numAxons):
             return "layer \(layer) has fan-in \(fanIn), but a core has \(numAxons) axons (NumAxons); "
                 + "use cores with --axons \(fanIn) or more"

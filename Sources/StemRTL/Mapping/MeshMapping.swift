@@ -2,20 +2,61 @@ import StemModel
 
 /// Where every neuron of a network sits on the mesh, and what the mesh must be told to run
 /// it: the result of ``Mapper/map(_:)``.
+///
+/// A core holds neurons of one layer (a dense layer's neurons in contiguous ranges; a conv,
+/// pool or identity layer's as tiles of channels x rows x columns), or it is a relay: a core
+/// that receives a layer's spikes and sends the same spike train one window later, so that a
+/// shortcut arrives in the window in which its target accumulates the same sample
+/// (docs/stem-spec.md section 7). Each axon of a core is one (connection, source neuron)
+/// pair; a source neuron's spike reaches every core that has one of its axons, through its
+/// fan-out entries (or from the host, for the inputs).
 public struct MeshMapping: Sendable {
-    /// One core's share of a layer.
+    /// One core's share of a layer, or a relay.
     public struct Core: Sendable, Equatable {
-        /// The layer (1...L).
+        /// The layer (1...L) whose neurons the core holds; for a relay, the layer whose spikes
+        /// it delays (0 = the inputs).
         public var layer: Int
+        /// 0 for a layer's core; `k >= 1` for the relay that sends the layer's spikes `k`
+        /// windows late.
+        public var relayHop: Int
+        /// The stage the core runs at (FIRST_WINDOW + 1).
+        public var stage: Int
         /// The tile (`y * meshX + x`).
         public var tile: Int
         /// The tile's coordinates.
         public var x: Int, y: Int
-        /// The layer's neurons this core holds (global indices within the layer); local
-        /// neuron `j` is `neurons.lowerBound + j`.
-        public var neurons: Range<Int>
-        /// The core's inputs used: the width of the layer before.
-        public var fanIn: Int
+        /// The neurons the core holds (indices within `layer`, ascending); local neuron `j` is
+        /// `neurons[j]`.
+        public var neurons: [Int]
+        /// The core's inputs: axon `a` is `axons[a]`.
+        public var axons: [Axon]
+
+        /// Whether the core is a relay (its spikes are not the network's).
+        public var isRelay: Bool { relayHop > 0 }
+        /// Who sends the spikes of this core's neurons.
+        public var sender: SpikeSender { isRelay ? .relay(layer: layer, hop: relayHop) : .layer(layer) }
+        /// The axons used.
+        public var fanIn: Int { axons.count }
+        /// The axons whose spikes count negated in step 0 (the first ones: the signed input).
+        public var signedAxons: Int { axons.prefix { $0.signed }.count }
+    }
+
+    /// What one axon of a core receives.
+    public struct Axon: Sendable, Equatable, Hashable {
+        /// The connection of the core's layer (index into its `inputs`); -1 for a relay.
+        public var connection: Int
+        /// Who sends the spikes.
+        public var sender: SpikeSender
+        /// The sending neuron (index within the sender's layer).
+        public var neuron: Int
+        /// Whether the spikes are the signed input's (negated in step 0 of a window).
+        public var signed: Bool
+    }
+
+    /// Where a spike goes: axon `axon` of the core on `tile`.
+    public struct Destination: Sendable, Equatable {
+        public var tile: Int
+        public var axon: Int
     }
 
     /// The network this mapping is for.
@@ -24,13 +65,18 @@ public struct MeshMapping: Sendable {
     public let options: MeshOptions
     /// Mesh width and height.
     public let meshX: Int, meshY: Int
-    /// Every used core, layer by layer; the cores of layer `l` hold its neurons in order.
+    /// Every used core, in tile order.
     public let cores: [Core]
-    /// `coresOfLayer[l]`: indices into `cores` of layer `l` (index 0 is empty: the host).
+    /// `coresOfLayer[l]`: indices into `cores` of layer `l`'s own cores (index 0 is empty: the
+    /// host); relays are not listed.
     public let coresOfLayer: [[Int]]
+    /// Per sender and sending neuron, the axons its spike reaches (layer 0: the host's flits).
+    public let destinations: [SpikeSender: [[Destination]]]
 
     /// Per tile: the core on it, if any.
     private let coreOfTile: [Int?]
+    /// Per layer `1...L` and neuron: `core index << 32 | local index`.
+    private let placement: [[Int]]
 
     init(network: Network, options: MeshOptions, meshX: Int, meshY: Int, cores: [Core]) {
         self.network = network
@@ -42,16 +88,32 @@ public struct MeshMapping: Sendable {
         self.cores = cores
         var byLayer = Array(repeating: [Int](), count: network.depth + 1)
         var byTile = [Int?](repeating: nil, count: meshX * meshY)
+        var placement = (0...network.depth).map { [Int](repeating: -1, count: $0 == 0 ? 0 : network.width(ofLayer: $0)) }
+        var destinations: [SpikeSender: [[Destination]]] = [:]
         for (index, core) in cores.enumerated() {
-            byLayer[core.layer].append(index)
             byTile[core.tile] = index
+            if !core.isRelay {
+                byLayer[core.layer].append(index)
+                for (local, neuron) in core.neurons.enumerated() { placement[core.layer][neuron] = index << 32 | local }
+            }
+            for (a, axon) in core.axons.enumerated() {
+                if destinations[axon.sender] == nil {
+                    destinations[axon.sender] = Array(repeating: [], count: network.width(ofLayer: axon.sender.layer))
+                }
+                destinations[axon.sender]![axon.neuron].append(Destination(tile: core.tile, axon: a))
+            }
         }
         self.coresOfLayer = byLayer
         self.coreOfTile = byTile
+        self.placement = placement
+        self.destinations = destinations
     }
 
     /// The number of tiles.
     public var tileCount: Int { meshX * meshY }
+
+    /// The relay cores.
+    public var relayCount: Int { cores.filter(\.isRelay).count }
 
     /// The core on `tile`, if the mapping uses it.
     public func core(onTile tile: Int) -> Core? {
@@ -61,21 +123,46 @@ public struct MeshMapping: Sendable {
 
     /// The tile and local index of neuron `neuron` of layer `layer` (1...L).
     public func location(layer: Int, neuron: Int) -> (tile: Int, local: Int) {
-        for index in coresOfLayer[layer] where cores[index].neurons.contains(neuron) {
-            return (cores[index].tile, neuron - cores[index].neurons.lowerBound)
-        }
-        preconditionFailure("neuron \(neuron) of layer \(layer) is not mapped")
+        let packed = placement[layer][neuron]
+        precondition(packed >= 0, "neuron \(neuron) of layer \(layer) is not mapped")
+        return (cores[packed >> 32].tile, packed & 0xFFFF_FFFF)
     }
 
-    /// The flits a spike of layer `layer` (0...L) costs: one per core of the next layer, or one
-    /// to the host from the output layer.
+    /// The axons a spike of `sender`'s neuron `neuron` reaches (none for the output layer,
+    /// whose spikes go to the host).
+    public func destinations(of sender: SpikeSender, neuron: Int) -> [Destination] {
+        destinations[sender]?[neuron] ?? []
+    }
+
+    /// The fan-out entries (flits) one spike of `core`'s local neuron `local` costs: one per
+    /// destination axon, or one to the host from the output layer.
+    public func flits(core: Core, local: Int) -> Int {
+        !core.isRelay && core.layer == network.depth ? 1 : destinations(of: core.sender, neuron: core.neurons[local]).count
+    }
+
+    /// The mean and the largest number of flits one spike of a neuron of `core` costs.
+    public func flitsPerSpike(core: Core) -> (mean: Double, max: Int) {
+        let counts = core.neurons.indices.map { flits(core: core, local: $0) }
+        return (counts.isEmpty ? 0 : Double(counts.reduce(0, +)) / Double(counts.count), counts.max() ?? 0)
+    }
+
+    /// The flits a spike of layer `layer` (0...L) costs at most: the largest number of axons one
+    /// of its neurons reaches, or one to the host from the output layer.
     public func flitsPerSpike(layer: Int) -> Int {
-        layer == network.depth ? 1 : coresOfLayer[layer + 1].count
+        if layer == network.depth { return 1 }
+        return destinations[.layer(layer)]?.map(\.count).max() ?? 0
     }
 
-    /// The flits the host sends when input neuron `input` spikes: one per layer-1 core.
+    /// The flits the host sends when input neuron `input` spikes: one per axon it feeds.
     public func inputFlits(input: Int) -> [Flit] {
-        coresOfLayer[1].map { Flit.spike(toX: cores[$0].x, y: cores[$0].y, axon: input) }
+        destinations(of: .layer(0), neuron: input).map {
+            Flit.spike(toX: $0.tile % meshX, y: $0.tile / meshX, axon: $0.axon)
+        }
+    }
+
+    /// The largest number of fan-out entries any neuron uses.
+    public var largestFanout: Int {
+        cores.map { core in core.neurons.indices.map { flits(core: core, local: $0) }.max() ?? 0 }.max() ?? 0
     }
 
     /// The model library this mapping runs on.
@@ -87,9 +174,21 @@ public struct MeshMapping: Sendable {
             meshX: meshX, meshY: meshY, fifoDepth: options.fifoDepth, trace: trace)
     }
 
+    /// The weight from axon `axon` of `core` to its local neuron `local`, or nil when they are
+    /// not joined (no synapse is written).
+    public func weight(core: Core, axon: Axon, local: Int) -> Int64? {
+        let neuron = core.neurons[local]
+        if core.isRelay { return axon.neuron == neuron ? 1 : nil }
+        let layer = network.layers[core.layer - 1]
+        let connection = layer.inputs[axon.connection]
+        return connection.synapse(from: axon.neuron, of: network.shape(ofLayer: axon.sender.layer),
+                                  to: neuron, of: layer.shape)
+    }
+
     /// Every configuration write a run of `sampleCount` samples needs, tile by tile:
-    /// registers, weights, biases and fan-out tables of the used tiles, and `NUM_NEURONS = 0`
-    /// on the unused ones.
+    /// registers, biases, per-neuron requantization (when the layer has per-channel `m`/`n`),
+    /// weights (every synapse, axon by axon) and fan-out tables of the used tiles, and
+    /// `NUM_NEURONS = 0` on the unused ones.
     public func configuration(sampleCount: Int) -> ConfigImage {
         var writes: [ConfigImage.Write] = []
         let n = options.numNeurons
@@ -98,37 +197,55 @@ public struct MeshMapping: Sendable {
                 writes.append(.init(tile: tile, address: .register(.numNeurons), data: 0))
                 continue
             }
-            let layer = network.layers[core.layer - 1]
             func register(_ r: TileAddress.Register, _ value: Int) {
                 writes.append(.init(tile: tile, address: .register(r), data: UInt32(value)))
             }
-            let signedInputs = core.layer == 1 && network.inputSigned
+            let layer = core.isRelay ? nil : network.layers[core.layer - 1]
+            let perNeuron = layer.map { !$0.hasScalarRequantization } ?? false
+            let signed = core.signedAxons
+            let allSigned = signed > 0 && signed == core.fanIn
+            typealias Flags = HardwareInterface.Flags
+            let flags = Flags.biasAccumulator.placing(layer?.biasMode == .accumulator ? 1 : 0)
+                | Flags.signedInputs.placing(allSigned ? 1 : 0)
+                | Flags.perNeuronRequantization.placing(perNeuron ? 1 : 0)
             register(.numNeurons, core.neurons.count)
-            register(.shift, layer.shift)
-            register(.multiplier, layer.multiplier)
-            register(.postShift, layer.postShift)
-            register(.rot, layer.rot)
-            register(.drlo, layer.drlo)
-            register(.flags, (layer.biasMode == .accumulator ? 1 : 0) | (signedInputs ? 2 : 0))
-            register(.firstWindow, core.layer - 1)
+            register(.shift, layer?.shift ?? 0)
+            register(.multiplier, layer?.multiplier ?? 1)
+            register(.postShift, layer?.postShift ?? 0)
+            register(.rot, layer?.rot ?? 0)
+            register(.drlo, layer?.drlo ?? 0)
+            register(.flags, Int(flags))
+            register(.firstWindow, core.stage - 1)
             register(.numSamples, sampleCount)
+            if signed > 0 && !allSigned { register(.signedAxons, signed) }
+            let bias = layer?.neuronBias
             for (local, neuron) in core.neurons.enumerated() {
                 writes.append(.init(tile: tile, address: .bias(local),
-                                    data: UInt32(bitPattern: Int32(truncatingIfNeeded: layer.bias[neuron]))))
+                                    data: UInt32(bitPattern: Int32(truncatingIfNeeded: bias?[neuron] ?? 0))))
             }
-            for axon in 0..<core.fanIn {
+            if let layer, perNeuron {
                 for (local, neuron) in core.neurons.enumerated() {
-                    let weight = layer.weights[neuron][axon]
-                    writes.append(.init(tile: tile, address: .weight(axon: axon, neuron: local, numNeurons: n),
+                    let channel = neuron / layer.shape.plane
+                    writes.append(.init(tile: tile, address: TileAddress(.neuronMultiplier, local),
+                                        data: UInt32(layer.multiplier(channel: channel))))
+                    writes.append(.init(tile: tile, address: TileAddress(.neuronPostShift, local),
+                                        data: UInt32(layer.postShift(channel: channel))))
+                }
+            }
+            for (a, axon) in core.axons.enumerated() {
+                for local in core.neurons.indices {
+                    guard let weight = weight(core: core, axon: axon, local: local) else { continue }
+                    writes.append(.init(tile: tile, address: .weight(axon: a, neuron: local, numNeurons: n),
                                         data: UInt32(bitPattern: Int32(truncatingIfNeeded: weight))))
                 }
             }
-            let isOutput = core.layer == network.depth
-            let targets = isOutput ? [] : coresOfLayer[core.layer + 1].map { cores[$0] }
+            let isOutput = !core.isRelay && core.layer == network.depth
             for (local, neuron) in core.neurons.enumerated() {
                 let entries: [UInt32] = isOutput
                     ? [TileAddress.fanoutEntry(toHost: true, x: 0, y: 0, axon: neuron)]
-                    : targets.map { TileAddress.fanoutEntry(toHost: false, x: $0.x, y: $0.y, axon: neuron) }
+                    : destinations(of: core.sender, neuron: neuron).map {
+                        TileAddress.fanoutEntry(toHost: false, x: $0.tile % meshX, y: $0.tile / meshX, axon: $0.axon)
+                    }
                 for k in 0..<options.maxFanout {
                     writes.append(.init(tile: tile, address: .fanout(neuron: local, entry: k, maxFanout: options.maxFanout),
                                         data: k < entries.count ? entries[k] : 0))
@@ -136,5 +253,27 @@ public struct MeshMapping: Sendable {
             }
         }
         return ConfigImage(meshX: meshX, writes: writes)
+    }
+}
+
+/// Who sends the spikes an axon receives: a layer's neurons (0 = the host, for the inputs) or
+/// a relay that repeats a layer's spikes `hop` windows later.
+public enum SpikeSender: Hashable, Sendable, CustomStringConvertible {
+    case layer(Int)
+    case relay(layer: Int, hop: Int)
+
+    /// The layer whose neurons (or their copies) send.
+    public var layer: Int {
+        switch self {
+        case let .layer(l): l
+        case let .relay(l, _): l
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case let .layer(l): l == 0 ? "the inputs" : "layer \(l)"
+        case let .relay(l, hop): "relay \(hop) of " + (l == 0 ? "the inputs" : "layer \(l)")
+        }
     }
 }

@@ -116,7 +116,7 @@ public struct MeshExport: Sendable {
         let cores: [JSONValue] = mapping.cores.map { core in
             .object(JSONObject([
                 ("tile", .integer(Int64(core.tile))), ("x", .integer(Int64(core.x))), ("y", .integer(Int64(core.y))),
-                ("layer", .integer(Int64(core.layer))), ("firstNeuron", .integer(Int64(core.neurons.lowerBound))),
+                ("layer", .integer(Int64(core.layer))), ("firstNeuron", .integer(Int64(core.neurons.first ?? 0))),
                 ("neurons", .integer(Int64(core.neurons.count))), ("fanIn", .integer(Int64(core.fanIn))),
             ]))
         }
