@@ -96,12 +96,13 @@ public struct Network: Sendable, Equatable {
         return nil
     }
 
-    /// The message with which the hardware paths (mapper, RTL, SystemC, export, sweeps) refuse a
-    /// network that is not a dense chain, or nil for a dense chain.
+    /// The message with which the SystemC paths (`export`, `--engine systemc`, `bench-rtl`)
+    /// refuse a network that is not a dense chain, or nil for a dense chain. (The golden model,
+    /// the Verilated RTL and sweeps run every network.)
     public var hardwareRefusal: String? {
         denseChainViolation.map {
             "graph networks (conv/pool/identity connections or per-channel requantization) run on the "
-                + "golden engine only for now: \($0)"
+                + "golden model and the Verilated RTL (--engine golden, rtl or both), not yet on the SystemC testbench: \($0)"
         }
     }
 

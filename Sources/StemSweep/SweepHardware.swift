@@ -41,9 +41,16 @@ public struct SweepHardware: Sendable {
     }
 
     /// The Verilated mesh: `builder` builds and caches the models, `options` is the mesh the
-    /// networks are mapped onto, and core sizes come from ``CoreAreaEstimator`` on the
-    /// builder's sources and cache.
+    /// networks are mapped onto (the core size and fan-out table grow, as ``MeshChooser``
+    /// chooses, for a network that does not fit the default core), and core sizes come from
+    /// ``CoreAreaEstimator`` on the builder's sources and cache.
     public static func verilated(builder: ModelBuilder, options: MeshOptions = MeshOptions()) -> SweepHardware {
+        let defaults = MeshOptions()
+        let chooser = MeshChooser(
+            numNeurons: options.numNeurons == defaults.numNeurons ? nil : options.numNeurons,
+            numAxons: options.numAxons == defaults.numAxons ? nil : options.numAxons,
+            maxFanout: options.maxFanout == defaults.maxFanout ? nil : options.maxFanout,
+            fifoDepth: options.fifoDepth, meshSize: options.meshSize)
         let estimator = CoreAreaEstimator(builder: builder)
         var digest = SHA256()
         for file in builder.sources.files {
@@ -54,14 +61,15 @@ public struct SweepHardware: Sendable {
         let mesh = "NumNeurons \(options.numNeurons), NumAxons \(options.numAxons), MaxFanout \(options.maxFanout), "
             + "FifoDepth \(options.fifoDepth), mesh " + (options.meshSize.map { "\($0.x)x\($0.y)" } ?? "smallest square")
         return SweepHardware(
-            modelParameters: { network in try Mapper(options: options).map(network).modelParameters(trace: .none) },
+            modelParameters: { network in try chooser.map(network).modelParameters(trace: .none) },
             build: { parameters in try builder.build(parameters).buildSeconds },
-            makeEngine: { network in try RTLEngine.make(network: network, options: options, builder: builder) },
+            makeEngine: { network in try RTLEngine.make(mapping: try chooser.map(network), builder: builder) },
             coreArea: { parameters in try estimator.area(for: parameters) },
             sourcesDigest: digest.finalize().hexString,
             meshDescription: mesh,
             coreParameters: { network in
-                CoreAreaParameters(timeSteps: network.timeSteps, weightBits: network.weightBits,
+                let options = (try? chooser.map(network))?.options ?? options
+                return CoreAreaParameters(timeSteps: network.timeSteps, weightBits: network.weightBits,
                                    accBits: network.accumulatorBits, saturate: network.overflow == .saturate,
                                    numNeurons: options.numNeurons, numAxons: options.numAxons)
             })

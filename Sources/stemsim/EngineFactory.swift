@@ -51,6 +51,7 @@ enum EngineFactory {
             let golden = try GoldenModel(network: network)
             return EngineSet(reference: golden, device: try makeRTLEngine(network: network, mesh: mesh, trace: trace))
         case .systemc:
+            if let refusal = network.hardwareRefusal { throw CommandFailure(.badInput, refusal) }
             let golden = try GoldenModel(network: network)
             let device = try SystemCEngine.make(
                 network: network, samples: samples, options: mesh.options, configurationPath: mesh.configPath,

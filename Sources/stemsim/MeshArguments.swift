@@ -10,18 +10,18 @@ struct MeshArguments: ParsableArguments {
             transform: MeshSize.parse)
     var mesh: MeshSize?
 
-    @Option(help: OptionBounds.neurons.help("Neurons per core (NumNeurons; default: 64, or larger when the network needs it)",
-                                            showDefault: false),
+    @Option(help: OptionBounds.neurons.help("Neurons per core (NumNeurons)",
+                                            defaultNote: "other sizes when the network needs them"),
             transform: OptionBounds.neurons.parse)
     var neurons: Int?
 
-    @Option(help: OptionBounds.axons.help("Inputs per core (NumAxons): a neuron's fan-in must fit (default: 64, or larger when the network needs it)",
-                                          showDefault: false),
+    @Option(help: OptionBounds.axons.help("Inputs per core (NumAxons): a neuron's fan-in must fit",
+                                          defaultNote: "more when the network needs them"),
             transform: OptionBounds.axons.parse)
     var axons: Int?
 
-    @Option(help: OptionBounds.maxFanout.help("Fan-out table entries per neuron (MaxFanout): the most cores one spike reaches (default: 4, or as many as the mapping needs)",
-                                              showDefault: false),
+    @Option(help: OptionBounds.maxFanout.help("Fan-out table entries per neuron (MaxFanout): the most axons of other cores one spike reaches",
+                                              defaultNote: "more when the mapping needs them"),
             transform: OptionBounds.maxFanout.parse)
     var maxFanout: Int?
 

@@ -37,8 +37,8 @@ enum OptionBounds {
 
         /// `text (1...65536, default: 64).`: the help with the range and the default, which
         /// ArgumentParser does not show for options parsed by a transform.
-        func help(_ text: String, valueName: String? = nil, showDefault: Bool = true) -> ArgumentHelp {
-            let suffix = hasDefault && showDefault ? ", default: \(defaultValue)" : ""
+        func help(_ text: String, valueName: String? = nil, defaultNote: String? = nil) -> ArgumentHelp {
+            let suffix = hasDefault ? ", default: \(defaultValue)" + (defaultNote.map { ", \($0)" } ?? "") : ""
             return ArgumentHelp("\(text) (\(range.lowerBound)...\(range.upperBound)\(suffix)).", valueName: valueName)
         }
 

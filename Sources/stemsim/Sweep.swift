@@ -80,7 +80,6 @@ struct SweepCommand: ParsableCommand {
         let networkPath = try Run.inputPath(network, default: Run.defaultNetwork, option: "--network")
         let inputsPath = try Run.inputPath(inputs, default: Run.defaultInputs, option: "--inputs")
         let net = try Network.load(from: networkPath)
-        if let refusal = net.hardwareRefusal { throw CommandFailure(.badInput, refusal) }
         var inputSet = try InputSet.load(from: inputsPath, for: net)
         if let limit { inputSet = inputSet.prefix(limit) }
 

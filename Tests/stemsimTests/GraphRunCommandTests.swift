@@ -2,13 +2,15 @@ import Foundation
 import Testing
 import StemModel
 
-/// `stemsim run` on a version-2 (layer graph) network: the golden engine runs it, the hardware
-/// paths refuse it with exit 2 and write nothing.
+/// `stemsim run` on a version-2 (layer graph) network: the golden model and the Verilated RTL
+/// run it (in lockstep, spike for spike), `map` shows its tiles and relays; the SystemC paths
+/// refuse it with exit 2 and write nothing.
 @Suite struct GraphRunCommandTests {
     static let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../../examples/graph-small").standardized.path
     static let refusal = "graph networks (conv/pool/identity connections or per-channel requantization) run on "
-        + "the golden engine only for now: layers[0] \"c1\" has a conv connection"
+        + "the golden model and the Verilated RTL (--engine golden, rtl or both), not yet on the SystemC testbench: "
+        + "layers[0] \"c1\" has a conv connection"
 
     private func copyExample(to folder: String) throws {
         for name in ["network.json", "inputs.json"] {
@@ -47,15 +49,38 @@ import StemModel
         #expect(lines.count == (8 + 5) * 6)
     }
 
+    @Test func mapShowsTilesRelaysAndTheChosenCore() throws {
+        let folder = try StemSimRunner.temporaryFolder()
+        defer { StemSimRunner.remove(folder) }
+        try copyExample(to: folder)
+        let outcome = try StemSimRunner.run(["map", "--network", "network.json"], in: folder)
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let out = outcome.stdout
+        #expect(out.contains("[1,8,8] -> [4,8,8] -> [4,4,4] -> [4,4,4] -> [4,4,4] -> [10]"), "\(out)")
+        #expect(out.contains("13 used (1 relays); cores of 64 neurons, 64 axons, 4 fan-out entries (chosen to fit)"), "\(out)")
+        #expect(out.contains("relay1<2") && out.contains("c 0-3 y 0-7 x 0-1") && out.contains("totals   522 neurons"), "\(out)")
+        // Explicit options win; one that cannot hold the network names the layer and the limit.
+        let small = try StemSimRunner.run(["map", "--network", "network.json", "--neurons", "64", "--axons", "32"], in: folder)
+        #expect(small.status == 2 && small.stderr.contains("layer 3 has fan-in 36, but a core has 32 axons"), "\(small.stderr)")
+    }
+
+    @Test(.enabled(if: Verilator.isOnPath, "needs verilator"))
+    func theRTLRunsTheGraphExampleSpikeForSpike() throws {
+        let folder = try StemSimRunner.temporaryFolder()
+        defer { StemSimRunner.remove(folder) }
+        try copyExample(to: folder)
+        let outcome = try StemSimRunner.run(ioArguments + ["--engine", "both"], in: folder)
+        #expect(outcome.status == 0, "\(outcome.stdout)\(outcome.stderr)")
+        #expect(outcome.stdout.contains("QANN       outputs equal in 8/8 samples"), "\(outcome.stdout)")
+        #expect(outcome.stderr.contains("mesh 4x4, cores of 64 neurons x 64 axons, 4 fan-out entries (chosen"), "\(outcome.stderr)")
+        #expect(!outcome.stdout.contains("differ"), "\(outcome.stdout)")
+    }
+
     @Test(arguments: [
-        ["run", "--network", "network.json", "--inputs", "inputs.json", "--report", "report.json", "--engine", "rtl"],
-        ["run", "--network", "network.json", "--inputs", "inputs.json", "--report", "report.json"],
         ["run", "--network", "network.json", "--inputs", "inputs.json", "--report", "report.json", "--engine", "systemc"],
         ["export", "--network", "network.json", "--inputs", "inputs.json", "--out", "exported"],
-        ["sweep", "--network", "network.json", "--inputs", "inputs.json", "--out", "swept", "--acc-bits", "16"],
-        ["map", "--network", "network.json"],
     ])
-    func theHardwarePathsRefuseGraphNetworks(_ arguments: [String]) throws {
+    func theSystemCPathsRefuseGraphNetworks(_ arguments: [String]) throws {
         let folder = try StemSimRunner.temporaryFolder()
         defer { StemSimRunner.remove(folder) }
         try copyExample(to: folder)

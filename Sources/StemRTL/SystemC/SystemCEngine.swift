@@ -117,6 +117,7 @@ extension SystemCEngine {
                             keepFolder: String? = nil,
                             environment: [String: String] = ProcessInfo.processInfo.environment,
                             progress: (SystemCTestbench.Event) -> Void = { _ in }) throws -> SystemCEngine {
+        if let refusal = network.hardwareRefusal { throw EngineError(engine: "systemc", message: refusal) }
         let mapping = try Mapper(options: options).map(network)
         let testbench: SystemCTestbench
         do {
