@@ -26,7 +26,8 @@ machine gives byte-identical files. The scheme is described in docs/digits.md.
     pip install -r scripts/requirements.txt && python3 scripts/train_digits_cnn.py
 
 Exit status 0 when written, 1 when the integer model and the reference disagree (nothing
-written), 2 on bad usage.
+written), 2 on bad usage. A planted bug (--plant NAME) changes the numpy integer model on
+purpose (not the files); the check must then fail with exit 1.
 """
 
 import os
@@ -269,7 +270,22 @@ def requantize(acc, layer):
     n = layer["postShift"][(slice(None),) + extra]
     b = layer["bias"][(slice(None),) + extra]
     assert np.abs(acc).max(initial=0) < (1 << 47)
+    if layer.get("truncate"):   # the planted bug "rounding": floor instead of round half up
+        return np.clip(((acc * m) >> n) + b, 0, ACT_MAX)
     return np.clip(round_shift(acc * m, n) + b, 0, ACT_MAX)
+
+
+def planted(q, plant):
+    """The integer layers the numpy model uses: q itself, or q with a planted bug (the files
+    are always written from q)."""
+    if plant is None:
+        return q
+    model = {name: dict(layer) for name, layer in q.items()}
+    if plant == "shortcut":     # channel 0's identity weight one too large
+        model["r2"]["identity"] = q["r2"]["identity"] + (np.arange(16) == 0)
+    elif plant == "rounding":   # c1 requantizes by truncation
+        model["c1"]["truncate"] = True
+    return model
 
 
 ORDER = ["c1", "c2", "r1", "r2", "p1", "fc"]
@@ -486,6 +502,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", default=os.path.join(REPO, "examples", "digits-cnn"),
                         help="output directory (default: examples/digits-cnn)")
+    parser.add_argument("--plant", choices=["shortcut", "rounding"], default=None,
+                        help="plant a bug in the numpy integer model (the check must then fail)")
     args = parser.parse_args()
     parent = os.path.dirname(os.path.abspath(args.out))
     if not os.path.isdir(parent):
@@ -511,10 +529,11 @@ def main():
     float_correct = int(np.sum(float_pred == y_test))
 
     q, scale = quantize(params, x_train)
+    model = planted(q, args.plant)
     xq_train, xq_test = p_train * INPUT_GAIN, p_test * INPUT_GAIN
-    train_values, _ = qann_forward(q, xq_train)
+    train_values, _ = qann_forward(model, xq_train)
     train_qacc = float(np.mean(predict(train_values["fc"]) == y_train))
-    values, sums = qann_forward(q, xq_test)
+    values, sums = qann_forward(model, xq_test)
     quant_pred = predict(values["fc"])
     quant_correct = int(np.sum(quant_pred == y_test))
     n_test = len(y_test)
@@ -537,7 +556,7 @@ def main():
     print("per layer (test set):")
     print("  layer  shape       s_out      m range        n range  max|sum|  bits  "
           "max|V| in window  bits  outputs at 0 / at 255")
-    peaks = window_peaks(q, {"input": values["input"], **{k: values[k] for k in ORDER}})
+    peaks = window_peaks(model, {"input": values["input"], **{k: values[k] for k in ORDER}})
     widest = 0
     for name in ORDER:
         layer, acc, y = q[name], sums[name], values[name]
@@ -569,6 +588,9 @@ def main():
               + (f" (first: {first})" if first else f" ({overflows} overflow events)")
               + "; nothing written", file=sys.stderr)
         return 1
+    if args.plant is not None:
+        print(f"error: the planted bug {args.plant!r} was not caught; nothing written", file=sys.stderr)
+        return 0
 
     os.makedirs(args.out, exist_ok=True)
     net_path = os.path.join(args.out, "network.json")
