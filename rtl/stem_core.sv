@@ -9,18 +9,22 @@
 // Micro-architecture (docs/rtl.md has the cycle costs):
 //  - Weights: a memory of NumAxons rows of NumNeurons weights. An accepted input spike reads
 //    row `axon` (synchronous read) and adds it to all currents in the next cycle: one cycle
-//    per spike, pipelined.
+//    per spike, pipelined. A spike on a signed axon (axon < SIGNED_AXONS) in step 0 of a
+//    window subtracts its row instead (sigma = -1 per spike).
 //  - On the step pulse a sequential pass over the active neurons integrates I into V (one
 //    neuron per cycle through the shared stem_integrate), skipped when no spike came in.
 //  - At the end of a window a second pass computes Y = f(V) (shared stem_finish: one
-//    multiplier) and sets V to the next window's V0 (stem_bias_init).
+//    multiplier) and sets V to the next window's V0 (stem_bias_init). Its m and n are the
+//    registers MULTIPLIER and POST_SHIFT, or with FLAGS.NeuronRequant the neuron's own from
+//    two small memories (regions Mult and NShift).
 //  - The spikes of the new step (bit B-1-t of Y) go into a pending mask that a priority
 //    encoder drains, one spike per cycle, lowest neuron first.
 //  - The spike input is held (ready low) only while a pass runs or a step is waiting to be
 //    closed; it never depends on the spike output, so backpressure on the output cannot
 //    block the input.
-//  - After reset the core zeroes its weight, bias and potential memories (max(NumNeurons,
-//    NumAxons) cycles, busy); configuration registers reset to 0.
+//  - After reset the core zeroes its weight, bias, per-neuron multiplier and post-shift and
+//    potential memories (max(NumNeurons, NumAxons) cycles, busy); configuration registers
+//    reset to 0.
 
 `include "stem_pkg.sv"
 
@@ -63,6 +67,10 @@ module stem_core #(
   output logic [stem_pkg::RdataW-1:0]     dbg_rdata_o
 );
 
+  // The flat vectors (a weight row, the currents, the Y values) exceed 8K bits in cores of
+  // 1,024 neurons; their '0 fills are intended (Verilator warns about any fill that wide).
+  /* verilator lint_off WIDTHCONCAT */
+
   // ---------------------------------------------------------------------------------------
   // Derived widths
   // ---------------------------------------------------------------------------------------
@@ -71,7 +79,13 @@ module stem_core #(
   localparam int unsigned NeuronCntW  = $clog2(NumNeurons + 1);
   localparam int unsigned AxonIdxW    = (NumAxons > 1) ? $clog2(NumAxons) : 1;
   localparam int unsigned StepW       = (TimeSteps > 1) ? $clog2(TimeSteps) : 1;
-  // I sums at most NumAxons weights; one spare bit.
+  // I sums at most NumAxons terms sigma * w, one per axon and step (each source neuron spikes
+  // at most once per step, and each has its own axon), sigma = +-1, w in [-2^(WB-1),
+  // 2^(WB-1) - 1]: |sigma * w| <= 2^(WB-1), so |I| <= NumAxons * 2^(WB-1) <=
+  // 2^(WB-1+clog2(NumAxons)). CurW = WB + clog2(NumAxons) + 1 holds [-2^(WB+clog2(NumAxons)),
+  // 2^(WB+clog2(NumAxons)) - 1], which contains that with a bit to spare: the per-spike
+  // negation of signed axons cannot overflow the current (e.g. 1,024 spikes of -128, all
+  // negated: 2^17 in CurW = 19 bits).
   localparam int unsigned CurW        = WeightBits + $clog2(NumAxons) + 1;
   localparam int unsigned PassLen     = (NumAxons > NumNeurons) ? NumAxons : NumNeurons;
   localparam int unsigned PassW       = $clog2(PassLen + 1);
@@ -157,10 +171,14 @@ module stem_core #(
     .rem_o  (dbg_w_col)
   );
 
-  logic cfg_weight_we, cfg_bias_we, cfg_reg_we;
+  logic cfg_weight_we, cfg_bias_we, cfg_mult_we, cfg_nshift_we, cfg_reg_we;
   assign cfg_weight_we = cfg_we_i && (cfg_region == stem_pkg::RegionWeight) &&
                          (cfg_w_axon < IndexW'(NumAxons));
   assign cfg_bias_we   = cfg_we_i && (cfg_region == stem_pkg::RegionBias) &&
+                         (cfg_index < IndexW'(NumNeurons));
+  assign cfg_mult_we   = cfg_we_i && (cfg_region == stem_pkg::RegionMult) &&
+                         (cfg_index < IndexW'(NumNeurons));
+  assign cfg_nshift_we = cfg_we_i && (cfg_region == stem_pkg::RegionNShift) &&
                          (cfg_index < IndexW'(NumNeurons));
   assign cfg_reg_we    = cfg_we_i && (cfg_region == stem_pkg::RegionReg);
 
@@ -176,6 +194,7 @@ module stem_core #(
   logic [stem_pkg::FlagsW-1:0]     flags_q;
   logic [WinW-1:0]                 first_window_q;
   logic [WinW-1:0]                 num_samples_q;
+  logic [stem_pkg::DataW-1:0]      signed_axons_q;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -188,6 +207,7 @@ module stem_core #(
       flags_q        <= '0;
       first_window_q <= '0;
       num_samples_q  <= '0;
+      signed_axons_q <= '0;
     end else if (cfg_reg_we) begin
       unique case (cfg_index)
         stem_pkg::RegNumNeurons: begin
@@ -203,14 +223,16 @@ module stem_core #(
         stem_pkg::RegFlags:       flags_q        <= cfg_wdata_i[stem_pkg::FlagsW-1:0];
         stem_pkg::RegFirstWindow: first_window_q <= cfg_wdata_i;
         stem_pkg::RegNumSamples:  num_samples_q  <= cfg_wdata_i;
+        stem_pkg::RegSignedAxons: signed_axons_q <= cfg_wdata_i;
         default: ;
       endcase
     end
   end
 
-  logic bias_acc, inputs_signed;
-  assign bias_acc      = flags_q[stem_pkg::FlagBiasAccBit];
-  assign inputs_signed = flags_q[stem_pkg::FlagSignedBit];
+  logic bias_acc, inputs_signed, neuron_requant;
+  assign bias_acc       = flags_q[stem_pkg::FlagBiasAccBit];
+  assign inputs_signed  = flags_q[stem_pkg::FlagSignedBit];
+  assign neuron_requant = flags_q[stem_pkg::FlagNeuronRequantBit];
 
   // ---------------------------------------------------------------------------------------
   // Run state
@@ -222,6 +244,7 @@ module stem_core #(
   logic               step_req_q, step_req_d;
   logic               any_in_q, any_in_d;  // a spike came in during this step
   logic               acc_v_q;             // row_q holds a spike's weights to add
+  logic               acc_neg_q;           // ... to subtract (a signed axon at t = 0)
 
   logic [NeuronIdxW-1:0] nidx;             // the neuron a pass is at
   logic                  pass_last;
@@ -253,7 +276,8 @@ module stem_core #(
 
   assign in_ready_o   = (state_q == StIdle) && !step_req_q;
   assign in_fire      = in_valid_i && in_ready_o;
-  assign in_axon_ok   = (in_axon_i < stem_pkg::SpikeAxonW'(NumAxons));
+  // (One bit wider than the axon id: NumAxons may be 2^AxonW.)
+  assign in_axon_ok   = ({1'b0, in_axon_i} < (stem_pkg::SpikeAxonW + 1)'(NumAxons));
   assign in_axon_idx  = in_axon_i[AxonIdxW-1:0];
   assign dbg_axon_idx = dbg_w_axon[AxonIdxW-1:0];
   assign cfg_col_idx  = cfg_w_col[NeuronIdxW-1:0];
@@ -300,15 +324,26 @@ module stem_core #(
     end
   end
 
+  // sigma = -1 for a spike on a signed axon (axon < SIGNED_AXONS) accepted in step 0 of a
+  // window. FLAGS.Signed (every axon signed) instead negates the whole step-0 current when it
+  // is integrated (stem_integrate), as before SIGNED_AXONS existed, so I reads unsigned there;
+  // with FLAGS.Signed set SIGNED_AXONS is ignored (a spike is never negated twice).
+  logic in_neg;
+  assign in_neg = !inputs_signed && (t_q == '0) &&
+                  ({{(stem_pkg::DataW - stem_pkg::SpikeAxonW){1'b0}}, in_axon_i} < signed_axons_q);
+
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      acc_v_q <= 1'b0;
+      acc_v_q   <= 1'b0;
+      acc_neg_q <= 1'b0;
     end else begin
-      acc_v_q <= in_fire && in_axon_ok && !start_i;
+      acc_v_q   <= in_fire && in_axon_ok && !start_i;
+      acc_neg_q <= in_neg;
     end
   end
 
-  // The currents: all neurons add their weight of the spike's row in parallel.
+  // The currents: all neurons add their weight of the spike's row in parallel (or subtract
+  // it: -w = ~w + 1, one adder with a carry-in per neuron; CurW cannot overflow, see CurW).
   // The currents, neuron j at cur_q[j*CurW +: CurW] (a flat vector, so that simulators
   // accept the per-neuron updates in loops of any length).
   logic [NumNeurons*CurW-1:0] cur_q;
@@ -324,7 +359,8 @@ module stem_core #(
     end else if (acc_v_q) begin
       for (int j = 0; j < NumNeurons; j++) begin
         cur_q[j*CurW +: CurW] <= cur_q[j*CurW +: CurW] +
-                                 CurW'($signed(row_q[j*WeightBits +: WeightBits]));
+                                 (CurW'($signed(row_q[j*WeightBits +: WeightBits])) ^
+                                  {CurW{acc_neg_q}}) + CurW'(acc_neg_q);
       end
     end
   end
@@ -335,6 +371,8 @@ module stem_core #(
   logic signed [AccBits-1:0]  vmem [NumNeurons];
   /* verilator tracing_off */
   logic signed [BiasBits-1:0] bmem [NumNeurons];
+  logic [MultBits-1:0]        mmem [NumNeurons];              // per-neuron m
+  logic [stem_pkg::PostShiftW-1:0] nmem [NumNeurons];         // per-neuron n
   /* verilator tracing_on */
   logic                       vmem_we;
   logic signed [AccBits-1:0]  vmem_wdata;
@@ -347,6 +385,28 @@ module stem_core #(
   assign bmem_we      = clear_neuron || cfg_bias_we;
   assign bmem_addr    = clearing ? nidx : cfg_index[NeuronIdxW-1:0];
   assign bmem_wdata   = clearing ? '0 : $signed(cfg_wdata_i[BiasBits-1:0]);
+
+  // The per-neuron multipliers and post shifts: written like the biases, cleared with them.
+  logic                            mmem_we, nmem_we;
+  logic [MultBits-1:0]             mmem_wdata;
+  logic [stem_pkg::PostShiftW-1:0] nmem_wdata;
+
+  assign mmem_we    = clear_neuron || cfg_mult_we;
+  assign nmem_we    = clear_neuron || cfg_nshift_we;
+  assign mmem_wdata = clearing ? '0 : cfg_wdata_i[MultBits-1:0];
+  assign nmem_wdata = clearing ? '0 : cfg_wdata_i[stem_pkg::PostShiftW-1:0];
+
+  always_ff @(posedge clk_i) begin
+    if (mmem_we) begin
+      mmem[bmem_addr] <= mmem_wdata;
+    end
+  end
+
+  always_ff @(posedge clk_i) begin
+    if (nmem_we) begin
+      nmem[bmem_addr] <= nmem_wdata;
+    end
+  end
 
   always_ff @(posedge clk_i) begin
     if (vmem_we) begin
@@ -366,6 +426,24 @@ module stem_core #(
 
   assign v_rd   = vmem[nidx];
   assign b_rd   = bmem[nidx];
+
+  // m and n of the finish pass: the neuron's own (FLAGS.NeuronRequant) or the registers.
+  logic [MultBits-1:0]             mult_sel;
+  logic [stem_pkg::PostShiftW-1:0] post_shift_sel;
+  assign mult_sel       = neuron_requant ? mmem[nidx] : mult_q;
+  assign post_shift_sel = neuron_requant ? nmem[nidx] : post_shift_q;
+
+`ifndef SYNTHESIS
+  // n is 0..62 (docs/stem-spec.md); the mapper writes nothing else. (Checked in simulations
+  // built with --assert; synthesis leaves it out.)
+  always_ff @(posedge clk_i) begin
+    if (state_q == StFinish && rst_ni) begin
+      assert (post_shift_sel <= stem_pkg::PostShiftW'(62))
+        else $error("stem_core: post shift n = %0d of neuron %0d is outside 0..62",
+                    post_shift_sel, nidx);
+    end
+  end
+`endif
   // Bit offsets of the pass's neuron in the flat vectors (narrow, so that the shifters a
   // synthesis tool builds for them stay small).
   logic [CurOffW-1:0] cur_off;
@@ -415,8 +493,8 @@ module stem_core #(
     .BiasBits  (BiasBits)
   ) u_finish (
     .v_i          (v_rd),
-    .mult_i       (mult_q),
-    .post_shift_i (post_shift_q),
+    .mult_i       (mult_sel),
+    .post_shift_i (post_shift_sel),
     .bias_i       (b_rd),
     .bias_out_i   (!bias_acc),
     .rot_i        (rot_q),
@@ -687,6 +765,12 @@ module stem_core #(
         stem_pkg::RegionBias: begin
           if (dbg_neuron_ok) dbg_rdata_o = RdataW'(bmem[dbg_nidx]);
         end
+        stem_pkg::RegionMult: begin
+          if (dbg_neuron_ok) dbg_rdata_o = RdataW'(mmem[dbg_nidx]);
+        end
+        stem_pkg::RegionNShift: begin
+          if (dbg_neuron_ok) dbg_rdata_o = RdataW'(nmem[dbg_nidx]);
+        end
         stem_pkg::RegionReg: begin
           unique case (dbg_index)
             stem_pkg::RegNumNeurons:  dbg_rdata_o = RdataW'(num_neurons_q);
@@ -698,6 +782,7 @@ module stem_core #(
             stem_pkg::RegFlags:       dbg_rdata_o = RdataW'(flags_q);
             stem_pkg::RegFirstWindow: dbg_rdata_o = RdataW'(first_window_q);
             stem_pkg::RegNumSamples:  dbg_rdata_o = RdataW'(num_samples_q);
+            stem_pkg::RegSignedAxons: dbg_rdata_o = RdataW'(signed_axons_q);
             default:                  dbg_rdata_o = '0;
           endcase
         end
@@ -725,5 +810,7 @@ module stem_core #(
       endcase
     end
   end
+
+  /* verilator lint_on WIDTHCONCAT */
 
 endmodule

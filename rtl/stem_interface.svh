@@ -67,8 +67,8 @@ localparam int unsigned FanAxonW = AxonW;
 
 // Flag: The FLAGS register. (FlagsW bits)
 localparam int unsigned FlagBiasAccBit = 0;  // 0: 1 = bias mode accumulator.
-localparam int unsigned FlagSignedBit = 1;  // 1: 1 = inputs are signed.
-localparam int unsigned FlagNeuronRequantBit = 2;  // 2: 1 = multiplier and post shift per neuron (regions Mult and NShift).
+localparam int unsigned FlagSignedBit = 1;  // 1: 1 = inputs are signed (every axon; SignedAxons is then ignored).
+localparam int unsigned FlagNeuronRequantBit = 2;  // 2: 1 = the finish pass takes m and n of each neuron from regions Mult and NShift; 0 = from the registers Multiplier and PostShift.
 
 // TileBusy: The status word TileBusy. (CountW bits)
 localparam int unsigned TileBusyCoreBit = 0;  // 0: The core is running a step.
@@ -88,8 +88,8 @@ localparam logic [RegionW-1:0] RegionV = 4'd4;  // Membrane potentials V (read-o
 localparam logic [RegionW-1:0] RegionI = 4'd5;  // Accumulated input I (read-only).
 localparam logic [RegionW-1:0] RegionY = 4'd6;  // Output spike counts Y (read-only).
 localparam logic [RegionW-1:0] RegionStatus = 4'd7;  // The status words (read-only).
-localparam logic [RegionW-1:0] RegionMult = 4'd8;  // Multipliers, by neuron (used when FLAGS.NeuronRequant).
-localparam logic [RegionW-1:0] RegionNShift = 4'd9;  // Post shifts n, by neuron (used when FLAGS.NeuronRequant).
+localparam logic [RegionW-1:0] RegionMult = 4'd8;  // Per-neuron multipliers m (unsigned, MultBits), by neuron; used when FLAGS.NeuronRequant.
+localparam logic [RegionW-1:0] RegionNShift = 4'd9;  // Per-neuron post shifts n (PostShiftW bits), by neuron; used when FLAGS.NeuronRequant.
 
 // Reg: The configuration registers (region Reg).
 localparam logic [IndexW-1:0] RegNumNeurons = 18'd0;  // Neurons in use.
@@ -101,7 +101,7 @@ localparam logic [IndexW-1:0] RegDrlo = 18'd5;  // K.
 localparam logic [IndexW-1:0] RegFlags = 18'd6;  // FLAGS (layout Flag).
 localparam logic [IndexW-1:0] RegFirstWindow = 18'd7;  // The first window the core accumulates a sample in.
 localparam logic [IndexW-1:0] RegNumSamples = 18'd8;  // Samples to run.
-localparam logic [IndexW-1:0] RegSignedAxons = 18'd9;  // Axons below this index are signed (sigma = -1 in step 0).
+localparam logic [IndexW-1:0] RegSignedAxons = 18'd9;  // A spike on an axon below this count weighs -1 at step 0 of a window (signed input); 0 = none.
 
 // Stat: The read-only status words (region Status).
 localparam logic [IndexW-1:0] StatOverflows = 18'd0;  // Overflow events.

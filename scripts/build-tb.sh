@@ -10,6 +10,8 @@
 #   tiny-sat  the same, saturate
 #   mesh      2x2 mesh, TimeSteps 4, WeightBits 6, AccBits 12, wrap, 8 neurons, 8 axons, fan-out 2
 #   big       2x2 mesh, the default parameters (TimeSteps 8, AccBits 16, 64 neurons, 64 axons)
+#   huge      2x1 mesh, 256 neurons, 1,024 axons (the weight region's 2^18 words), AccBits 32,
+#             fan-out 2, other parameters default
 #   vcd, fst  the tiny parameters with --trace / --trace-fst
 #   noc4      stem_noc 4x4, FIFO depth 4;  noc-odd  stem_noc 3x5, FIFO depth 1;
 #   noc8      stem_noc 8x8, FIFO depth 4
@@ -34,6 +36,7 @@ build tiny stem_mesh none "${tiny[@]}" Saturate=0
 build tiny-sat stem_mesh none "${tiny[@]}" Saturate=1
 build mesh stem_mesh none MeshX=2 MeshY=2 TimeSteps=4 WeightBits=6 AccBits=12 NumNeurons=8 NumAxons=8 MaxFanout=2
 build big stem_mesh none
+build huge stem_mesh none MeshX=2 MeshY=1 NumNeurons=256 NumAxons=1024 AccBits=32 MaxFanout=2
 build vcd stem_mesh vcd "${tiny[@]}"
 build fst stem_mesh fst "${tiny[@]}"
 build noc4 stem_noc none MeshX=4 MeshY=4 FifoDepth=4

@@ -24,6 +24,9 @@ core_sets=(
     "-GNumNeurons=1 -GNumAxons=1 -GTimeSteps=2 -GWeightBits=2 -GAccBits=2"
     "-GNumNeurons=10 -GNumAxons=3 -GTimeSteps=5"
     "-GTimeSteps=16 -GWeightBits=16 -GAccBits=48 -GSaturate=1 -GNumNeurons=256 -GNumAxons=512"
+    "-GNumNeurons=256 -GNumAxons=1024"
+    "-GNumNeurons=1024 -GNumAxons=256 -GTimeSteps=16 -GWeightBits=16 -GAccBits=48"
+    "-GNumNeurons=4 -GNumAxons=65536 -GMultBits=32 -GBiasBits=2"
 )
 noc_sets=(
     ""
@@ -36,6 +39,7 @@ mesh_sets=(
     "-GMeshX=1 -GMeshY=1 -GNumNeurons=4 -GNumAxons=4 -GMaxFanout=2 -GTimeSteps=4 -GAccBits=8"
     "-GMeshX=3 -GMeshY=2 -GNumNeurons=10 -GNumAxons=12 -GMaxFanout=3 -GFifoDepth=1 -GSaturate=1"
     "-GMeshX=2 -GMeshY=1 -GNumNeurons=1 -GNumAxons=1 -GMaxFanout=1"
+    "-GMeshX=2 -GMeshY=2 -GNumNeurons=256 -GNumAxons=1024"
 )
 status=0
 lint() {

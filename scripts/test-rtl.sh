@@ -13,7 +13,7 @@ if [ "${1:-}" = "--long" ]; then long=(--long); fi
 "$root/scripts/build-tb.sh" "$dir"
 cd "$dir"
 ./tb_stem --tiny tiny/libstem_model.so --tiny-sat tiny-sat/libstem_model.so \
-          --mesh mesh/libstem_model.so --big big/libstem_model.so \
+          --mesh mesh/libstem_model.so --big big/libstem_model.so --huge huge/libstem_model.so \
           --vcd vcd/libstem_model.so --fst fst/libstem_model.so --seeds 40 --out "$dir"
 ./tb_noc noc4/libstem_model.so noc-odd/libstem_model.so noc8/libstem_model.so "${long[@]}"
 echo "all RTL tests passed"

@@ -45,6 +45,15 @@ struct Layer {
     unsigned shift = 0, post_shift = 0, rot = 0, drlo = 0;
     uint32_t mult = 1;
     bool bias_acc = false;
+    // Per-neuron requantization (FLAGS.NeuronRequant): y uses nmult[j] and nshift[j] instead of
+    // mult and post_shift. The vectors are configured (regions Mult and NShift) even when the
+    // flag is off, where they must have no effect.
+    bool neuron_requant = false;
+    std::vector<uint32_t> nmult;   // per neuron (empty = all equal to mult)
+    std::vector<unsigned> nshift;  // per neuron (empty = all equal to post_shift)
+    // SIGNED_AXONS: a spike on input i < signed_axons in step 0 of a window weighs -1
+    // (ignored for the layer whose inputs are all signed, net.input_signed on layer 1).
+    uint32_t signed_axons = 0;
     int tile = 0;  // where the mapping puts it
 };
 
@@ -113,9 +122,16 @@ public:
             const Layer& ly = net_.layers[l];
             const std::vector<int>& in = (l == 0) ? st.input_spikes : st.spikes[l - 1];
             st.I[l].assign(ly.outputs, 0);
+            // sigma per input spike: -1 on a signed axon in step 0 (the current I then holds
+            // the signed sum); a layer whose inputs are all signed negates its whole step-0
+            // current when it integrates instead (below), and I holds the plain sum.
+            const bool all_signed = (l == 0) && net_.input_signed;
             for (int j = 0; j < ly.outputs; ++j) {
                 int64_t sum = 0;
-                for (int i : in) sum += ly.w[j][i];
+                for (int i : in) {
+                    const bool neg = !all_signed && t == 0 && uint32_t(i) < ly.signed_axons;
+                    sum += neg ? -int64_t(ly.w[j][i]) : int64_t(ly.w[j][i]);
+                }
                 st.I[l][j] = sum;
             }
         }
@@ -141,10 +157,18 @@ public:
         return st;
     }
 
-    /// y = f(V) of docs/stem-spec.md sections 4-6 (public for the directed tests).
-    static int64_t output_value(const Net& net, const Layer& ly, int64_t v, int64_t bias) {
+    /// m and n of neuron j: its own with FLAGS.NeuronRequant, else the layer's.
+    static uint32_t multiplier_of(const Layer& ly, int j) {
+        return (ly.neuron_requant && !ly.nmult.empty()) ? ly.nmult[size_t(j)] : ly.mult;
+    }
+    static unsigned post_shift_of(const Layer& ly, int j) {
+        return (ly.neuron_requant && !ly.nshift.empty()) ? ly.nshift[size_t(j)] : ly.post_shift;
+    }
+
+    /// y = f(V) of docs/stem-spec.md sections 4-6 for neuron j (public for the directed tests).
+    static int64_t output_value(const Net& net, const Layer& ly, int j, int64_t v, int64_t bias) {
         const unsigned B = net.time_steps;
-        __int128 pre = round_shift(__int128(v) * ly.mult, ly.post_shift);
+        __int128 pre = round_shift(__int128(v) * multiplier_of(ly, j), post_shift_of(ly, j));
         if (!ly.bias_acc) pre += bias;
         int64_t y = pre < 0 ? 0 : (pre > (1 << B) - 1 ? (1 << B) - 1 : int64_t(pre));
         if (ly.rot > 0) {
@@ -182,7 +206,7 @@ private:
     }
 
     int64_t finish(size_t l, int j) const {
-        return output_value(net_, net_.layers[l], V_[l][j], net_.layers[l].bias[j]);
+        return output_value(net_, net_.layers[l], j, V_[l][j], net_.layers[l].bias[j]);
     }
 
     Net net_;

@@ -49,8 +49,8 @@ inline uint32_t flit_axon(uint64_t f) { return uint32_t(stem_get_spike_axon(f));
 inline uint32_t flit_stamp(uint64_t f) { return uint32_t(stem_get_spike_stamp(f)); }
 inline bool flit_to_host(uint64_t f) { return stem_get_flit_host(f) != 0; }
 
-/// The number of configuration registers (indices 0 .. STEM_REG_NUM_SAMPLES).
-constexpr uint32_t kNumRegs = STEM_REG_NUM_SAMPLES + 1;
+/// The number of configuration registers (indices 0 .. STEM_REG_SIGNED_AXONS).
+constexpr uint32_t kNumRegs = STEM_REG_SIGNED_AXONS + 1;
 
 // ------------------------------------------------------------------------------------------
 // Mapping a Net onto the mesh: layer l on tile layers[l].tile, one core each
@@ -77,9 +77,18 @@ inline std::vector<Write> config_writes(const Net& net, const stem_params& p, ui
         for (int j = 0; j < ly.outputs; ++j) {
             out.push_back({tile, addr(STEM_REGION_BIAS, uint32_t(j)), uint32_t(int32_t(ly.bias[j]))});
         }
-        const uint32_t flags = uint32_t(stem_put_flag_bias_acc(ly.bias_acc) | stem_put_flag_signed(l == 0 && net.input_signed));
+        // Per-neuron m and n, written whether FLAGS.NeuronRequant is set or not (then they
+        // must not matter).
+        for (int j = 0; j < ly.outputs; ++j) {
+            const uint32_t m = ly.nmult.empty() ? ly.mult : ly.nmult[size_t(j)];
+            const uint32_t n = ly.nshift.empty() ? ly.post_shift : ly.nshift[size_t(j)];
+            out.push_back({tile, addr(STEM_REGION_MULT, uint32_t(j)), m});
+            out.push_back({tile, addr(STEM_REGION_N_SHIFT, uint32_t(j)), n});
+        }
+        const uint32_t flags = uint32_t(stem_put_flag_bias_acc(ly.bias_acc) | stem_put_flag_signed(l == 0 && net.input_signed) |
+                                        stem_put_flag_neuron_requant(ly.neuron_requant));
         const uint32_t regs[kNumRegs] = {uint32_t(ly.outputs), ly.shift, ly.mult, ly.post_shift,
-                                  ly.rot, ly.drlo, flags, uint32_t(l), num_samples};
+                                  ly.rot, ly.drlo, flags, uint32_t(l), num_samples, ly.signed_axons};
         for (uint32_t r = 0; r < kNumRegs; ++r) out.push_back({tile, addr(STEM_REGION_REG, r), regs[r]});
         // Fan-out: entry 0 to the next layer (or the host), extra entries from the caller.
         for (int j = 0; j < ly.outputs; ++j) {
@@ -112,7 +121,9 @@ inline std::vector<uint64_t> host_flits_for(const Net& net, const stem_params& p
 }
 
 /// A random network that fits the library: up to max_layers layers (one per tile), random
-/// options, weights, biases and requantization.
+/// options, weights, biases and requantization (per layer or, half the time, per neuron:
+/// the per-neuron values are random either way and must not matter with the flag off), and
+/// random SIGNED_AXONS boundaries (none, inside the inputs, all of them, beyond them).
 inline Net random_net(const stem_params& p, std::mt19937_64& rng, int max_layers) {
     auto pick = [&](int lo, int hi) { return int(lo + int64_t(rng() % uint64_t(hi - lo + 1))); };
     Net n;
@@ -143,12 +154,25 @@ inline Net random_net(const stem_params& p, std::mt19937_64& rng, int max_layers
         ly.shift = pick(0, 2) == 0 ? unsigned(pick(1, 6)) : 0;
         if (pick(0, 10) == 0) ly.shift = unsigned(pick(7, 31));
         // A multiplier and post-shift that map typical potentials near the output range.
-        ly.mult = uint32_t(pick(1, 65535));
-        if (pick(0, 3) == 0) ly.mult = uint32_t(pick(1, 8));
         const int vbits = int(p.weight_bits) + int(B) + 2 - int(ly.shift);
-        const int mbits = 32 - __builtin_clz(ly.mult);
-        ly.post_shift = unsigned(std::max(0, std::min(62, vbits + mbits - int(B) + pick(-3, 3))));
-        if (pick(0, 10) == 0) ly.post_shift = unsigned(pick(0, 62));
+        auto requant = [&](uint32_t& m, unsigned& n) {
+            m = uint32_t(pick(1, 65535));
+            if (pick(0, 3) == 0) m = uint32_t(pick(1, 8));
+            const int mbits = 32 - __builtin_clz(m);
+            n = unsigned(std::max(0, std::min(62, vbits + mbits - int(B) + pick(-3, 3))));
+            if (pick(0, 10) == 0) n = unsigned(pick(0, 62));
+        };
+        requant(ly.mult, ly.post_shift);
+        ly.neuron_requant = pick(0, 1) == 1;
+        ly.nmult.resize(size_t(ly.outputs));
+        ly.nshift.resize(size_t(ly.outputs));
+        for (int j = 0; j < ly.outputs; ++j) requant(ly.nmult[size_t(j)], ly.nshift[size_t(j)]);
+        switch (pick(0, 5)) {
+            case 0: case 1: ly.signed_axons = 0; break;
+            case 2: case 3: ly.signed_axons = uint32_t(pick(1, ly.inputs)); break;
+            case 4: ly.signed_axons = uint32_t(ly.inputs); break;
+            default: ly.signed_axons = pick(0, 1) ? uint32_t(pick(ly.inputs + 1, int(p.num_axons) + 1)) : uint32_t(rng()); break;
+        }
         ly.rot = pick(0, 2) == 0 ? unsigned(pick(1, int(B) - 1)) : 0;
         ly.drlo = pick(0, 2) == 0 ? unsigned(pick(1, int(B))) : 0;
         ly.bias.resize(size_t(ly.outputs));

@@ -1,7 +1,7 @@
 // tb_stem.cpp: directed and randomized tests of the stem_mesh model libraries through the C ABI.
 //
-//   tb_stem --tiny LIB --tiny-sat LIB --mesh LIB [--big LIB] [--vcd LIB] [--fst LIB]
-//           [--seeds N] [--out DIR]
+//   tb_stem --tiny LIB --tiny-sat LIB --mesh LIB [--big LIB] [--huge LIB] [--vcd LIB]
+//           [--fst LIB] [--seeds N] [--out DIR]
 //
 // The libraries must have these parameters (scripts/build-tb.sh builds them):
 //   tiny      MeshX=MeshY=1, TimeSteps=4, WeightBits=8, AccBits=8, Saturate=0, NumNeurons=4,
@@ -10,6 +10,8 @@
 //   mesh      MeshX=MeshY=2, TimeSteps=4, WeightBits=6, AccBits=12, Saturate=0, NumNeurons=8,
 //             NumAxons=8, MaxFanout=2
 //   big       any stem_mesh (the randomized test adapts to its parameters)
+//   huge      MeshX=2, MeshY=1, NumNeurons=256, NumAxons=1024 (the weight region's 2^18 words
+//             exactly), any other parameters: directed extremes and a few random networks
 //   vcd, fst  the tiny parameters built with --trace / --trace-fst
 //
 // Directed tests compare against values computed by hand from docs/stem-spec.md (the working
@@ -74,6 +76,8 @@ struct Model {
         return v;
     }
 };
+
+bool run_net(Model& md, const Net& net, const std::vector<std::vector<int64_t>>& samples, bool backdoor);
 
 std::vector<int> neurons_of(const stem_step_result& r, uint16_t tile) {
     std::vector<int> v;
@@ -269,6 +273,105 @@ void test_signed_inputs(const ShimLib& lib) {
     }
 }
 
+/// Per-neuron requantization (FLAGS.NeuronRequant): m and n of each neuron from regions Mult
+/// and NShift; with the flag off the registers, and the per-neuron values do not matter.
+void test_neuron_requant(const ShimLib& lib) {
+    for (bool flag : {true, false}) {
+        chk.context = std::string("per-neuron requantization, flag ") + (flag ? "on" : "off");
+        Model md(lib);
+        expect_params(md, 4, 8, 8, 0, 4, 4, 1, 1);
+        // x0 = 13 = 1101b, w = 1 for all four neurons, output bias b = 0: V = 13 for all.
+        // Flag on, m = [1, 3, 5, 2], n = [0, 2, 3, 4]:
+        //   y0 = 13; y1 = round_shift(39, 2) = ((39 >> 1) + 1) >> 1 = 10;
+        //   y2 = round_shift(65, 3) = ((65 >> 2) + 1) >> 1 = 8; y3 = round_shift(26, 4) =
+        //   ((26 >> 3) + 1) >> 1 = 2.
+        // Flag off, registers m = 1, n = 1: y = round_shift(13, 1) = (13 + 1) >> 1 = 7 for all.
+        Net net = single_layer(8, false, 1, {{1}, {1}, {1}, {1}}, {0, 0, 0, 0});
+        Layer& ly = net.layers[0];
+        ly.mult = 1;
+        ly.post_shift = 1;
+        ly.neuron_requant = flag;
+        ly.nmult = {1, 3, 5, 2};
+        ly.nshift = {0, 2, 3, 4};
+        const std::vector<std::vector<int64_t>> samples = {{13}};
+        md.configure(config_writes(net, md.p, 1), !flag);
+        md.start();
+        const int64_t y[4] = {13, 10, 8, 2};
+        std::vector<int> seen[4];
+        for (uint64_t tau = 0; tau < 8; ++tau) {
+            const stem_step_result r = md.step(inputs_at(samples, 4, tau));
+            for (int n : neurons_of(r, 0)) seen[n].push_back(int(tau));
+        }
+        for (int j = 0; j < 4; ++j) {
+            const int64_t expY = flag ? y[j] : 7;
+            chk.eq(md.peek(0, STEM_REGION_Y, uint32_t(j)), expY, "Y" + std::to_string(j));
+            std::vector<int> exp;
+            for (int t = 0; t < 4; ++t) {
+                if ((expY >> (3 - t)) & 1) exp.push_back(4 + t);
+            }
+            chk.expect(seen[j] == exp, "spike steps of neuron " + std::to_string(j) + " " + str(seen[j]));
+            chk.eq(md.peek(0, STEM_REGION_MULT, uint32_t(j)), int64_t(ly.nmult[size_t(j)]), "m" + std::to_string(j) + " reads back");
+            chk.eq(md.peek(0, STEM_REGION_N_SHIFT, uint32_t(j)), int64_t(ly.nshift[size_t(j)]), "n" + std::to_string(j) + " reads back");
+        }
+    }
+}
+
+/// SIGNED_AXONS = 2: spikes on axons 0 and 1 in step 0 of a window weigh -1, axons 2 and 3
+/// are unsigned; later steps add all spikes.
+void test_signed_axons(const ShimLib& lib) {
+    chk.context = "signed axons";
+    Model md(lib);
+    expect_params(md, 4, 8, 8, 0, 4, 4, 1, 1);
+    // x = [1010b, 0111b, 1001b, 1100b]: axons 0, 1 signed (-6, 7), axons 2, 3 unsigned (9, 12).
+    // Spikes per step: t0 axons 0, 2, 3; t1 axons 1, 3; t2 axons 0, 1; t3 axons 1, 2.
+    // Output bias b = 0, m = 1, n = 1.
+    // Neuron 0: w = [1, 1, 1, 1]: I = -1+1+1 = 1, 2, 2, 2; terms 8, 8, 4, 2; V before each
+    //   term 0, 8, 16, 20; V = 22 (= -6 + 7 + 9 + 12); y = round_shift(22, 1) = 11 = 1011b.
+    // Neuron 1: w = [-1, 0, 1, 0]: I = 1+1 = 2, 0, -1, 1; terms 16, 0, -2, 1; V before 0, 16,
+    //   16, 14; V = 15 (= 6 + 9); y = round_shift(15, 1) = 8 = 1000b.
+    // Sample 2: x = [1111b (-1), 1000b (-8), 0001b (1), 1111b (15)]: t0 axons 0, 1, 3 (axon 1's
+    //   only spike: -8 at t = 0 of window 1 again):
+    //   neuron 0: -1 - 8 + 1 + 15 = 7, y = round_shift(7, 1) = 4 = 0100b;
+    //   neuron 1: 1 + 1 = 2, y = round_shift(2, 1) = 1 = 0001b.
+    Net net = single_layer(8, false, 4, {{1, 1, 1, 1}, {-1, 0, 1, 0}}, {0, 0});
+    net.layers[0].post_shift = 1;
+    net.layers[0].signed_axons = 2;
+    const std::vector<std::vector<int64_t>> samples = {{10, 7, 9, 12}, {15, 8, 1, 15}};
+    md.configure(config_writes(net, md.p, 2), false);
+    md.start();
+    const int64_t expI0[4] = {1, 2, 2, 2}, expI1[4] = {2, 0, -1, 1};
+    const int64_t expV0[4] = {0, 8, 16, 20}, expV1[4] = {0, 16, 16, 14};
+    const int64_t y0[2] = {11, 4}, y1[2] = {8, 1};
+    for (uint64_t tau = 0; tau < 12; ++tau) {
+        const stem_step_result r = md.step(inputs_at(samples, 4, tau));
+        const std::string at = "step " + std::to_string(tau);
+        if (tau < 4) {
+            chk.eq(md.peek(0, STEM_REGION_I, 0), expI0[tau], at + " I0");
+            chk.eq(md.peek(0, STEM_REGION_I, 1), expI1[tau], at + " I1");
+            chk.eq(md.peek(0, STEM_REGION_V, 0), expV0[tau], at + " V0");
+            chk.eq(md.peek(0, STEM_REGION_V, 1), expV1[tau], at + " V1");
+        }
+        if (tau >= 4) {
+            const size_t w = size_t(tau / 4 - 1);
+            const unsigned t = unsigned(tau % 4);
+            std::vector<int> exp;
+            if ((y0[w] >> (3 - t)) & 1) exp.push_back(0);
+            if ((y1[w] >> (3 - t)) & 1) exp.push_back(1);
+            chk.expect(neurons_of(r, 0) == exp, at + " spikes " + str(neurons_of(r, 0)));
+            chk.eq(md.peek(0, STEM_REGION_Y, 0), y0[w], at + " Y0");
+            chk.eq(md.peek(0, STEM_REGION_Y, 1), y1[w], at + " Y1");
+        }
+    }
+    // FLAGS.Signed makes every axon signed and overrides SIGNED_AXONS: the step-0 current
+    // reads unsigned (1 + 1 + 1 = 3 for neuron 0) and is negated when it is integrated
+    // (neuron 0: V = -6 + 7 - 7 - 4 = -10 for sample 1); against the reference, every step.
+    chk.context = "signed axons under FLAGS.Signed";
+    Model md2(lib);
+    Net net2 = net;
+    net2.input_signed = true;
+    run_net(md2, net2, samples, true);
+}
+
 /// RoT and DRLO on bias-only neurons (y_pre = b with zero weights, output bias, m=1, n=0).
 void test_rot_drlo(const ShimLib& lib) {
     struct Case {
@@ -368,8 +471,8 @@ void test_overflow(const ShimLib& lib, bool saturate) {
 void test_registers(const ShimLib& lib) {
     chk.context = "registers";
     Model md(lib);
-    const uint32_t vals[kNumRegs] = {99, 31, 65535, 62, 3, 4, 3, 0xFFFFFFFFu, 0x12345678u};
-    const int64_t back[kNumRegs] = {4, 31, 65535, 62, 3, 4, 3, 0xFFFFFFFFll, 0x12345678ll};
+    const uint32_t vals[kNumRegs] = {99, 31, 65535, 62, 3, 4, 0xFF, 0xFFFFFFFFu, 0x12345678u, 0xFFFFFFFFu};
+    const int64_t back[kNumRegs] = {4, 31, 65535, 62, 3, 4, 7, 0xFFFFFFFFll, 0x12345678ll, 0xFFFFFFFFll};
     std::vector<Write> w;
     for (uint32_t r = 0; r < kNumRegs; ++r) w.push_back({0, addr(STEM_REGION_REG, r), vals[r]});
     md.configure(w, false);
@@ -380,11 +483,26 @@ void test_registers(const ShimLib& lib) {
     chk.eq(md.peek(0, STEM_REGION_BIAS, 3), -2147483648ll, "bias sign extension");
     chk.eq(md.peek(0, STEM_REGION_WEIGHT, 16), 0, "weight beyond NumAxons");
     chk.eq(md.peek(0, STEM_REGION_V, 4), 0, "V beyond NumNeurons");
+    // Per-neuron m (MultBits = 16, unsigned) and n (PostShiftW = 6 bits): the low bits stay,
+    // zero-extended; writes beyond NumNeurons are dropped and read 0.
+    md.configure({{0, addr(STEM_REGION_MULT, 3), 0x1FFFFu}, {0, addr(STEM_REGION_N_SHIFT, 2), 0x7Fu},
+                  {0, addr(STEM_REGION_MULT, 0), 0x8001u}, {0, addr(STEM_REGION_N_SHIFT, 1), 62},
+                  {0, addr(STEM_REGION_MULT, 4), 77}, {0, addr(STEM_REGION_N_SHIFT, 4), 5}}, false);
+    chk.eq(md.peek(0, STEM_REGION_MULT, 3), 0xFFFF, "per-neuron m keeps 16 bits");
+    chk.eq(md.peek(0, STEM_REGION_MULT, 0), 0x8001, "per-neuron m is unsigned");
+    chk.eq(md.peek(0, STEM_REGION_N_SHIFT, 2), 63, "per-neuron n keeps 6 bits");
+    chk.eq(md.peek(0, STEM_REGION_N_SHIFT, 1), 62, "per-neuron n");
+    chk.eq(md.peek(0, STEM_REGION_MULT, 4), 0, "m beyond NumNeurons");
+    chk.eq(md.peek(0, STEM_REGION_N_SHIFT, 4), 0, "n beyond NumNeurons");
+    chk.eq(md.peek(0, STEM_REGION_MULT, 1), 0, "an unwritten m reads 0");
     // reset() clears the configuration.
     must(md.api, md.m, md.api->reset(md.m), "reset");
     chk.eq(md.peek(0, STEM_REGION_WEIGHT, 5), 0, "weight after reset");
     chk.eq(md.peek(0, STEM_REGION_BIAS, 3), 0, "bias after reset");
     chk.eq(md.peek(0, STEM_REGION_REG, STEM_REG_MULTIPLIER), 0, "multiplier after reset");
+    chk.eq(md.peek(0, STEM_REGION_REG, STEM_REG_SIGNED_AXONS), 0, "SIGNED_AXONS after reset");
+    chk.eq(md.peek(0, STEM_REGION_MULT, 3), 0, "per-neuron m after reset");
+    chk.eq(md.peek(0, STEM_REGION_N_SHIFT, 1), 0, "per-neuron n after reset");
 }
 
 /// Error paths of the ABI.
@@ -425,7 +543,8 @@ void test_errors(const ShimLib& lib) {
     chk.eq(api->create(&z), STEM_OK, "create (zeros)");
     chk.eq(api->create_randomized(&rnd, 7), STEM_OK, "create_randomized");
     for (uint32_t region : {STEM_REGION_WEIGHT, STEM_REGION_BIAS, STEM_REGION_FANOUT, STEM_REGION_REG,
-                            STEM_REGION_V, STEM_REGION_I, STEM_REGION_Y, STEM_REGION_STATUS}) {
+                            STEM_REGION_V, STEM_REGION_I, STEM_REGION_Y, STEM_REGION_STATUS,
+                            STEM_REGION_MULT, STEM_REGION_N_SHIFT}) {
         int64_t a[16] = {}, b[16] = {};
         chk.eq(api->peek(z, 0, addr(region, 0), 16, a), STEM_OK, "peek zeros");
         chk.eq(api->peek(rnd, 0, addr(region, 0), 16, b), STEM_OK, "peek randomized");
@@ -519,16 +638,20 @@ void test_config_paths(const ShimLib& lib, uint64_t seed) {
         for (uint32_t i = 0; i < p.num_axons * p.num_neurons; ++i) writes.push_back({t, addr(STEM_REGION_WEIGHT, i), uint32_t(rng())});
         for (uint32_t j = 0; j < p.num_neurons; ++j) writes.push_back({t, addr(STEM_REGION_BIAS, j), uint32_t(rng())});
         for (uint32_t k = 0; k < p.num_neurons * p.max_fanout; ++k) writes.push_back({t, addr(STEM_REGION_FANOUT, k), uint32_t(rng())});
+        for (uint32_t j = 0; j < p.num_neurons; ++j) writes.push_back({t, addr(STEM_REGION_MULT, j), uint32_t(rng())});
+        for (uint32_t j = 0; j < p.num_neurons; ++j) writes.push_back({t, addr(STEM_REGION_N_SHIFT, j), uint32_t(rng())});
         for (uint32_t r = 0; r < kNumRegs; ++r) writes.push_back({t, addr(STEM_REGION_REG, r), uint32_t(rng() % 7)});
     }
     std::shuffle(writes.begin(), writes.end(), rng);
     a.configure(writes, false);
     b.configure(writes, true);
-    const uint32_t regions[] = {STEM_REGION_WEIGHT, STEM_REGION_BIAS, STEM_REGION_FANOUT, STEM_REGION_REG};
-    const uint32_t sizes[] = {p.num_axons * p.num_neurons, p.num_neurons, p.num_neurons * p.max_fanout, 9};
+    const uint32_t regions[] = {STEM_REGION_WEIGHT, STEM_REGION_BIAS, STEM_REGION_FANOUT, STEM_REGION_REG,
+                                STEM_REGION_MULT, STEM_REGION_N_SHIFT};
+    const uint32_t sizes[] = {p.num_axons * p.num_neurons, p.num_neurons, p.num_neurons * p.max_fanout, kNumRegs,
+                              p.num_neurons, p.num_neurons};
     int differ = 0, nonzero = 0;
     for (uint32_t t = 0; t < tiles; ++t) {
-        for (int k = 0; k < 4; ++k) {
+        for (int k = 0; k < 6; ++k) {
             std::vector<int64_t> va(sizes[k]), vb(sizes[k]);
             must(a.api, a.m, a.api->peek(a.m, t, addr(regions[k], 0), sizes[k], va.data()), "peek a");
             must(b.api, b.m, b.api->peek(b.m, t, addr(regions[k], 0), sizes[k], vb.data()), "peek b");
@@ -549,25 +672,11 @@ void test_config_paths(const ShimLib& lib, uint64_t seed) {
 // Randomized tests against the C++ reference
 // ------------------------------------------------------------------------------------------
 
-/// Runs a random network on the RTL and the reference; compares everything every step.
-bool run_random(const ShimLib& lib, uint64_t seed, int max_layers, bool backdoor, uint32_t host_bp) {
-    std::mt19937_64 rng(seed);
-    Model md(lib);
+/// Runs `net` on `samples` on the RTL and the reference; compares every spike, and I, V and
+/// Y of every neuron at the end of every step, and the overflow counts.
+bool run_net(Model& md, const Net& net, const std::vector<std::vector<int64_t>>& samples, bool backdoor) {
     const stem_params& p = md.p;
-    const Net net = random_net(p, rng, max_layers);
-    const int S = int(1 + rng() % 3);
-    std::vector<std::vector<int64_t>> samples(static_cast<size_t>(S));
-    const unsigned B = p.time_steps;
-    for (auto& s : samples) {
-        s.resize(size_t(net.input_size));
-        for (auto& x : s) {
-            x = net.input_signed ? int64_t(rng() % (1u << B)) - (1 << (B - 1)) : int64_t(rng() % (1u << B));
-        }
-    }
-    chk.context = "random seed " + std::to_string(seed) + " (L=" + std::to_string(net.layers.size()) +
-                  ", S=" + std::to_string(S) + ")";
-    if (host_bp) must(md.api, md.m, md.api->set_host_backpressure(md.m, host_bp, seed), "backpressure");
-    md.configure(config_writes(net, p, uint32_t(S)), backdoor);
+    md.configure(config_writes(net, p, uint32_t(samples.size())), backdoor);
     md.start();
     RefSim ref(net, samples);
     const int before = chk.failures;
@@ -599,6 +708,98 @@ bool run_random(const ShimLib& lib, uint64_t seed, int max_layers, bool backdoor
                "layer " + std::to_string(l + 1) + " overflow events");
     }
     return chk.failures == before;
+}
+
+/// Runs a random network on the RTL and the reference; compares everything every step.
+bool run_random(const ShimLib& lib, uint64_t seed, int max_layers, bool backdoor, uint32_t host_bp) {
+    std::mt19937_64 rng(seed);
+    Model md(lib);
+    const stem_params& p = md.p;
+    const Net net = random_net(p, rng, max_layers);
+    const int S = int(1 + rng() % 3);
+    std::vector<std::vector<int64_t>> samples(static_cast<size_t>(S));
+    const unsigned B = p.time_steps;
+    for (auto& s : samples) {
+        s.resize(size_t(net.input_size));
+        for (auto& x : s) {
+            x = net.input_signed ? int64_t(rng() % (1u << B)) - (1 << (B - 1)) : int64_t(rng() % (1u << B));
+        }
+    }
+    chk.context = "random seed " + std::to_string(seed) + " (L=" + std::to_string(net.layers.size()) +
+                  ", S=" + std::to_string(S) + ")";
+    if (host_bp) must(md.api, md.m, md.api->set_host_backpressure(md.m, host_bp, seed), "backpressure");
+    return run_net(md, net, samples, backdoor);
+}
+
+// ------------------------------------------------------------------------------------------
+// The largest core: 256 neurons x 1,024 axons (the weight region's 2^18 words exactly)
+// ------------------------------------------------------------------------------------------
+
+/// Extremes of the huge library: the last weight word (axon 1023, neuron 255), every axon
+/// spiking at once with the current at its largest magnitude (1,024 spikes of -128, all on
+/// signed axons at t = 0: +2^17, and of +127: -130,048), per-neuron requantization of the
+/// last neuron, and SIGNED_AXONS 1023 (the last axon unsigned). Everything against the
+/// reference, every step.
+void test_huge(const ShimLib& lib) {
+    Model probe(lib);
+    const stem_params p = probe.p;
+    if (p.num_neurons != 256 || p.num_axons != 1024 || p.mesh_x * p.mesh_y < 2) {
+        throw std::runtime_error("the huge library must have 256 neurons, 1024 axons and at least 2 tiles");
+    }
+    const unsigned B = p.time_steps;
+    const int wmin = -(1 << (p.weight_bits - 1)), wmax = (1 << (p.weight_bits - 1)) - 1;
+    for (uint32_t signed_axons : {1024u, 1023u, 0u}) {
+        chk.context = "huge core, SIGNED_AXONS " + std::to_string(signed_axons);
+        std::mt19937_64 rng(signed_axons);
+        Net net;
+        net.time_steps = B;
+        net.weight_bits = p.weight_bits;
+        net.acc_bits = p.acc_bits;
+        net.saturate = p.saturate != 0;
+        net.input_size = 1024;
+        Layer l1;
+        l1.inputs = 1024;
+        l1.outputs = 256;
+        l1.tile = 1;
+        l1.w.assign(256, std::vector<int32_t>(1024, 0));
+        for (int j = 0; j < 256; ++j) {
+            for (int i = 0; i < 1024; ++i) {
+                l1.w[size_t(j)][size_t(i)] = j == 255 ? wmin : j == 0 ? wmax : int32_t(int(rng() % uint64_t(wmax - wmin + 1)) + wmin);
+            }
+        }
+        l1.bias.assign(256, 0);
+        l1.signed_axons = signed_axons;
+        l1.neuron_requant = true;
+        l1.mult = 1;
+        l1.post_shift = 0;
+        l1.nmult.resize(256);
+        l1.nshift.resize(256);
+        for (int j = 0; j < 256; ++j) {
+            l1.nmult[size_t(j)] = uint32_t(1 + rng() % 65535);
+            l1.nshift[size_t(j)] = unsigned(20 + rng() % 10);
+        }
+        l1.nmult[255] = 65535;
+        l1.nshift[255] = 62;
+        // Layer 2 on the other tile: 256 inputs, a handful of outputs.
+        Layer l2;
+        l2.inputs = 256;
+        l2.outputs = 7;
+        l2.tile = 0;
+        l2.w.assign(7, std::vector<int32_t>(256, 1));
+        l2.bias.assign(7, 0);
+        l2.signed_axons = 128;
+        l2.mult = 1;
+        l2.post_shift = 6;
+        net.layers = {l1, l2};
+        // Sample 0: every input 2^(B-1) (one spike each, at t = 0); sample 1: random.
+        std::vector<std::vector<int64_t>> samples(2, std::vector<int64_t>(1024, int64_t(1) << (B - 1)));
+        for (auto& x : samples[1]) x = int64_t(rng() % (1u << B));
+        Model md(lib);
+        run_net(md, net, samples, true);
+        chk.eq(md.peek(1, STEM_REGION_WEIGHT, (1u << 18) - 1), wmin, "the last weight word (axon 1023, neuron 255)");
+        chk.eq(md.peek(1, STEM_REGION_MULT, 255), 65535, "m of neuron 255");
+        chk.eq(md.peek(1, STEM_REGION_N_SHIFT, 255), 62, "n of neuron 255");
+    }
 }
 
 // ------------------------------------------------------------------------------------------
@@ -701,7 +902,7 @@ int main(int argc, char** argv) {
         } else if (a.rfind("--", 0) == 0 && k + 1 < argc) {
             libs[a.substr(2)] = argv[++k];
         } else {
-            std::fprintf(stderr, "usage: tb_stem --tiny LIB --tiny-sat LIB --mesh LIB [--big LIB] [--vcd LIB] [--fst LIB] [--seeds N] [--out DIR]\n");
+            std::fprintf(stderr, "usage: tb_stem --tiny LIB --tiny-sat LIB --mesh LIB [--big LIB] [--huge LIB] [--vcd LIB] [--fst LIB] [--seeds N] [--out DIR]\n");
             return 2;
         }
     }
@@ -711,6 +912,8 @@ int main(int argc, char** argv) {
             test_output_bias_pipelined(tiny);
             test_accumulator_bias_shift(tiny);
             test_signed_inputs(tiny);
+            test_neuron_requant(tiny);
+            test_signed_axons(tiny);
             test_rot_drlo(tiny);
             test_overflow(tiny, false);
             test_overflow(sat, true);
@@ -734,6 +937,12 @@ int main(int argc, char** argv) {
             ShimLib big(libs["big"]);
             for (int s = 0; s < std::max(1, seeds / 4); ++s) run_random(big, 4000 + uint64_t(s), 4, true, 0);
             std::printf("big library: done\n");
+        }
+        if (libs.count("huge")) {
+            ShimLib huge(libs["huge"]);
+            test_huge(huge);
+            for (int s = 0; s < std::max(1, seeds / 10); ++s) run_random(huge, 5000 + uint64_t(s), 2, true, 0);
+            std::printf("huge library: done\n");
         }
         if (libs.count("vcd")) {
             ShimLib vcd(libs["vcd"]);

@@ -83,7 +83,10 @@ import Testing
         #expect(flit.isToHost && !flit.isConfig && flit.stamp == 0xAB && flit.sourceY == 6 && flit.sourceX == 9 && flit.axon == 77)
         #expect(TileAddress.Status.tileBusy.rawValue == 12)
         #expect(TileAddress.Status.allCases.map(\.rawValue) == [0, 1, 2, 3, 4, 5, 8, 9, 10, 11, 12])
-        #expect(TileAddress.Region.allCases.count == 8 && TileAddress.Register.allCases.count == 9)
+        #expect(TileAddress.Region.allCases.count == 10 && TileAddress.Register.allCases.count == 10)
+        #expect(TileAddress.Region.neuronMultiplier.rawValue == 8 && TileAddress.Region.neuronPostShift.rawValue == 9)
+        #expect(TileAddress.Register.signedAxons.rawValue == 9 && HardwareInterface.flagsWidth == 3)
+        #expect(HardwareInterface.Flags.perNeuronRequantization.placing(1) == 4 && HardwareInterface.Flags.signedInputs.placing(1) == 2)
         #expect(TileAddress(rawValue: 0x1C_000C).region == .status && TileAddress(rawValue: 0x1C_000C).index == 12)
     }
 }

@@ -134,10 +134,10 @@ static inline uint64_t stem_put_fan_axon(uint64_t value) { return (value & STEM_
 #define STEM_FLAG_BIAS_ACC_BIT 0u /* 1 = bias mode accumulator. */
 #define STEM_FLAG_BIAS_ACC_W 1u
 #define STEM_FLAG_BIAS_ACC_MASK 0x1ull
-#define STEM_FLAG_SIGNED_BIT 1u /* 1 = inputs are signed. */
+#define STEM_FLAG_SIGNED_BIT 1u /* 1 = inputs are signed (every axon; SignedAxons is then ignored). */
 #define STEM_FLAG_SIGNED_W 1u
 #define STEM_FLAG_SIGNED_MASK 0x1ull
-#define STEM_FLAG_NEURON_REQUANT_BIT 2u /* 1 = multiplier and post shift per neuron (regions Mult and NShift). */
+#define STEM_FLAG_NEURON_REQUANT_BIT 2u /* 1 = the finish pass takes m and n of each neuron from regions Mult and NShift; 0 = from the registers Multiplier and PostShift. */
 #define STEM_FLAG_NEURON_REQUANT_W 1u
 #define STEM_FLAG_NEURON_REQUANT_MASK 0x1ull
 static inline uint64_t stem_get_flag_bias_acc(uint64_t word) { return (word >> STEM_FLAG_BIAS_ACC_BIT) & STEM_FLAG_BIAS_ACC_MASK; }
@@ -177,8 +177,8 @@ static inline uint64_t stem_put_tile_busy_router(uint64_t value) { return (value
 #define STEM_REGION_I 5u /* Accumulated input I (read-only). */
 #define STEM_REGION_Y 6u /* Output spike counts Y (read-only). */
 #define STEM_REGION_STATUS 7u /* The status words (read-only). */
-#define STEM_REGION_MULT 8u /* Multipliers, by neuron (used when FLAGS.NeuronRequant). */
-#define STEM_REGION_N_SHIFT 9u /* Post shifts n, by neuron (used when FLAGS.NeuronRequant). */
+#define STEM_REGION_MULT 8u /* Per-neuron multipliers m (unsigned, MultBits), by neuron; used when FLAGS.NeuronRequant. */
+#define STEM_REGION_N_SHIFT 9u /* Per-neuron post shifts n (PostShiftW bits), by neuron; used when FLAGS.NeuronRequant. */
 
 /* Reg: The configuration registers (region Reg). */
 #define STEM_REG_NUM_NEURONS 0u /* Neurons in use. */
@@ -190,7 +190,7 @@ static inline uint64_t stem_put_tile_busy_router(uint64_t value) { return (value
 #define STEM_REG_FLAGS 6u /* FLAGS (layout Flag). */
 #define STEM_REG_FIRST_WINDOW 7u /* The first window the core accumulates a sample in. */
 #define STEM_REG_NUM_SAMPLES 8u /* Samples to run. */
-#define STEM_REG_SIGNED_AXONS 9u /* Axons below this index are signed (sigma = -1 in step 0). */
+#define STEM_REG_SIGNED_AXONS 9u /* A spike on an axon below this count weighs -1 at step 0 of a window (signed input); 0 = none. */
 
 /* Stat: The read-only status words (region Status). */
 #define STEM_STAT_OVERFLOWS 0u /* Overflow events. */
