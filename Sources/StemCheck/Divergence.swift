@@ -52,6 +52,11 @@ public struct Divergence: Error, CustomStringConvertible, Sendable {
     public var otherLayers: [Int]
     /// `S`, to name the sample involved.
     public var sampleCount: Int
+    /// The layer's name (empty: none), shape (nil: flat) and stage (nil: the layer number, as
+    /// in a chain), to name the neurons `(c, y, x)` and the sample in graph networks.
+    public var layerName = ""
+    public var layerShape: Shape?
+    public var layerStage: Int?
 
     public init(referenceName: String, deviceName: String, step: Int, timeSteps: Int, layer: Int,
                 neurons: [Neuron], differingNeuronCount: Int, otherLayers: [Int], sampleCount: Int) {
@@ -70,17 +75,18 @@ public struct Divergence: Error, CustomStringConvertible, Sendable {
     public var window: Int { step / timeSteps }
     /// The step `t` within the window.
     public var stepInWindow: Int { step % timeSteps }
-    /// The sample ``layer`` sends in this window, if any (`window - layer`).
+    /// The sample ``layer`` sends in this window, if any (`window - stage`).
     public var sample: Int? {
-        let k = window - layer
+        let k = window - (layerStage ?? layer)
         return (0..<sampleCount).contains(k) ? k : nil
     }
 
     public var description: String {
         var text = "\(kind == .spikes ? "spikes" : "neuron states") differ at step \(step) "
             + "(window \(window), step \(stepInWindow) of \(timeSteps)), layer \(layer)"
+            + (layerName.isEmpty ? "" : " \"\(layerName)\"") + (layerShape.map { " \($0)" } ?? "")
         if kind == .state {
-            let k = window - layer + 1
+            let k = window - (layerStage ?? layer) + 1
             if (0..<sampleCount).contains(k) { text += " (accumulating sample \(k))" }
         } else if let sample {
             text += " (sending sample \(sample))"
@@ -94,11 +100,11 @@ public struct Divergence: Error, CustomStringConvertible, Sendable {
         }
         for neuron in neurons {
             if kind == .state {
-                text += "\n  neuron \(neuron.index): " + (neuron.expectedSpike ? "both spike" : "neither spikes")
+                text += "\n  neuron \(name(neuron.index)): " + (neuron.expectedSpike ? "both spike" : "neither spikes")
             } else {
                 let who = neuron.expectedSpike ? referenceName : deviceName
                 let whoNot = neuron.expectedSpike ? deviceName : referenceName
-                text += "\n  neuron \(neuron.index): \(who) spikes, \(whoNot) does not"
+                text += "\n  neuron \(name(neuron.index)): \(who) spikes, \(whoNot) does not"
             }
             text += "\n    \(referenceName.padded(to: 8)) \(neuron.expected.map(\.description) ?? "state not observable")"
             text += "\n    \(deviceName.padded(to: 8)) \(neuron.actual.map(\.description) ?? "state not observable")"
@@ -107,6 +113,20 @@ public struct Divergence: Error, CustomStringConvertible, Sendable {
             text += "\n  ... and \(differingNeuronCount - neurons.count) more"
         }
         return text
+    }
+
+    /// `37`, or `37 (c 2, y 1, x 1)` in a layer with rows and columns.
+    private func name(_ index: Int) -> String {
+        guard let shape = layerShape, !shape.isFlat else { return "\(index)" }
+        return "\(index) (c \(index / shape.plane), y \((index % shape.plane) / shape.width), x \(index % shape.width))"
+    }
+
+    /// Fills in the layer's name, shape and stage from `network`.
+    public mutating func describeLayer(of network: Network) {
+        guard (1...network.depth).contains(layer) else { return }
+        layerName = network.layers[layer - 1].name
+        layerShape = network.shape(ofLayer: layer).isFlat ? nil : network.shape(ofLayer: layer)
+        layerStage = network.stages[layer]
     }
 }
 

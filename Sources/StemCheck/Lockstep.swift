@@ -159,10 +159,11 @@ public struct Lockstep {
                 expected: try reference.state(layer: firstLayer, neuron: Int(neuron)),
                 actual: try device.state(layer: firstLayer, neuron: Int(neuron))))
         }
-        let divergence = Divergence(
+        var divergence = Divergence(
             referenceName: reference.name, deviceName: device.name, step: step, timeSteps: network.timeSteps,
             layer: firstLayer, neurons: neurons, differingNeuronCount: differing.count, otherLayers: others,
             sampleCount: samples.count)
+        divergence.describeLayer(of: network)
         return (divergence, total)
     }
 
@@ -197,6 +198,7 @@ public struct Lockstep {
                 layer: layer, neurons: neurons, differingNeuronCount: differing.count, otherLayers: [],
                 sampleCount: samples.count)
             divergence.kind = .state
+            divergence.describeLayer(of: network)
             return divergence
         }
         return nil

@@ -202,8 +202,12 @@ public struct MeshMapping: Sendable {
             }
             let layer = core.isRelay ? nil : network.layers[core.layer - 1]
             let perNeuron = layer.map { !$0.hasScalarRequantization } ?? false
+            // A chain's signed layer 1 sets FLAGS.Signed as it always has (the current reads
+            // unsigned; the step-0 current is negated when integrated, as the version-1 golden
+            // model does); graph networks use SIGNED_AXONS (the current reads signed, as the
+            // graph golden model's does).
             let signed = core.signedAxons
-            let allSigned = signed > 0 && signed == core.fanIn
+            let allSigned = signed > 0 && signed == core.fanIn && network.isDenseChain
             typealias Flags = HardwareInterface.Flags
             let flags = Flags.biasAccumulator.placing(layer?.biasMode == .accumulator ? 1 : 0)
                 | Flags.signedInputs.placing(allSigned ? 1 : 0)
