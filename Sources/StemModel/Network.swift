@@ -112,6 +112,14 @@ public struct Network: Sendable, Equatable {
     /// The widths of layers `0...L` (`[inputSize] + layer widths`).
     public var layerWidths: [Int] { [inputSize] + layers.map(\.width) }
 
+    /// `64-64-32-10` for a network of flat layers, else the shapes of layers `0...L`
+    /// (`[1,8,8] -> [8,8,8] -> [10]`): how run, sweep and bench name a network.
+    public var layerSummary: String {
+        let shapes = (0...depth).map { shape(ofLayer: $0) }
+        if shapes.allSatisfy(\.isFlat) { return layerWidths.map(String.init).joined(separator: "-") }
+        return shapes.map(\.description).joined(separator: " -> ")
+    }
+
     /// The number of neurons of the output layer.
     public var outputSize: Int { layers.last?.width ?? 0 }
 

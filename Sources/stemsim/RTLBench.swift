@@ -72,7 +72,7 @@ struct RTLBench: ParsableCommand {
         guard cpp.cycles == swift.cycles else {
             throw CommandFailure(.mismatch, "the two sides ran different cycle counts (C++ \(cpp.cycles), Swift \(swift.cycles)): not the same work")
         }
-        let shape = net.layerWidths.map(String.init).joined(separator: "-")
+        let shape = net.layerSummary
         print("network    \(networkPath): \(shape), \(samples.count) samples, \(steps) steps per pass")
         print("mesh       \(mapping.meshX)x\(mapping.meshY), \(mapping.cores.count) cores; \(cpp.cycles / (passes * steps)) cycles per step on average")
         print("work       \(passes) passes per round, best of \(rounds) rounds per side, configuration not timed")

@@ -216,7 +216,7 @@ struct Run: ParsableCommand {
 
     private func summary(network: Network, networkPath: String, inputsPath: String, engines: EngineSet,
                          result: LockstepResult, report: RunReport, seconds: Double) throws -> String {
-        let shape = network.layerWidths.map(String.init).joined(separator: "-")
+        let shape = network.layerSummary
         var lines: [String] = []
         lines.append("network    \(networkPath): \(shape), timeSteps \(network.timeSteps), "
             + "accumulator \(network.accumulatorBits) bits \(network.overflow.rawValue)")
@@ -247,7 +247,8 @@ struct Run: ParsableCommand {
         if let rtl = engines.rtl {
             let mapping = rtl.mapping
             let stats = try rtl.networkStatistics()
-            lines.append("mesh       \(mapping.meshX)x\(mapping.meshY) tiles, \(mapping.cores.count) cores of "
+            let relays = mapping.relayCount == 0 ? "" : " (\(mapping.relayCount) relay\(mapping.relayCount == 1 ? "" : "s"))"
+            lines.append("mesh       \(mapping.meshX)x\(mapping.meshY) tiles, \(mapping.cores.count) cores\(relays) of "
                 + "\(mapping.options.numNeurons) neurons x \(mapping.options.numAxons) axons")
             let perStep = stats.steps > 0 ? Double(stats.cycles) / Double(stats.steps) : 0
             lines.append("cycles     \(stats.cycles) (\(Self.fixed(perStep, 1)) per step, at most \(stats.maxStepCycles))")

@@ -124,7 +124,7 @@ struct SweepCommand: ParsableCommand {
             throw error
         }
         line.finish()
-        let shape = net.layerWidths.map(String.init).joined(separator: "-")
+        let shape = net.layerSummary
         print(SweepSummary.text(of: outcome.document, counts: outcome.counts, shape: shape))
         var written = [SweepFiles.csvName, SweepFiles.jsonName, SweepFiles.plotName]
         if FileIO.exists(outcome.files.path(SweepFiles.sparsityPlotName)) { written.append(SweepFiles.sparsityPlotName) }
