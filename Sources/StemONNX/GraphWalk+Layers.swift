@@ -25,7 +25,7 @@ extension GraphWalk {
         var connections = pending.connections
         var requantizations: [Requantization] = []
         var bias: [Int64]?
-        var biasMode = BiasMode.accumulator
+        let biasMode = BiasMode.accumulator
         var worst = 0.0
         switch pending.kind {
         case .conv, .dense:
@@ -46,19 +46,6 @@ extension GraphWalk {
                 }
             }
             if !accumulatorBias.isEmpty { bias = accumulatorBias }
-            if offset != 0 {
-                // Output-mode bias: y = round_shift(V*m, n) + b; the model's bias moves to the
-                // output scale, rounded half up.
-                biasMode = .output
-                bias = (0..<channels).map { c in
-                    let b = accumulatorBias.isEmpty ? 0 : accumulatorBias[c]
-                    let rq = requantizations[c]
-                    return offset + roundShift(b * Int64(rq.multiplier), rq.postShift)
-                }
-                if accumulatorBias.contains(where: { $0 != 0 }) {
-                    notes.append("\(name): the bias moved to the output scale (rounded there, at most one step from the model) because the output has an offset")
-                }
-            }
             worst = requantizations.map(\.relativeError).max() ?? 0
         case .add:
             let (x, y) = (pending.sources[0], pending.sources[1])
@@ -67,12 +54,24 @@ extension GraphWalk {
             connections[1] = .identity(Array(repeating: alignment.weights.1, count: channels), from: y.layer)
             requantizations = [alignment.requantization]
             worst = alignment.error
-            if offset != 0 { biasMode = .output; bias = [offset] }
         case .pool:
             let ratio = pending.sources[0].scale / (outputScale * Double(pending.poolSize))
             requantizations = [try requantization(ratio, "scale ratio s_in/(s_out*\(pending.poolSize))")]
             worst = requantizations[0].relativeError
-            if offset != 0 { biasMode = .output; bias = [offset] }
+        }
+        if offset != 0 {
+            // The output's zero point, added in accumulator units: K = round(offset * 2^n / m),
+            // so that round_shift((V + K) * m, n) = round(V*m/2^n) + offset up to m/2^(n+1).
+            let base = bias ?? Array(repeating: 0, count: channels)
+            bias = try (0..<channels).map { c throws(ONNXImportError) -> Int64 in
+                let rq = requantizations[requantizations.count == 1 ? 0 : c]
+                let k = (Double(offset) * Double(sign: .plus, exponent: rq.postShift, significand: 1) / Double(rq.multiplier)).rounded()
+                let total = Double(base[base.count == 1 ? 0 : c]) + k
+                guard total >= Double(Int32.min), total <= Double(Int32.max) else {
+                    throw error("the output zero point \(zeroPoint) is \(k) in accumulator units, making a bias outside signed 32-bit")
+                }
+                return Int64(total)
+            }
         }
         if let value = bias, value.count == 1, channels > 1 { bias = Array(repeating: value[0], count: channels) }
         let multipliers = requantizations.map(\.multiplier)
@@ -89,8 +88,10 @@ extension GraphWalk {
                                   outputScale: outputScale, multipliers: multipliers.min()!...multipliers.max()!,
                                   postShifts: postShifts.min()!...postShifts.max()!, worstRelativeError: worst))
         if offset != 0 {
-            notes.append("\(name): the model's output is q with zero point \(zeroPoint) in \(range); STEM sends y = q - \(range.lowerBound) "
-                         + "(an output-mode bias of \(offset) adds the zero point), which keeps the argmax")
+            let shift = range.lowerBound == 0 ? "q" : "q + \(-range.lowerBound)"
+            notes.append("\(name): the model's output q has zero point \(zeroPoint) in \(range.lowerBound)...\(range.upperBound); STEM sends "
+                         + "y = \(shift), the zero point added to the bias in accumulator units (round(\(offset)*2^n/m), "
+                         + "within m/2^(n+1) of a step), which keeps the argmax")
         }
         lastQmin = range.lowerBound
         return Activation(layer: layers.count, shape: pending.shape, scale: outputScale, zeroPoint: zeroPoint,

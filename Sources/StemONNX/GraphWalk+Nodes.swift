@@ -49,9 +49,12 @@ extension GraphWalk {
         if case .constant(let tensor) = x, !tensor.isInteger {
             // Q of a float weight constant (fake-quantized weights): quantize it here, as ONNX
             // Runtime would, in 32-bit floating point.
-            let axis = try context.axis(rank: tensor.dims.count, default: 1)
             let scales = scale.values
+            let axis = scales.count == 1 ? 0 : try context.axis(rank: tensor.dims.count, default: 1)
             let zeros = zero?.integers ?? [0]
+            guard scales.count == 1 || (tensor.dims.count > axis && scales.count == tensor.dims[axis]) else {
+                throw context.error("has \(scales.count) scales for axis \(axis) of a tensor of dims \(tensor.dims)")
+            }
             let inner = tensor.dims.count > axis ? tensor.dims[(axis + 1)...].reduce(1, *) : 1
             let extent = tensor.dims.count > axis ? tensor.dims[axis] : 1
             var quantized = tensor
@@ -117,8 +120,8 @@ extension GraphWalk {
             guard real.scale.isFinite, real.scale > 0 else { throw context.error("scale \(real.scale) is not a positive number") }
             return .real(real)
         case .constant(let tensor) where tensor.isInteger:
-            let axis = try context.axis(rank: tensor.dims.count, default: 1)
             let scales = scale.values
+            let axis = scales.count == 1 ? 0 : try context.axis(rank: tensor.dims.count, default: 1)
             let zeros = zero?.integers ?? [0]
             if scales.count != 1 {
                 guard tensor.dims.count > axis, scales.count == tensor.dims[axis], zeros.count == 1 || zeros.count == scales.count else {
