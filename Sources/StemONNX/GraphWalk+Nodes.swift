@@ -143,7 +143,7 @@ extension GraphWalk {
         let act = try context.exactActivation(0, in: values)
         let weights = try context.weights(1, in: values)
         let dims = weights.tensor.dims
-        guard dims.count == 4, act.shape.height > 1 || act.shape.width > 1 || dims[2] * dims[3] == 1 || true else {
+        guard dims.count == 4 else {
             throw context.error("weights of dims \(dims); a 2-D convolution needs [Co,Ci,KH,KW]")
         }
         guard dims[1] == act.shape.channels else {
@@ -348,8 +348,11 @@ extension GraphWalk {
             guard axis == 1 else { throw context.error("axis \(axis) is not supported (only 1, which keeps the batch)") }
         } else {
             let target = try context.constant(1, in: values).integers
-            guard target.count == 2, target[0] == 1 || target[0] == -1 || target[0] == 0 else {
-                throw context.error("reshapes to \(target); only to [1, N] before a dense layer")
+            var count: Int64 = -1
+            if case .real(let act) = x { count = Int64(act.shape.count) }
+            if case .activation(let act) = x { count = Int64(act.shape.count) }
+            guard target.count == 2, [1, -1, 0].contains(target[0]), target[1] == count || (target[1] == -1 && target[0] != -1) else {
+                throw context.error("reshapes to \(target); only to [1, N] (N the input's \(count) values) before a dense layer")
             }
         }
         switch x {

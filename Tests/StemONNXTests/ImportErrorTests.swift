@@ -112,6 +112,17 @@ import Testing
         #expect(error.node == "residual" && error.opType == "Add" && error.reason.contains("cannot be aligned"))
     }
 
+    @Test func reshapeToAnotherShape() throws {
+        var shape = ONNXTensorProto()
+        shape.dataType = Int32(ONNXTensorProto.DataType.int64.rawValue)
+        shape.dims = [2]
+        shape.int64Data = [1, 5]
+        let error = try #require(try Fixtures.error("tiny-gap.onnx") { model in
+            Fixtures.replace(&model, "shape", with: shape)
+        })
+        #expect(error.node == "reshape" && error.opType == "Reshape" && error.reason.contains("reshapes to [1, 5]"))
+    }
+
     @Test func floatFinalLayer() throws {
         // Without the final QuantizeLinear/DequantizeLinear the output is fc's float result.
         let error = try #require(try Fixtures.error("digits-cnn.onnx") { model in
