@@ -42,6 +42,9 @@ extension GraphWalk {
         let x = try context.value(0, in: values)
         let scale = try context.constant(1, in: values)
         let zero = try context.optionalConstant(2, in: values)
+        guard scale.count >= 1, (zero?.count ?? 1) >= 1, zero?.isInteger ?? true else {
+            throw context.error("an empty scale or zero point, or a zero point that is not an integer")
+        }
         let type = zero?.elementType ?? .uint8
         guard let range = ONNXTensorValue.range(of: type), let bits = ONNXTensorValue.bits(of: type), bits <= 16 else {
             throw context.error("quantized type \(type) is not supported (uint8, int8, uint16, int16)")
@@ -109,6 +112,9 @@ extension GraphWalk {
         let x = try context.value(0, in: values)
         let scale = try context.constant(1, in: values)
         let zero = try context.optionalConstant(2, in: values)
+        guard scale.count >= 1, (zero?.count ?? 1) >= 1, zero?.isInteger ?? true else {
+            throw context.error("an empty scale or zero point, or a zero point that is not an integer")
+        }
         switch x {
         case .activation(let act):
             guard scale.count == 1, (zero?.count ?? 1) == 1 else {
@@ -156,6 +162,7 @@ extension GraphWalk {
         let kernel = try context.ints("kernel_shape", default: [dims[2], dims[3]])
         guard kernel == [dims[2], dims[3]] else { throw context.error("kernel_shape \(kernel) differs from the weights' \(dims)") }
         let stride = try context.ints("strides", default: [1, 1])
+        try context.checkWindow(kernel: kernel, stride: stride)
         let padding = try context.symmetricPads(kernel: kernel)
         guard weights.axis == 0 || weights.scales.count == 1 else {
             throw context.error("per-axis weight scales on axis \(weights.axis); only the output-channel axis 0 is supported")
@@ -320,6 +327,7 @@ extension GraphWalk {
         } else {
             kernel = try context.ints("kernel_shape", default: nil)
             stride = try context.ints("strides", default: [1, 1])
+            try context.checkWindow(kernel: kernel, stride: stride)
             let padding = try context.symmetricPads(kernel: kernel)
             guard padding == [0, 0] else { throw context.error("pads \(padding) are not supported for pooling (only none)") }
             let dilations = try context.ints("dilations", default: [1, 1])

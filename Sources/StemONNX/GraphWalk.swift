@@ -101,8 +101,8 @@ struct GraphWalk {
             }
         }
         let limit = Network.Limits.neurons
-        guard dims.allSatisfy({ limit.contains($0) }) else {
-            throw fail("the graph input \"\(info.name)\" has shape \(dims); each dimension must be in \(limit.lowerBound)...\(limit.upperBound)")
+        guard dims.allSatisfy({ limit.contains($0) }), limit.contains(dims.reduce(1) { min($0 * $1, limit.upperBound + 1) }) else {
+            throw fail("the graph input \"\(info.name)\" has shape \(dims); each dimension and their product must be in \(limit.lowerBound)...\(limit.upperBound)")
         }
         switch dims.count {
         case 4 where dims[0] == 1: return Shape(channels: dims[1], height: dims[2], width: dims[3])

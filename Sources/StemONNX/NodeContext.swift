@@ -109,6 +109,13 @@ struct NodeContext {
         return normalized
     }
 
+    /// Checks a 2-D window: two kernel sizes and two strides, each at least 1.
+    func checkWindow(kernel: [Int], stride: [Int]) throws(ONNXImportError) {
+        guard kernel.count == 2, stride.count == 2, kernel.allSatisfy({ $0 >= 1 }), stride.allSatisfy({ $0 >= 1 }) else {
+            throw error("kernel \(kernel) and strides \(stride): a 2-D window of sizes and strides of at least 1 is needed")
+        }
+    }
+
     /// `[PH, PW]` from `pads` `[top, left, bottom, right]` (and `auto_pad`), which must be
     /// symmetric.
     func symmetricPads(kernel: [Int]) throws(ONNXImportError) -> [Int] {
