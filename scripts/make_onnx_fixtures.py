@@ -19,6 +19,8 @@ scikit-learn's 8x8 digits:
                    per-channel weight scales. Random convolutions, the last layer trained.
   tiny-gap.onnx    a 2x6x6 input, Conv 4 (stride 2, pad 0) + Relu, GlobalAveragePool, Reshape,
                    Gemm 3: GlobalAveragePool and Reshape.
+  tiny-gap-4bit.onnx  tiny-gap with Brevitas' Clip to 0...15 between every activation's
+                   QuantizeLinear and DequantizeLinear (uint8 logits): 4-bit activations, B = 4.
 
 Beside each model: <name>-x.npy (float32 test inputs) and <name>-y.npy (int64 labels).
 Everything is seeded; reruns write the same files.
@@ -322,12 +324,35 @@ def make_tiny_gap():
     save_inputs("tiny-gap", x, labels)
 
 
+def make_tiny_gap_4bit():
+    model = onnx.load(os.path.join(OUT, "tiny-gap.onnx"))
+    index = {t.name: i for i, t in enumerate(model.graph.initializer)}
+    model.graph.initializer[index["logits_zero"]].CopyFrom(numpy_helper.from_array(np.uint8(0), "logits_zero"))
+    model.graph.initializer.extend([numpy_helper.from_array(np.uint8(0), "clip_low"),
+                                    numpy_helper.from_array(np.uint8(15), "clip_high")])
+    nodes = list(model.graph.node)
+    for name in ["input", "conv", "gap", "logits"]:
+        q = next(i for i, n in enumerate(nodes) if n.name == name + "_quant")
+        clip = helper.make_node("Clip", [nodes[q].output[0], "clip_low", "clip_high"], [name + "_clip_out"],
+                                name=name + "_clip")
+        next(n for n in nodes if n.name == name + "_dequant").input[0] = name + "_clip_out"
+        nodes.insert(q + 1, clip)
+    del model.graph.node[:]
+    model.graph.node.extend(nodes)
+    model.doc_string = "tiny-gap with 4-bit activations (Clip between QuantizeLinear and DequantizeLinear)"
+    onnx.checker.check_model(model)
+    path = os.path.join(OUT, "tiny-gap-4bit.onnx")
+    onnx.save(model, path)
+    print(f"wrote {os.path.relpath(path)} ({os.path.getsize(path)} bytes)")
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     x_train, x_test, y_train, y_test = digits()
     make_mlp(x_train, y_train, x_test, y_test)
     make_cnn(x_train, y_train, x_test, y_test)
     make_tiny_gap()
+    make_tiny_gap_4bit()
 
 
 if __name__ == "__main__":

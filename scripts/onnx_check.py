@@ -48,8 +48,9 @@ def constants(model):
 
 
 def layer_tensors(model):
-    """{STEM layer name: (quantized ONNX tensor, qmin)} for every activation QuantizeLinear,
-    named as the importer names layers (the operator before the Q, through Relu/BN/bias Add)."""
+    """{STEM layer name: (quantized ONNX tensor, qmin)} for every activation QuantizeLinear (or
+    the Clip after it), named as the importer names layers (the operator before the Q, through
+    Relu/BN/bias Add)."""
     consts = constants(model)
     producer = {out: node for node in model.graph.node for out in node.output}
     result = {}
@@ -71,7 +72,9 @@ def layer_tensors(model):
             continue
         zero = consts.get(node.input[2]) if len(node.input) > 2 else np.uint8(0)
         qmin = int(np.iinfo(np.asarray(zero).dtype).min)
-        result.setdefault(source.name or source.output[0], (node.output[0], qmin))
+        tensor = node.output[0]
+        clip = next((n for n in model.graph.node if n.op_type == "Clip" and n.input[0] == tensor), None)
+        result.setdefault(source.name or source.output[0], (clip.output[0] if clip else tensor, qmin))
     return result
 
 

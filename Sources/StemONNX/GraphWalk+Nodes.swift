@@ -29,6 +29,7 @@ extension GraphWalk {
         case "AveragePool", "GlobalAveragePool": result = try averagePool(&context)
         case "Flatten", "Reshape": result = try flatten(&context)
         case "Identity": result = try context.value(0, in: values)
+        case "Clip": result = try clip(&context)
         default:
             throw error("unsupported operator \(node.opType) (docs/onnx.md lists the supported ones)")
         }
@@ -78,10 +79,6 @@ extension GraphWalk {
         let s = scale.values[0]
         guard s.isFinite, s > 0 else { throw context.error("scale \(s) is not a positive number") }
         let zp = zero?.integers.first ?? 0
-        if let activationBits, activationBits != bits {
-            throw context.error("a \(bits)-bit activation in a model whose other activations have \(activationBits) bits")
-        }
-        activationBits = bits
         switch x {
         case .graphInput(let shape):
             guard input == nil else { throw context.error("the graph input is quantized twice") }
@@ -95,6 +92,7 @@ extension GraphWalk {
                 throw context.error("input zero point \(zp) of \(type) cannot be expressed: STEM inputs are unsigned (zero point \(range.lowerBound)) or signed (zero point \(range.lowerBound + half))")
             }
             input = InputQuantization(shape: shape, scale: Float(s), zeroPoint: zp, range: range, signed: signed)
+            layerBits[0] = bits
             return .activation(Activation(layer: 0, shape: shape, scale: s, zeroPoint: zp, offset: zp, producer: context.name))
         case .real(let act):
             guard act.scale == s, act.zeroPoint == zp, act.offset == range.lowerBound || act.layer == 0 else {
@@ -102,9 +100,53 @@ extension GraphWalk {
             }
             return .activation(act)
         case .pending(let pending):
-            return .activation(try makeLayer(pending, scale: s, zeroPoint: zp, range: range, context: context))
+            let act = try makeLayer(pending, scale: s, zeroPoint: zp, range: range, context: context)
+            layerBits[act.layer] = bits
+            return .activation(act)
         default:
             throw context.error("quantizes something the importer does not follow (not the graph input, an operator's result or a weight)")
+        }
+    }
+
+    /// Brevitas' `Clip` between `QuantizeLinear` and `DequantizeLinear`: an activation of fewer
+    /// bits (its range `offset...offset + 2^k - 1`, or the signed input's `-2^(k-1)...2^(k-1)-1`
+    /// around its zero point), or integer weights clipped to fewer bits.
+    mutating func clip(_ context: inout NodeContext) throws(ONNXImportError) -> TensorValue {
+        let x = try context.value(0, in: values)
+        func bound(_ index: Int, _ attribute: String) throws(ONNXImportError) -> Int64? {
+            if let tensor = try context.optionalConstant(index, in: values) {
+                guard tensor.count == 1, let value = tensor.values.first, value.isFinite, value.rounded() == value, abs(value) < 1e9 else {
+                    throw context.error("input \(index) is not one integer")
+                }
+                return Int64(value)
+            }
+            guard let value = context.attribute(attribute) else { return nil }
+            guard Double(value.f).rounded() == Double(value.f), abs(value.f) < 1e9 else { throw context.error("attribute \(attribute) is not an integer") }
+            return Int64(value.f)
+        }
+        let low = try bound(1, "min")
+        let high = try bound(2, "max")
+        switch x {
+        case .constant(var tensor) where tensor.isInteger:
+            tensor.integers = tensor.integers.map { min(max($0, low ?? .min), high ?? .max) }
+            return .constant(tensor)
+        case .activation(let act):
+            guard let low, let high, high > low else { throw context.error("a Clip of an activation needs both bounds") }
+            let width = high - low + 1
+            let bits = width.trailingZeroBitCount
+            let signed = act.layer == 0 && input?.signed == true
+            let expectedLow = signed ? act.zeroPoint - width / 2 : act.offset
+            guard width.nonzeroBitCount == 1, (2...16).contains(bits), act.isExact || act.layer == 0, low == expectedLow else {
+                throw context.error("clips to \(low)...\(high); only to \(signed ? "a signed" : "an unsigned") range of 2...16 bits from \(expectedLow) is supported")
+            }
+            layerBits[act.layer] = bits
+            if act.layer == 0, var quantization = input {
+                quantization.range = low...high
+                input = quantization
+            }
+            return .activation(act)
+        default:
+            throw context.error("Clip is supported between QuantizeLinear and DequantizeLinear (of an activation or of weights)")
         }
     }
 

@@ -11,7 +11,9 @@ struct GraphWalk {
     var notes: [String] = []
     var names: Set<String> = [Network.inputLayerName]
     var input: InputQuantization?
-    var activationBits: Int?
+    /// The width of every layer's activations (0 = the input): its quantized type's, or a
+    /// `Clip`'s.
+    var layerBits: [Int: Int] = [:]
     /// Per layer (1...L), the offset of its output (nonzero only for an output layer).
     var outputOffsets: [Int64] = []
     var lastQmin: Int64 = 0
@@ -61,7 +63,11 @@ struct GraphWalk {
         guard act.layer >= 1, act.layer == layers.count else {
             throw fail("the graph output \"\(outputName)\" is not the last layer's quantized output")
         }
-        guard let input, let bits = activationBits else { throw fail("the graph input is never quantized") }
+        guard let input, let bits = layerBits.values.max() else { throw fail("the graph input is never quantized") }
+        if let narrow = layerBits.min(by: { $0.value < $1.value }), narrow.value != bits {
+            let name = narrow.key == 0 ? "the input" : "layer \"\(layers[narrow.key - 1].name)\""
+            throw fail("\(name) has \(narrow.value)-bit activations, other layers \(bits) bits; STEM has one width B for all")
+        }
         let timeSteps = options.timeSteps ?? bits
         if timeSteps < bits {
             throw fail("--time-steps \(timeSteps) is below the model's activation width of \(bits) bits")
