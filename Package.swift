@@ -10,9 +10,13 @@ let package = Package(
         .library(name: "StemModel", targets: ["StemModel"]),
         .library(name: "StemRTL", targets: ["StemRTL"]),
         .library(name: "StemCheck", targets: ["StemCheck"]),
+        .library(name: "StemONNX", targets: ["StemONNX"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // The SwiftProtobuf runtime only: the ONNX schema code is generated once and committed
+        // (scripts/generate-onnx-proto.sh); no protoc or plugin in the build.
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // What every module shares and nothing STEM-specific: the atomic file writer, the
@@ -32,12 +36,16 @@ let package = Package(
         .target(name: "StemTrace", dependencies: ["StemSupport", "StemModel"]),
         // Design-space sweeps.
         .target(name: "StemSweep", dependencies: ["StemSupport", "StemModel", "StemRTL", "StemCheck"]),
+        // Importing quantized (QDQ) ONNX models as version-2 networks (docs/onnx.md).
+        .target(name: "StemONNX",
+                dependencies: ["StemSupport", "StemModel", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+                exclude: ["onnx-subset.proto"]),
         // The plain C loop `stemsim bench` compares the golden model with.
         .target(name: "CStemBench"),
         .executableTarget(
             name: "stemsim",
             dependencies: [
-                "StemSupport", "StemModel", "StemRTL", "StemCheck", "StemTrace", "StemSweep", "CStemBench",
+                "StemSupport", "StemModel", "StemRTL", "StemCheck", "StemTrace", "StemSweep", "StemONNX", "CStemBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Embeds rtl/, the shim and the SystemC testbench into StemRTL at build time, and
@@ -56,6 +64,7 @@ let package = Package(
         .testTarget(name: "StemCheckTests", dependencies: ["StemCheck", "StemModel", "StemRTL", "StemSupport"]),
         .testTarget(name: "StemTraceTests", dependencies: ["StemTrace", "StemModel"]),
         .testTarget(name: "StemSweepTests", dependencies: ["StemSweep", "StemModel", "StemRTL", "StemCheck", "StemSupport"]),
+        .testTarget(name: "StemONNXTests", dependencies: ["StemONNX", "StemModel", "StemSupport"]),
         .testTarget(name: "stemsimTests", dependencies: ["StemModel", "StemTrace", "StemSupport"]),
     ]
 )
