@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import StemModel
+import StemTrace
 
 /// `stemsim run` on a version-2 (layer graph) network: the golden model and the Verilated RTL
 /// run it (in lockstep, spike for spike), `map` shows its tiles and relays; the SystemC paths
@@ -64,16 +65,29 @@ import StemModel
         #expect(small.status == 2 && small.stderr.contains("layer 3 has fan-in 36, but a core has 32 axons"), "\(small.stderr)")
     }
 
+    /// The graph example on the RTL in lockstep, with the RTL's, the golden model's and the
+    /// comparison waveform of a few steps: relay cores trace like any core, the comparison shows
+    /// no mismatch.
     @Test(.enabled(if: Verilator.isOnPath, "needs verilator"))
-    func theRTLRunsTheGraphExampleSpikeForSpike() throws {
+    func theRTLRunsTheGraphExampleSpikeForSpikeWithWaveforms() throws {
         let folder = try StemSimRunner.temporaryFolder()
         defer { StemSimRunner.remove(folder) }
         try copyExample(to: folder)
-        let outcome = try StemSimRunner.run(ioArguments + ["--engine", "both"], in: folder)
+        let outcome = try StemSimRunner.run(ioArguments + ["--engine", "both", "--trace", "rtl.vcd", "--trace-from", "12",
+                                                          "--trace-to", "18", "--golden-trace", "golden.vcd",
+                                                          "--compare-trace", "compare.vcd"], in: folder)
         #expect(outcome.status == 0, "\(outcome.stdout)\(outcome.stderr)")
         #expect(outcome.stdout.contains("QANN       outputs equal in 8/8 samples"), "\(outcome.stdout)")
+        #expect(outcome.stdout.contains("lockstep   every spike agrees") && outcome.stdout.contains("13 cores (1 relay)"),
+                "\(outcome.stdout)")
         #expect(outcome.stderr.contains("mesh 4x4, cores of 64 neurons x 64 axons, 4 fan-out entries (chosen"), "\(outcome.stderr)")
-        #expect(!outcome.stdout.contains("differ"), "\(outcome.stdout)")
+        let rtl = try VCDReader(contentsOf: folder + "/rtl.vcd")
+        #expect((rtl.changes(of: "TOP.stem_mesh.step_o") ?? []).map { $0.value.unsignedValue }.first == 12)
+        // Tile 9 holds c2 (layer 3), fed by tile 8, the relay of p1's spikes.
+        #expect(rtl.variable(named: "TOP.stem_mesh.g_tile[8].u_tile.u_core.g_neuron[0].y")?.width == 6)
+        let compare = try VCDReader(contentsOf: folder + "/compare.vcd")
+        let mismatches = compare.changes(of: "compare.any_mismatch") ?? []
+        #expect(!mismatches.isEmpty && mismatches.allSatisfy { $0.value.bit == false })
     }
 
     @Test(arguments: [
