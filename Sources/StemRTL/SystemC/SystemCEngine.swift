@@ -85,8 +85,13 @@ public final class SystemCEngine: SpikingEngine {
         }
         let exportFolder = folder.appendingPathComponent("export").path
         try export.write(to: exportFolder, replacing: true, includingGolden: keepFolder != nil)
-        let eventsPath = folder.appendingPathComponent(Self.eventsFileName).path
-        let summaryPath = folder.appendingPathComponent(Self.summaryFileName).path
+        // The testbench writes plain files into a folder of its own; the files kept are written
+        // from them atomically once they have been read.
+        let scratch = folder.appendingPathComponent(".testbench-output")
+        try? fm.removeItem(at: scratch)
+        try fm.createDirectory(at: scratch, withIntermediateDirectories: true)
+        let eventsPath = scratch.appendingPathComponent(Self.eventsFileName).path
+        let summaryPath = scratch.appendingPathComponent(Self.summaryFileName).path
         let outcome = testbench.run(exportFolder: exportFolder, initiator: initiator, events: eventsPath,
                                     summary: summaryPath, clockMHz: clockMHz, extraArguments: extraArguments)
         output = outcome.standardOutput
@@ -115,6 +120,11 @@ public final class SystemCEngine: SpikingEngine {
             throw EngineError(engine: name, message: error.message + kept)
         }
         if keepFolder != nil {
+            for name in [Self.eventsFileName, Self.summaryFileName] {
+                try FileIO.writeAtomically(try FileIO.read(scratch.appendingPathComponent(name).path),
+                                           to: folder.appendingPathComponent(name).path)
+            }
+            try? fm.removeItem(at: scratch)
             let writer = try SpikeRecordWriter(path: folder.appendingPathComponent(Self.recordFileName).path)
             for (tau, spikes) in record.enumerated() { try writer.append(step: tau, spikes: [inputs[tau]] + spikes) }
             try writer.commit()
