@@ -115,3 +115,42 @@ localparam logic [IndexW-1:0] StatLatSum = 18'd9;  // Sum of their latencies.
 localparam logic [IndexW-1:0] StatLatMax = 18'd10;  // Largest latency.
 localparam logic [IndexW-1:0] StatNiSent = 18'd11;  // Flits the network interface sent.
 localparam logic [IndexW-1:0] StatTileBusy = 18'd12;  // What is busy (layout TileBusy).
+
+// Build parameters: the defaults of the top modules' parameters (Def*) and the range
+// the RTL accepts (Min*, Max*)
+localparam int unsigned DefTimeSteps = 8;  // B: bits per activation, time steps per window.
+localparam int unsigned MinTimeSteps = 2;
+localparam int unsigned MaxTimeSteps = 16;
+localparam int unsigned DefWeightBits = 8;  // The signed weight width.
+localparam int unsigned MinWeightBits = 2;
+localparam int unsigned MaxWeightBits = 16;
+localparam int unsigned DefAccBits = 16;  // The width of the membrane potential V.
+localparam int unsigned MinAccBits = 2;
+localparam int unsigned MaxAccBits = 48;
+localparam int unsigned DefSaturate = 0;  // 1 = saturate on overflow, 0 = wrap.
+localparam int unsigned MinSaturate = 0;
+localparam int unsigned MaxSaturate = 1;
+localparam int unsigned DefNumNeurons = 64;  // Neurons per core.
+localparam int unsigned MinNumNeurons = 1;
+localparam int unsigned MaxNumNeurons = 65536;
+localparam int unsigned DefNumAxons = 64;  // Inputs per core.
+localparam int unsigned MinNumAxons = 1;
+localparam int unsigned MaxNumAxons = 65536;
+localparam int unsigned DefMultBits = 16;  // The requantization multiplier width (unsigned); fixed.
+localparam int unsigned MinMultBits = 1;
+localparam int unsigned MaxMultBits = 32;
+localparam int unsigned DefBiasBits = 32;  // The bias width (signed); fixed.
+localparam int unsigned MinBiasBits = 2;
+localparam int unsigned MaxBiasBits = 32;
+localparam int unsigned DefMaxFanout = 4;  // Fan-out table entries per neuron.
+localparam int unsigned MinMaxFanout = 1;
+localparam int unsigned MaxMaxFanout = 16;
+localparam int unsigned DefMeshX = 2;  // Tiles along x.
+localparam int unsigned MinMeshX = 1;
+localparam int unsigned MaxMeshX = 16;
+localparam int unsigned DefMeshY = 2;  // Tiles along y.
+localparam int unsigned MinMeshY = 1;
+localparam int unsigned MaxMeshY = 16;
+localparam int unsigned DefFifoDepth = 4;  // The router input FIFO depth (the RTL accepts 1; stemsim's runs leave it out).
+localparam int unsigned MinFifoDepth = 1;
+localparam int unsigned MaxFifoDepth = 64;

@@ -20,20 +20,10 @@ package stem_pkg;
   /* verilator lint_off UNUSEDPARAM */
 
   // ---------------------------------------------------------------------------------------
-  // Build-parameter defaults (docs/hardware-interface.md, "Build parameters")
+  // Build-parameter defaults (DefTimeSteps, ...) and the ranges the RTL accepts (MinTimeSteps,
+  // MaxTimeSteps, ...): in stem_interface.svh below, generated from the "parameters" section
+  // of rtl/stem_interface.json (docs/hardware-interface.md, "Build parameters").
   // ---------------------------------------------------------------------------------------
-  localparam int unsigned DefTimeSteps  = 8;
-  localparam int unsigned DefWeightBits = 8;
-  localparam int unsigned DefAccBits    = 16;
-  localparam int unsigned DefSaturate   = 0;  // 1 = saturate, 0 = wrap
-  localparam int unsigned DefNumNeurons = 64;
-  localparam int unsigned DefNumAxons   = 64;
-  localparam int unsigned DefMultBits   = 16;
-  localparam int unsigned DefBiasBits   = 32;
-  localparam int unsigned DefMaxFanout  = 4;
-  localparam int unsigned DefMeshX      = 2;
-  localparam int unsigned DefMeshY      = 2;
-  localparam int unsigned DefFifoDepth  = 4;
 
   // ---------------------------------------------------------------------------------------
   // The hardware interface: the flit layout, the tile address map, the registers, the status

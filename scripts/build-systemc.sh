@@ -8,8 +8,9 @@
 # Example:
 #   stemsim export --limit 10 --out out/digits
 #   stem_systemc=$(scripts/build-systemc.sh --export out/digits)
-#   "$stem_systemc" out/digits --check --clock-mhz 200          (pin-level testbench)
-#   "$stem_systemc" out/digits --check --tlm                    (CPU model via TLM-2.0)
+#   "$stem_systemc" out/digits --events events.txt --clock-mhz 200   (pin-level testbench)
+#   "$stem_systemc" out/digits --events events.txt --tlm             (CPU model via TLM-2.0)
+# (the raw events; `stemsim run --engine systemc` maps them to layers and checks them)
 #
 # The build logic is testbenches/systemc/build.sh (stemsim embeds it and runs it for
 # `stemsim run --engine systemc`); this is a thin wrapper. docs/systemc.md has the details.

@@ -1,8 +1,8 @@
 import Foundation
 
 /// The hardware interface table `rtl/stem_interface.json`: named constants, bit layouts of
-/// words (the flit, the address, the fan-out entry, ...) and enumerations (regions, registers,
-/// status words). Every layout field and enumeration case has a SystemVerilog name (the
+/// words (the flit, the address, the fan-out entry, ...), enumerations (regions, registers,
+/// status words) and the build parameters (their defaults and allowed ranges). Every layout field and enumeration case has a SystemVerilog name (the
 /// layout's or enumeration's `name` followed by the field's or case's `name`), from which the
 /// C name follows (`STEM_` and the name in upper snake case), and a Swift name.
 struct InterfaceTable {
@@ -54,10 +54,25 @@ struct InterfaceTable {
         var cases: [Case]
     }
 
+    /// A build parameter of the RTL (a `parameter` of the top modules): its default and the
+    /// range stemsim accepts; `rtlMin` is a lower bound the RTL accepts beyond it (stemsim's
+    /// runs leave those values out). `swift` names the `ModelParameters` property; a parameter
+    /// without one is fixed at its default by stemsim.
+    struct Parameter {
+        var name: String
+        var defaultValue: Int
+        var min: Int
+        var max: Int
+        var rtlMin: Int
+        var swift: String?
+        var doc: String
+    }
+
     var about: String
     var constants: [Constant]
     var layouts: [Layout]
     var enums: [Enumeration]
+    var parameters: [Parameter]
 
     struct Invalid: Error, CustomStringConvertible {
         var description: String
@@ -136,6 +151,13 @@ struct InterfaceTable {
                                 swift: try string(c, "swift", cat), doc: try string(c, "doc", cat))
                 })
         }
+        parameters = try objects("parameters").enumerated().map { i, o in
+            let at = "parameters[\(i)]"
+            let min = try int(o, "min", at)
+            return Parameter(name: try string(o, "name", at), defaultValue: try int(o, "default", at), min: min,
+                             max: try int(o, "max", at), rtlMin: o["rtlMin"] == nil ? min : try int(o, "rtlMin", at),
+                             swift: o["swift"] == nil ? nil : try string(o, "swift", at), doc: try string(o, "doc", at))
+        }
         try check()
     }
 
@@ -193,6 +215,13 @@ struct InterfaceTable {
                 try claim(e.name + c.name, at)
                 guard w >= 63 || c.value < 1 << w else { throw Invalid(description: "\(at): \(c.value) does not fit \(w) bits") }
                 guard values.insert(c.value).inserted else { throw Invalid(description: "\(at): the value \(c.value) is used twice") }
+            }
+        }
+        for p in parameters {
+            let at = "parameter \(p.name)"
+            for prefix in ["Def", "Min", "Max"] { try claim(prefix + p.name, at) }
+            guard p.rtlMin <= p.min, p.min <= p.defaultValue, p.defaultValue <= p.max else {
+                throw Invalid(description: "\(at): expected rtlMin <= min <= default <= max, got \(p.rtlMin), \(p.min), \(p.defaultValue), \(p.max)")
             }
         }
     }

@@ -67,6 +67,13 @@ extension InterfaceTable {
                 s += "localparam \(t) \(e.name)\(c.name) = \(w)'d\(c.value);  // \(c.doc)\n"
             }
         }
+        s += "\n// Build parameters: the defaults of the top modules' parameters (Def*) and the range\n"
+        s += "// the RTL accepts (Min*, Max*)\n"
+        for p in parameters {
+            s += "localparam int unsigned Def\(p.name) = \(p.defaultValue);  // \(p.doc)\n"
+            s += "localparam int unsigned Min\(p.name) = \(p.rtlMin);\n"
+            s += "localparam int unsigned Max\(p.name) = \(p.max);\n"
+        }
         return s
     }
 
@@ -115,6 +122,15 @@ extension InterfaceTable {
                 s += "#define STEM_\(upperSnake(e.name + c.name)) \(c.value)u /* \(c.doc) */\n"
             }
         }
+        s += "\n/* Build parameters: the default (DEF), the range stemsim accepts (MIN..MAX) and the\n"
+        s += " * lowest value the RTL accepts (RTL_MIN) */\n"
+        for p in parameters {
+            let name = upperSnake(p.name)
+            s += "#define STEM_DEF_\(name) \(p.defaultValue)u /* \(p.doc) */\n"
+            s += "#define STEM_MIN_\(name) \(p.min)u\n"
+            s += "#define STEM_MAX_\(name) \(p.max)u\n"
+            s += "#define STEM_RTL_MIN_\(name) \(p.rtlMin)u\n"
+        }
         s += "\n#endif /* STEM_HW_INTERFACE_H */\n"
         return s
     }
@@ -151,6 +167,34 @@ extension InterfaceTable {
             nested[e.swiftParent ?? "HardwareInterface", default: ""] += t
         }
         s += nested["HardwareInterface"] ?? ""
+        s += """
+
+                /// A build parameter of the RTL: its Verilator name, its default, the range stemsim
+                /// accepts and the (wider) range the RTL itself accepts.
+                public struct BuildParameter: Sendable, Equatable {
+                    /// The Verilator name (`-G<name>=<value>`).
+                    public let name: String
+                    /// The default of the top modules' parameter.
+                    public let defaultValue: Int
+                    /// The values stemsim accepts.
+                    public let range: ClosedRange<Int>
+                    /// The values the RTL accepts.
+                    public let rtlRange: ClosedRange<Int>
+                }
+
+                /// The build parameters stemsim sets (docs/hardware-interface.md, "Build parameters").
+                public enum BuildParameters {
+
+            """
+        let options = parameters.filter { $0.swift != nil }
+        for p in options {
+            s += "        /// `\(p.name)`: \(p.doc)\n"
+            s += "        public static let \(p.swift!) = BuildParameter(name: \"\(p.name)\", defaultValue: \(p.defaultValue), "
+                + "range: \(p.min)...\(p.max), rtlRange: \(p.rtlMin)...\(p.max))\n"
+        }
+        s += "        /// Every one, in the table's order.\n"
+        s += "        public static let all: [BuildParameter] = [\(options.map { $0.swift! }.joined(separator: ", "))]\n"
+        s += "    }\n"
         s += "}\n"
         for parent in nested.keys.sorted() where parent != "HardwareInterface" {
             s += "\nextension \(parent) {" + nested[parent]! + "}\n"

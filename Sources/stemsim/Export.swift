@@ -61,7 +61,8 @@ struct Export: ParsableCommand {
             golden     \(MeshExport.goldenFileName): \(golden?.overflows ?? 0) overflows, \(golden?.sops ?? 0) sops
             build      stem_systemc=$(scripts/build-systemc.sh --export \(out))
                        (the same as testbenches/systemc/build.sh \(buildArguments))
-            run        "$stem_systemc" \(out) --check [--tlm] [--clock-mhz 100]
+            run        "$stem_systemc" \(out) --events events.txt [--tlm] [--clock-mhz 100]
+            check      stemsim run --engine systemc (maps the events to layers, checks them against the golden model)
             """)
     }
 }

@@ -60,6 +60,40 @@ import Testing
         #expect(output.contains("stem_hw_interface.h") && output.contains("swift run stem-interface write"))
     }
 
+    /// A changed build-parameter default in the table makes both committed files stale (the
+    /// RTL's Def* localparams and the C header's STEM_DEF_*).
+    @Test func aChangedDefaultMakesTheGeneratedFilesStale() throws {
+        let copy = ToyModel.temporaryFolder("interface-default")
+        for path in ["rtl/stem_interface.json", "rtl/stem_interface.svh", "Sources/CStemShim/include/stem_hw_interface.h"] {
+            let url = copy.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.copyItem(at: Self.root.appendingPathComponent(path), to: url)
+        }
+        let table = copy.appendingPathComponent("rtl/stem_interface.json")
+        let text = try String(contentsOf: table, encoding: .utf8)
+        let old = "{\"name\": \"FifoDepth\", \"default\": 4,"
+        #expect(text.contains(old))
+        try text.replacingOccurrences(of: old, with: "{\"name\": \"FifoDepth\", \"default\": 8,")
+            .write(to: table, atomically: true, encoding: .utf8)
+        let (status, output) = try Self.check(copy)
+        #expect(status == 1)
+        #expect(output.contains("stem_interface.svh") && output.contains("stem_hw_interface.h"), "\(output)")
+        // A default outside its range is refused.
+        try text.replacingOccurrences(of: old, with: "{\"name\": \"FifoDepth\", \"default\": 65,")
+            .write(to: table, atomically: true, encoding: .utf8)
+        let refused = try Self.check(copy)
+        #expect(refused.status == 2 && refused.output.contains("parameter FifoDepth"), "\(refused.output)")
+    }
+
+    /// The build-parameter defaults and ranges reach Swift from the table.
+    @Test func theBuildParametersComeFromTheTable() {
+        let defaults = ModelParameters()
+        #expect(defaults.allVerilatorParameters.map(\.value) == [8, 8, 16, 0, 64, 64, 4, 2, 2, 4])
+        #expect(ModelParameters.ranges["AccBits"] == 2...48 && ModelParameters.ranges["FifoDepth"] == 2...64)
+        #expect(ModelParameters.rtlRanges["FifoDepth"] == 1...64 && ModelParameters.rtlRanges["MeshX"] == 1...16)
+        #expect(Set(ModelParameters.ranges.keys) == Set(defaults.allVerilatorParameters.map(\.name)))
+    }
+
     @Test func anIllegalTableIsRefused() throws {
         let copy = ToyModel.temporaryFolder("interface-bad")
         let url = copy.appendingPathComponent("rtl/stem_interface.json")

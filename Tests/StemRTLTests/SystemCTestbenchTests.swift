@@ -25,6 +25,7 @@ struct SystemCTestbenchTests {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         var records: [String] = []
         var summaries: [SystemCSummary] = []
+        var events: [SystemCEvents] = []
         for initiator in SystemCTestbench.Initiator.allCases {
             let keep = folder + "/" + initiator.rawValue
             let engine = try SystemCEngine(export: MeshExport(mapping: mapping, samples: samples), testbench: testbench,
@@ -37,7 +38,19 @@ struct SystemCTestbenchTests {
             #expect(record == (try Support.text(keep + "/export/golden.jsonl")), "\(initiator)")
             records.append(record)
             summaries.append(try #require(engine.summary))
+            events.append(try #require(engine.events))
         }
+        // The same raw events whoever drives the mesh (with queues that never fill): the monitor's,
+        // the host flits but their stamps, and their latencies (the stamps and arrival cycles
+        // themselves differ by the cycles the CPU model's bus accesses take between the steps;
+        // the mesh clock runs on).
+        #expect(events[0].steps.map(\.spikes) == events[1].steps.map(\.spikes))
+        let stamp = HardwareInterface.Spike.stamp.placing(HardwareInterface.Spike.stamp.mask)
+        let unstamped = events.map { $0.steps.map { $0.hostFlits.map { $0.bits & ~stamp } } }
+        #expect(unstamped[0] == unstamped[1])
+        #expect(events[0].hostLatencies == events[1].hostLatencies && !events[0].hostLatencies.isEmpty)
+        let lastArrival = events.map { $0.steps.flatMap(\.hostFlits).last?.cycle ?? 0 }
+        #expect(lastArrival[1] > lastArrival[0], "the CPU model's steps start later: \(lastArrival)")
         #expect(records[0] == records[1], "the CPU model's record differs from the pin-level testbench's")
         let (pin, tlm) = (summaries[0], summaries[1])
         #expect(pin.initiator == "pin" && tlm.initiator == "tlm")
@@ -64,19 +77,30 @@ struct SystemCTestbenchTests {
         let testbench = try SystemCTestbench.build(for: mapping.modelParameters())
         let folder = try Support.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        try MeshExport(mapping: mapping, samples: samples).write(to: folder + "/export")
         // OUT holds one flit (the mesh waits for the CPU), TX eight (configuration and some steps
         // go in chunks), MON is drained on its interrupt.
-        let tiny = testbench.run(exportFolder: folder + "/export", initiator: .tlm, spikes: folder + "/tlm.jsonl",
-                                 summary: folder + "/tlm.json", check: true,
-                                 extraArguments: ["--out-depth", "1", "--tx-depth", "8", "--mon-depth", "256"])
-        #expect(tiny.status == 0, "\(tiny.standardError)")
-        #expect(tiny.standardOutput.contains("every spike of"))
-        let summary = try SystemCSummary(contentsOf: folder + "/tlm.json")
-        #expect(summary.hostOutStalls > 0, "the output queue never filled, so backpressure was not exercised")
-        let pin = testbench.run(exportFolder: folder + "/export", spikes: folder + "/pin.jsonl", check: true)
-        #expect(pin.status == 0, "\(pin.standardError)")
-        #expect(try Support.text(folder + "/tlm.jsonl") == (try Support.text(folder + "/pin.jsonl")))
+        var records: [String] = []
+        var events: [SystemCEvents] = []
+        for (initiator, extra) in [(SystemCTestbench.Initiator.tlm, ["--out-depth", "1", "--tx-depth", "8", "--mon-depth", "256"]),
+                                   (.pin, [])] {
+            let keep = folder + "/" + initiator.rawValue
+            let engine = try SystemCEngine(export: MeshExport(mapping: mapping, samples: samples), testbench: testbench,
+                                           initiator: initiator, keepFolder: keep, extraArguments: extra)
+            let result = try Lockstep(network: network, samples: samples, reference: try GoldenModel(network: network),
+                                      device: engine).run()
+            #expect(result.firstDivergence == nil && result.completed && result.overflowsAgree, "\(initiator)")
+            records.append(try Support.text(keep + "/systemc.jsonl"))
+            #expect(records.last == (try Support.text(keep + "/export/golden.jsonl")), "\(initiator)")
+            events.append(try #require(engine.events))
+            if initiator == .tlm {
+                #expect(try #require(engine.summary).hostOutStalls > 0, "the output queue never filled, so backpressure was not exercised")
+            }
+        }
+        #expect(records[0] == records[1])
+        // Backpressure delays the flits to the host: the CPU model's steps take longer.
+        #expect(events[0].initiator == "tlm" && events[1].initiator == "pin")
+        #expect(zip(events[0].steps, events[1].steps).allSatisfy { $0.cycles >= $1.cycles })
+        #expect(events[0].steps.map(\.cycles) != events[1].steps.map(\.cycles))
     }
 
     @Test func randomMultiLayerNetworksAgreeWithTheGoldenModel() throws {
@@ -123,11 +147,13 @@ struct SystemCTestbenchTests {
         let folder = try Support.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let export = MeshExport(mapping: mapping, samples: samples)
-        try export.write(to: folder + "/export")
         let testbench = try SystemCTestbench.build(for: Self.randomParameters)
-        let run = testbench.run(exportFolder: folder + "/export", summary: folder + "/summary.json", check: true)
-        #expect(run.status == 0, "\(run.standardError)")
-        let summary = try SystemCSummary(contentsOf: folder + "/summary.json")
+        let engine = try SystemCEngine(export: export, testbench: testbench, keepFolder: folder)
+        let result = try Lockstep(network: network, samples: samples, reference: try GoldenModel(network: network),
+                                  device: engine).run()
+        #expect(result.firstDivergence == nil && result.completed && result.overflowsAgree)
+        let summary = try #require(engine.summary)
+        let events = try #require(engine.events)
 
         // The C++ driver (testbenches/stem_driver.cpp) on the C shim library of the same parameters.
         let library = try ModelBuilder().build(Self.randomParameters).libraryURL
@@ -159,6 +185,19 @@ struct SystemCTestbenchTests {
             #expect(received == goldenRecord[tau][network.depth], "step \(tau): host flits")
         }
         #expect(cycles == summary.stepCycles, "the SystemC testbench and the C shim count different cycles per step")
+
+        // The host flits and their arrival cycles equal the C shim's, step for step.
+        let model = try MeshModel(library: try ModelBuilder().load(Self.randomParameters))
+        try model.configure(flits: mapping.configuration(sampleCount: samples.count).flits.map(\.bits))
+        try model.start()
+        var arrivals = 0
+        for (tau, flits) in export.hostFlits().enumerated() {
+            let step = try model.step(hostFlits: flits)
+            #expect(step.hostFlits == events.steps[tau].hostFlits.map(\.bits), "step \(tau): host flits")
+            #expect(step.hostCycles == events.steps[tau].hostFlits.map(\.cycle), "step \(tau): arrival cycles")
+            arrivals += step.hostCycles.count
+        }
+        #expect(arrivals > 0 && events.hostLatencies.allSatisfy { $0 > 0 && $0 < 1000 }, "\(events.hostLatencies.prefix(10))")
     }
 
     @Test func aDifferenceIsCaughtAtTheFirstDifferingStep() throws {
@@ -181,26 +220,36 @@ struct SystemCTestbenchTests {
         }
         #expect(checked == 2)
 
-        // The testbench's own --check: a golden record with one spike less.
+        // A planted fault in the testbench's events (one output spike moved to another neuron)
+        // is a divergence at exactly that step.
         let (network, samples) = Support.randomNetwork(seed: 3)
         let folder = try Support.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let export = MeshExport(mapping: try Mapper(options: Support.randomOptions).map(network), samples: samples)
-        try export.write(to: folder + "/export")
-        let goldenPath = folder + "/export/golden.jsonl"
-        var lines = try Support.text(goldenPath).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        let changed = try #require(lines.firstIndex { $0.contains("[1,") })
-        lines[changed] = lines[changed].replacingOccurrences(of: "[1,", with: "[1,9", options: [], range: lines[changed].range(of: "[1,"))
-        try Data(lines.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: goldenPath))
-        let outcome = testbench.run(exportFolder: folder + "/export", check: true)
-        #expect(outcome.status == 1 && outcome.standardError.contains("step \(changed) differs"), "\(outcome.standardError)")
+        let mapping = try Mapper(options: Support.randomOptions).map(network)
+        let engine = try SystemCEngine(export: MeshExport(mapping: mapping, samples: samples), testbench: testbench,
+                                       keepFolder: folder)
+        _ = try Lockstep(network: network, samples: samples, reference: try GoldenModel(network: network), device: engine).run()
+        var events = try #require(engine.events)
+        let tau = try #require(events.steps.firstIndex { !$0.spikes.isEmpty })
+        let spike = events.steps[tau].spikes[0]
+        let core = try #require(mapping.core(onTile: spike.tile))
+        let free = try #require((0..<core.neurons.count).first { n in !events.steps[tau].spikes.contains { $0.tile == spike.tile && $0.neuron == n } })
+        events.steps[tau].spikes[0].neuron = free
+        if core.layer == network.depth {  // keep the host flits consistent with the output layer
+            let flit = try #require(events.steps[tau].hostFlits.firstIndex { Flit(bits: $0.bits).axon == core.neurons.lowerBound + spike.neuron })
+            events.steps[tau].hostFlits[flit].bits = events.steps[tau].hostFlits[flit].bits & ~0xFFFF | UInt64(core.neurons.lowerBound + free)
+        }
+        let planted = try events.spikes(on: mapping)
+        let golden = try SpikeRecordReader.read(folder + "/export/golden.jsonl", network: network, steps: planted.count)
+        let differing = planted.indices.first { Array(golden[$0].dropFirst()) != planted[$0] }
+        #expect(differing == tau)
 
         // An export for other parameters is refused (exit 2) before anything runs.
         let other = try MeshExportTests.fixture()
         try other.write(to: folder + "/other")
-        let refused = testbench.run(exportFolder: folder + "/other", spikes: folder + "/never.jsonl")
+        let refused = testbench.run(exportFolder: folder + "/other", events: folder + "/never.txt")
         #expect(refused.status == 2 && refused.standardError.contains("built with"), "\(refused.standardError)")
-        #expect(!FileManager.default.fileExists(atPath: folder + "/never.jsonl"))
+        #expect(!FileManager.default.fileExists(atPath: folder + "/never.txt"))
     }
 
     /// The first step where two golden runs' spike records differ (the golden-vs-golden
@@ -270,23 +319,20 @@ struct SystemCTestbenchTests {
     static let text = """
         {
           "format": "stem-systemc-summary",
-          "version": 1,
+          "version": 2,
           "initiator": "tlm",
-          "parameters": {"TimeSteps": 8, "WeightBits": 8, "AccBits": 16, "Saturate": 0, "NumNeurons": 16, "NumAxons": 32, "MaxFanout": 4, "MeshX": 2, "MeshY": 2, "FifoDepth": 4},
-          "samples": 2,
-          "layers": 1,
+          "parameters": {"TimeSteps": 1, "WeightBits": 8, "AccBits": 16, "Saturate": 0, "NumNeurons": 16, "NumAxons": 32, "MaxFanout": 4, "MeshX": 2, "MeshY": 1, "FifoDepth": 4},
           "steps": 3,
           "cycles": {"reset": 2, "configuration": 40, "start": 3, "run": 60, "total": 120, "maxStep": 30},
           "stepCycles": [10,20,30],
           "flits": {"configuration": 12, "backdoorWrites": 0, "fromHost": 7, "toHost": 5},
           "spikes": 9,
           "overflows": 4,
-          "overflowsPerTile": [{"tile": 0, "overflows": 4}],
+          "overflowsPerTile": [{"tile": 0, "overflows": 4}, {"tile": 1, "overflows": 0}],
           "hostOutStalls": 1,
           "bus": {"reads": 11, "writes": 13},
           "clock": {"mhz": 200.000000, "periodPs": 5000.000000, "given": true},
-          "simulatedTimeNs": {"total": 600.000000, "run": 310.000000, "meshBusy": 300.000000},
-          "estimate": {"cyclesPerStep": 20.000000, "cyclesPerInference": 30.000000, "latencyCycles": 60.000000, "nsPerStep": 100.000000, "nsPerInference": 150.000000, "latencyNs": 300.000000}
+          "simulatedTimeNs": {"total": 600.000000, "run": 310.000000, "meshBusy": 300.000000}
         }
         """
 
@@ -299,21 +345,24 @@ struct SystemCTestbenchTests {
     @Test func readsEveryFigure() throws {
         let path = try Self.write(Self.text)
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let summary = try SystemCSummary(contentsOf: path)
+        // 2 samples through 1 layer, B = 1: steps 0 and 1 are sample 0's latency, 1 and 2 sample 1's.
+        let summary = try SystemCSummary(contentsOf: path, samples: 2, layers: 1)
         #expect(summary.initiator == "tlm" && summary.samples == 2 && summary.layers == 1 && summary.steps == 3)
+        #expect(summary.overflowsPerTile == [0: 4, 1: 0] && summary.timeSteps == 1)
         #expect(summary.configurationCycles == 40 && summary.startCycles == 3 && summary.runCycles == 60 && summary.totalCycles == 120)
         #expect(summary.stepCycles == [10, 20, 30])
         #expect(summary.flitsFromHost == 7 && summary.flitsToHost == 5 && summary.spikes == 9 && summary.overflows == 4)
         #expect(summary.hostOutStalls == 1 && summary.busReads == 11 && summary.busWrites == 13)
         #expect(summary.clockMHz == 200 && summary.clockGiven)
         #expect(summary.totalNanoseconds == 600 && summary.runNanoseconds == 310 && summary.meshBusyNanoseconds == 300)
-        #expect(summary.nanosecondsPerStep == 100 && summary.nanosecondsPerInference == 150 && summary.latencyNanoseconds == 300)
-        #expect(summary.cyclesPerInference == 30 && summary.latencyCycles == 60)
+        #expect(summary.nanosecondsPerStep == 100 && summary.nanosecondsPerInference == 150)
+        #expect(summary.cyclesPerInference == 30 && summary.latencyCycles == 40 && summary.latencyNanoseconds == 200)
     }
 
     @Test(arguments: [
         ("\"format\": \"stem-systemc-summary\"", "\"format\": \"other\"", "format: expected \"stem-systemc-summary\""),
-        ("\"version\": 1", "\"version\": 2", "version: version 2 is not 1"),
+        ("\"version\": 2", "\"version\": 1", "version: version 1 is not 2"),
+        ("\"tile\": 1, \"overflows\": 0", "\"tile\": 1, \"overflows\": 1", "overflowsPerTile: the tiles' overflows sum to 5, but overflows is 4"),
         ("\"run\": 60", "\"run\": 61", "stepCycles: 3 steps summing to 60, but steps is 3 and cycles.run 61"),
         ("\"toHost\": 5", "\"toHost\": \"5\"", "flits.toHost: expected an integer"),
         ("\"spikes\": 9,", "", "spikes: missing"),
@@ -322,7 +371,7 @@ struct SystemCTestbenchTests {
     func aBrokenSummaryIsNamedWithItsPath(original: String, replacement: String, message: String) throws {
         let path = try Self.write(Self.text.replacingOccurrences(of: original, with: replacement))
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let error = #expect(throws: FormatError.self) { try SystemCSummary(contentsOf: path) }
+        let error = #expect(throws: FormatError.self) { try SystemCSummary(contentsOf: path, samples: 2, layers: 1) }
         #expect(error?.description == "\(path): \(message)")
     }
 }

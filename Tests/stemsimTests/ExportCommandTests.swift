@@ -105,6 +105,6 @@ import Testing
         try golden.run(samples: inputs.samples) { step, spikes in record += SpikeRecordWriter.line(step: step, spikes: spikes) }
         #expect(String(decoding: try FileIO.read(folder + "/spikes.jsonl"), as: UTF8.self) == record)
         #expect(String(decoding: try FileIO.read(folder + "/files/systemc.jsonl"), as: UTF8.self) == record)
-        #expect(try StemSimRunner.contents(folder + "/files") == ["export", "summary.json", "systemc.jsonl"])
+        #expect(try StemSimRunner.contents(folder + "/files") == ["export", "summary.json", "systemc-events.txt", "systemc.jsonl"])
     }
 }

@@ -6,7 +6,7 @@
 #   testbenches/systemc/build.sh [options] --export DIR      (the parameters of DIR/mesh.json)
 #
 # Name=Value: the RTL parameters (TimeSteps WeightBits AccBits Saturate NumNeurons NumAxons
-# MaxFanout MeshX MeshY FifoDepth); the others keep the defaults of docs/hardware-interface.md.
+# MaxFanout MeshX MeshY FifoDepth); the others keep their defaults (rtl/stem_interface.json).
 # --export DIR takes them from the "parameters" object of an export folder's mesh.json.
 # Prints the path of the binary (the last line of stdout); progress goes to stderr.
 #   --cache DIR   the cache root (default $STEM_CACHE_DIR, else $XDG_CACHE_HOME/stem-cosim,
@@ -66,15 +66,20 @@ cache=""
 jobs=""
 quiet=0
 only_key=0
-declare -A param=(
-    [TimeSteps]=8 [WeightBits]=8 [AccBits]=16 [Saturate]=0 [NumNeurons]=64 [NumAxons]=64
-    [MaxFanout]=4 [MeshX]=2 [MeshY]=2 [FifoDepth]=4
-)
 order=(TimeSteps WeightBits AccBits Saturate NumNeurons NumAxons MaxFanout MeshX MeshY FifoDepth)
-declare -A lo=([TimeSteps]=2 [WeightBits]=2 [AccBits]=2 [Saturate]=0 [NumNeurons]=1 [NumAxons]=1
-    [MaxFanout]=1 [MeshX]=1 [MeshY]=1 [FifoDepth]=2)
-declare -A hi=([TimeSteps]=16 [WeightBits]=16 [AccBits]=48 [Saturate]=1 [NumNeurons]=65536 [NumAxons]=65536
-    [MaxFanout]=16 [MeshX]=16 [MeshY]=16 [FifoDepth]=64)
+# The defaults and ranges: STEM_DEF_*, STEM_MIN_*, STEM_MAX_* of the generated header (from the
+# "parameters" section of rtl/stem_interface.json, as ModelParameters and the RTL's Def*).
+interface_h="Sources/CStemShim/include/stem_hw_interface.h"
+[ -f "$root/$interface_h" ] || { echo "build.sh: $root/$interface_h is missing (run from a stem-cosim checkout)" >&2; exit 2; }
+declare -A param=() lo=() hi=()
+for name in "${order[@]}"; do
+    macro="$(echo "$name" | sed -E 's/([a-z0-9])([A-Z])/\1_\2/g' | tr '[:lower:]' '[:upper:]')"
+    for kind in DEF MIN MAX; do
+        value="$(sed -n "s/^#define STEM_${kind}_${macro} \([0-9][0-9]*\)u.*/\1/p" "$root/$interface_h")"
+        [ -n "$value" ] || { echo "build.sh: $interface_h has no STEM_${kind}_${macro} (run swift run stem-interface write)" >&2; exit 2; }
+        case $kind in DEF) param[$name]=$value ;; MIN) lo[$name]=$value ;; MAX) hi[$name]=$value ;; esac
+    done
+done
 
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -108,11 +113,13 @@ while [ $# -gt 0 ]; do
         *) echo "build.sh: unknown argument '$1'" >&2; usage ;;
     esac
 done
-if [ $((param[NumNeurons] * param[NumAxons])) -gt 262144 ]; then
-    echo "build.sh: NumNeurons * NumAxons = $((param[NumNeurons] * param[NumAxons])) exceeds 262144 (the weight region)" >&2; exit 2
+# A region holds 2^IndexW words (the address map of the generated header).
+region=$((1 << $(sed -n 's/^#define STEM_INDEX_W \([0-9][0-9]*\)u.*/\1/p' "$root/$interface_h")))
+if [ $((param[NumNeurons] * param[NumAxons])) -gt $region ]; then
+    echo "build.sh: NumNeurons * NumAxons = $((param[NumNeurons] * param[NumAxons])) exceeds $region (the weight region)" >&2; exit 2
 fi
-if [ $((param[NumNeurons] * param[MaxFanout])) -gt 262144 ]; then
-    echo "build.sh: NumNeurons * MaxFanout = $((param[NumNeurons] * param[MaxFanout])) exceeds 262144 (the fan-out region)" >&2; exit 2
+if [ $((param[NumNeurons] * param[MaxFanout])) -gt $region ]; then
+    echo "build.sh: NumNeurons * MaxFanout = $((param[NumNeurons] * param[MaxFanout])) exceeds $region (the fan-out region)" >&2; exit 2
 fi
 if [ -z "$jobs" ]; then jobs="$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)"; fi
 [[ "$jobs" =~ ^[1-9][0-9]*$ ]] || { echo "build.sh: --jobs $jobs is not a positive number" >&2; exit 2; }
@@ -167,10 +174,8 @@ sc_version="$(sed -n 's/^#define SC_VERSION_\(MAJOR\|MINOR\|PATCH\)[[:space:]]*\
 # ---- The sources, copied so the build sees exactly what the key covers ----------------------
 src="$(mktemp -d "${TMPDIR:-/tmp}/stem-systemc-src.XXXXXX")"
 trap 'rm -rf "$src"' EXIT
-interface_h="Sources/CStemShim/include/stem_hw_interface.h"
 mkdir -p "$src/rtl" "$src/testbenches/systemc" "$src/$(dirname "$interface_h")"
 [ -f "$root/rtl/stem.f" ] || { echo "build.sh: $root/rtl/stem.f is missing (run from a stem-cosim checkout)" >&2; exit 2; }
-[ -f "$root/$interface_h" ] || { echo "build.sh: $root/$interface_h is missing (run from a stem-cosim checkout)" >&2; exit 2; }
 shopt -s nullglob
 for f in "$root"/rtl/*.sv "$root"/rtl/*.svh "$root"/rtl/*.vlt "$root"/rtl/stem.f; do cp "$f" "$src/rtl/"; done
 for f in "$here"/*.h "$here"/*.cpp "$here"/*.sh; do cp "$f" "$src/testbenches/systemc/"; done

@@ -4,17 +4,16 @@
 //
 // Its program (program()):
 //   1. wait until the device has left reset (STATUS.BUSY clear); check ID and the PARAM
-//      registers against the stimulus;
+//      registers against the parameters the stimulus was checked against;
 //   2. enable the DONE, OUT, MON and ERROR interrupts;
 //   3. configure: configuration flits into TX (at most TX_DEPTH at a time), SEND, wait for DONE;
 //      debug-port writes through DBG_TILE / DBG_ADDR / DBG_WDATA;
 //   4. START, wait for DONE;
 //   5. for every step: push the step's host flits into TX, STEP, and wait for DONE while
-//      serving the OUT and MON interrupts (draining the queues), then drain what is left; the
-//      step's spike record line is built from the flits it sent (layer 0), the MON entries
-//      (layers 1..L) and the OUT flits (checked against the output layer);
-//   6. read every used tile's overflow counter through DBG_RDATA.
-// The record it writes is the pin-level testbench's, byte for byte.
+//      serving the OUT and MON interrupts (draining the queues: each OUT flit with its arrival
+//      cycle OUT_CYCLE, each MON entry as it is), then drain what is left;
+//   6. read every tile's overflow counter through DBG_RDATA.
+// The events it records are the pin-level testbench's, event for event.
 #ifndef CPU_EXAMPLE_H
 #define CPU_EXAMPLE_H
 
@@ -37,10 +36,13 @@ public:
 
     SC_HAS_PROCESS(cpu_example);
     /// `base`: the device's address on the bus.
-    cpu_example(sc_core::sc_module_name name, const Stimulus& stimulus, const MeshDescription& mesh, uint64_t base);
+    /// `expected`: the parameters the device must report.
+    cpu_example(sc_core::sc_module_name name, const Stimulus& stimulus, const BuildParams& expected, uint64_t base);
 
-    /// The spike record, one line per step (after the run).
-    std::vector<std::string> lines;
+    /// The events of every step (after the run).
+    std::vector<StepObservation> steps;
+    /// Events drained outside the steps (a correct mesh sends none).
+    StepObservation outside;
     /// Cycles, traffic and overflows as the program saw them.
     RunSummary summary;
     /// The error that stopped the program, if any.
@@ -67,11 +69,10 @@ private:
     void push(const std::vector<uint64_t>& flits, size_t from, size_t n);
 
     const Stimulus& stimulus_;
-    const MeshDescription& mesh_;
+    BuildParams expected_;
     uint64_t base_;
     uint32_t tx_depth_ = 0;
     StepObservation* current_ = nullptr;  // where drained entries go
-    StepObservation scratch_;             // drained outside the steps (must stay empty)
 };
 
 }  // namespace stemsc

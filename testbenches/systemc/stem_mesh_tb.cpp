@@ -12,13 +12,11 @@ double now_ns() { return sc_core::sc_time_stamp().to_seconds() * 1e9; }
 // ------------------------------------------------------------------------------------------
 
 stimulus_source::stimulus_source(sc_core::sc_module_name name, MeshSignals& signals, const Stimulus& stimulus,
-                                 const MeshDescription& mesh, std::vector<StepObservation>& steps,
-                                 RunSummary& summary, uint64_t cycle_limit)
+                                 std::vector<StepObservation>& steps, RunSummary& summary, uint64_t cycle_limit)
     : sc_core::sc_module(name),
       clk("clk"),
       s_(signals),
       stimulus_(stimulus),
-      mesh_(mesh),
       steps_(steps),
       summary_(summary),
       cycle_limit_(cycle_limit) {
@@ -65,16 +63,15 @@ void stimulus_source::run() {
             const std::string what = "step " + std::to_string(tau);
             const uint64_t cycles = tau == 0 ? d.settle(MeshDriver::from_vector(in, next), what)
                                              : d.pulse(s_.step, MeshDriver::from_vector(in, next), what);
-            steps_[tau].host_in = in;
+            steps_[tau].host_in = in.size();
             steps_[tau].cycles = cycles;
         }
         summary_.run_time_ns = now_ns() - t0;
         recording.write(false);
 
-        // The overflow counters (status word 0) of every used tile, through the debug port.
-        for (const CoreDescription& core : mesh_.cores) {
-            const int64_t count = int64_t(d.debug_read(core.tile, status_address(STEM_STAT_OVERFLOWS)));
-            summary_.overflows.emplace_back(core.tile, count);
+        // The overflow counters (status word 0) of every tile, through the debug port.
+        for (unsigned tile = 0; tile < kNumTiles; ++tile) {
+            summary_.overflows.emplace_back(tile, int64_t(d.debug_read(tile, status_address(STEM_STAT_OVERFLOWS))));
         }
     } catch (const std::exception& e) {
         error = e.what();
@@ -88,8 +85,9 @@ void stimulus_source::run() {
 // ------------------------------------------------------------------------------------------
 
 monitor_sink::monitor_sink(sc_core::sc_module_name name, MeshSignals& signals,
-                           const sc_core::sc_signal<bool>& recording, std::vector<StepObservation>& steps)
-    : sc_core::sc_module(name), clk("clk"), s_(signals), recording_(recording), steps_(steps) {
+                           const sc_core::sc_signal<bool>& recording, std::vector<StepObservation>& steps,
+                           StepObservation& outside)
+    : sc_core::sc_module(name), clk("clk"), s_(signals), recording_(recording), steps_(steps), outside_(outside) {
     SC_METHOD(sample);
     sensitive << clk.neg();
     dont_initialize();
@@ -97,56 +95,43 @@ monitor_sink::monitor_sink(sc_core::sc_module_name name, MeshSignals& signals,
 
 void monitor_sink::sample() {
     // host_out_ready_i stays high: the host takes every flit at once.
+    const uint64_t cycle = mesh_cycle_.tick(s_.rst_n.read());
     const bool take = s_.host_out_valid.read() && s_.host_out_ready.read();
     const uint64_t tau = uint64_t(s_.step_count.read());
     const bool in_run = recording_.read() && tau < steps_.size();
-    if (!in_run) {
-        s_.for_each_monitor_spike([this](unsigned, unsigned) { ++stray_events; });
-        if (take) ++stray_events;
-        return;
-    }
-    StepObservation& step = steps_[tau];
+    StepObservation& step = in_run ? steps_[tau] : outside_;
     s_.for_each_monitor_spike([&](unsigned tile, unsigned neuron) {
         step.monitor.push_back(MonitorEvent{uint32_t(tau), uint16_t(tile), uint16_t(neuron)});
     });
-    if (take) step.host_out.push_back(uint64_t(s_.host_out_flit.read()));
+    if (take) step.host_out.push_back(HostFlit{uint64_t(s_.host_out_flit.read()), cycle});
 }
 
 // ------------------------------------------------------------------------------------------
 // stem_mesh_tb
 // ------------------------------------------------------------------------------------------
 
-stem_mesh_tb::stem_mesh_tb(sc_core::sc_module_name name, const Stimulus& stimulus, const MeshDescription& mesh_desc,
-                           const sc_core::sc_time& clock_period, uint64_t cycle_limit)
+stem_mesh_tb::stem_mesh_tb(sc_core::sc_module_name name, const Stimulus& stimulus, const sc_core::sc_time& clock_period,
+                           uint64_t cycle_limit)
     : sc_core::sc_module(name),
       clk("clk", clock_period),
       mesh("mesh"),
       steps(stimulus.steps.size()),
-      source("source", signals, stimulus, mesh_desc, steps, summary, cycle_limit),
-      sink("sink", signals, source.recording, steps) {
+      source("source", signals, stimulus, steps, summary, cycle_limit),
+      sink("sink", signals, source.recording, steps, outside) {
     mesh.clk_i(clk);
     signals.bind(mesh);
     source.clk(clk);
     sink.clk(clk);
 }
 
-std::vector<std::string> stem_mesh_tb::run_record(const MeshDescription& mesh_desc) {
+void stem_mesh_tb::finish() {
     if (!source.error.empty()) throw RunError(source.error);
-    if (sink.stray_events) {
-        throw RunError(strprintf("the mesh sent %llu spikes or host flits outside the steps",
-                                 static_cast<unsigned long long>(sink.stray_events)));
+    for (const StepObservation& step : steps) {
+        summary.step_cycles.push_back(step.cycles);
+        summary.host_flits_in += step.host_in;
+        summary.host_flits_out += step.host_out.size();
+        summary.spikes += step.monitor.size();
     }
-    RecordBuilder builder(mesh_desc);
-    std::vector<std::string> lines;
-    lines.reserve(steps.size());
-    for (size_t tau = 0; tau < steps.size(); ++tau) {
-        lines.push_back(builder.line(tau, steps[tau]));
-        summary.step_cycles.push_back(steps[tau].cycles);
-        summary.host_flits_in += steps[tau].host_in.size();
-        summary.host_flits_out += steps[tau].host_out.size();
-        summary.spikes += steps[tau].monitor.size();
-    }
-    return lines;
 }
 
 }  // namespace stemsc

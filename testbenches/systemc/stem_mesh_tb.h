@@ -9,10 +9,12 @@
 //   |                  waiting at host_out); at the end the overflow counters through the
 //   |                  debug port
 //   `-- sink           monitor_sink: at every clock, the spikes on the monitor ports and the
-//                      flit taken from host_out, filed under the mesh's own step counter
-//                      (step_o)
+//                      flit taken from host_out (with its mesh cycle), filed under the mesh's
+//                      own step counter (step_o)
 //
-// After the run, run_record() turns each step's observations into a line of the spike record.
+// After the run, finish() checks that the run completed and fills in the summary; `steps`
+// holds the raw events of every step (stem_sc_files.h, events_text), `outside` those the mesh
+// sent outside the steps.
 #ifndef STEM_MESH_TB_H
 #define STEM_MESH_TB_H
 
@@ -33,8 +35,7 @@ public:
 
     SC_HAS_PROCESS(stimulus_source);
     stimulus_source(sc_core::sc_module_name name, MeshSignals& signals, const Stimulus& stimulus,
-                    const MeshDescription& mesh, std::vector<StepObservation>& steps, RunSummary& summary,
-                    uint64_t cycle_limit);
+                    std::vector<StepObservation>& steps, RunSummary& summary, uint64_t cycle_limit);
 
     /// True while the steps run (the sink files events only then).
     sc_core::sc_signal<bool> recording{"recording", false};
@@ -46,7 +47,6 @@ private:
 
     MeshSignals& s_;
     const Stimulus& stimulus_;
-    const MeshDescription& mesh_;
     std::vector<StepObservation>& steps_;
     RunSummary& summary_;
     uint64_t cycle_limit_;
@@ -59,10 +59,7 @@ public:
 
     SC_HAS_PROCESS(monitor_sink);
     monitor_sink(sc_core::sc_module_name name, MeshSignals& signals, const sc_core::sc_signal<bool>& recording,
-                 std::vector<StepObservation>& steps);
-
-    /// Events outside the steps (never expected).
-    uint64_t stray_events = 0;
+                 std::vector<StepObservation>& steps, StepObservation& outside);
 
 private:
     void sample();
@@ -70,24 +67,27 @@ private:
     MeshSignals& s_;
     const sc_core::sc_signal<bool>& recording_;
     std::vector<StepObservation>& steps_;
+    StepObservation& outside_;
+    MeshCycle mesh_cycle_;
 };
 
 /// The whole pin-level testbench.
 class stem_mesh_tb : public sc_core::sc_module {
 public:
-    stem_mesh_tb(sc_core::sc_module_name name, const Stimulus& stimulus, const MeshDescription& mesh,
-                 const sc_core::sc_time& clock_period, uint64_t cycle_limit);
+    stem_mesh_tb(sc_core::sc_module_name name, const Stimulus& stimulus, const sc_core::sc_time& clock_period,
+                 uint64_t cycle_limit);
 
     sc_core::sc_clock clk;
     MeshSignals signals;
     Vstem_mesh mesh;
     std::vector<StepObservation> steps;
+    StepObservation outside;
     RunSummary summary;
     stimulus_source source;
     monitor_sink sink;
 
-    /// After sc_start(): the spike record lines; throws RunError if the run failed.
-    std::vector<std::string> run_record(const MeshDescription& mesh);
+    /// After sc_start(): completes the summary; throws RunError if the run failed.
+    void finish();
 };
 
 }  // namespace stemsc

@@ -72,6 +72,7 @@ void stem_mesh_tlm::sequencer() {
                     cycles = d.reset();
                     tx_.clear();
                     out_.clear();
+                    out_cycles_.clear();
                     mon_.clear();
                     started_ = false;
                     first_step_ = true;
@@ -98,6 +99,7 @@ void stem_mesh_tlm::sequencer() {
 
 void stem_mesh_tlm::observe() {
     ++cycle_count_;
+    const uint64_t cycle = mesh_cycle_.tick(s_.rst_n.read());
     const uint32_t tau = uint32_t(s_.step_count.read());
     const size_t before_out = out_.size(), before_mon = mon_.size();
     s_.for_each_monitor_spike([&](unsigned tile, unsigned neuron) {
@@ -113,6 +115,7 @@ void stem_mesh_tlm::observe() {
     if (s_.host_out_valid.read()) {
         if (ready) {
             out_.push_back(uint64_t(s_.host_out_flit.read()));
+            out_cycles_.push_back(cycle);
         } else {
             ++out_stalls_;
         }
@@ -222,7 +225,8 @@ bool stem_mesh_tlm::read_register(uint64_t offset, unsigned length, uint64_t& va
     using namespace tlm_reg;
     const BuildParams p = model_params();
     // 64-bit reads: only the queue heads, the debug data and the cycle counter.
-    if (length == 8 && offset != OUT_LO && offset != MON_LO && offset != DBG_RDATA_LO && offset != CYCLE_LO) {
+    if (length == 8 && offset != OUT_LO && offset != MON_LO && offset != DBG_RDATA_LO && offset != CYCLE_LO &&
+        offset != OUT_CYCLE_LO) {
         st = tlm::TLM_BURST_ERROR_RESPONSE;
         return false;
     }
@@ -235,6 +239,7 @@ bool stem_mesh_tlm::read_register(uint64_t offset, unsigned length, uint64_t& va
         value = whole ? q.front() : q.front() >> 32;
         if (effects) {
             q.pop_front();
+            if (&q == &out_) out_cycles_.pop_front();
             irq_update_event_.notify(sc_core::SC_ZERO_TIME);
         }
         return true;
@@ -313,6 +318,8 @@ bool stem_mesh_tlm::read_register(uint64_t offset, unsigned length, uint64_t& va
         case OUT_STALLS: value = uint32_t(out_stalls_); return true;
         case MON_DROPPED: value = uint32_t(mon_dropped_); return true;
         case ERROR_CODE: value = error_code_; return true;
+        case OUT_CYCLE_LO: value = out_cycles_.empty() ? 0 : out_cycles_.front(); return true;
+        case OUT_CYCLE_HI: value = out_cycles_.empty() ? 0 : out_cycles_.front() >> 32; return true;
         case CTRL:
         case TX_LO:
         case TX_HI:
@@ -412,7 +419,8 @@ bool stem_mesh_tlm::write_register(uint64_t offset, unsigned length, uint64_t va
         case ID: case VERSION: case PARAM0: case PARAM1: case NUM_NEURONS: case NUM_AXONS: case STATUS: case STEP:
         case LAST_CYCLES: case TX_LEVEL: case TX_DEPTH: case OUT_LO: case OUT_HI: case OUT_LEVEL: case OUT_DEPTH:
         case MON_LO: case MON_HI: case MON_LEVEL: case MON_DEPTH: case DBG_RDATA_LO: case DBG_RDATA_HI:
-        case CYCLE_LO: case CYCLE_HI: case OUT_STALLS: case MON_DROPPED: case ERROR_CODE:
+        case CYCLE_LO: case CYCLE_HI: case OUT_STALLS: case MON_DROPPED: case ERROR_CODE: case OUT_CYCLE_LO:
+        case OUT_CYCLE_HI:
             st = tlm::TLM_COMMAND_ERROR_RESPONSE;  // read-only
             return false;
         default: st = tlm::TLM_ADDRESS_ERROR_RESPONSE; return false;

@@ -16,7 +16,7 @@
 // The register map (byte offsets; docs/systemc.md has the full description):
 //
 //   0x00 ID            R    0x5354454D ("STEM")
-//   0x04 VERSION       R    0x00010000
+//   0x04 VERSION       R    0x00010100
 //   0x08 PARAM0        R    TimeSteps | WeightBits << 8 | AccBits << 16 | Saturate << 24
 //   0x0C PARAM1        R    MeshX | MeshY << 8 | MaxFanout << 16 | FifoDepth << 24
 //   0x10 NUM_NEURONS   R    NumNeurons
@@ -47,6 +47,8 @@
 //   0x94 MON_DROPPED   R    monitor entries dropped because MON was full
 //   0x98 ERROR_CODE    R    the last error (1 busy, 2 bad command, 3 step before start,
 //                           4 TX overflow, 5 queue underflow, 6 mesh timeout)
+//   0xA0 OUT_CYCLE_LO  R    the mesh cycle in which OUT's head flit arrived (cycles since
+//   0xA4 OUT_CYCLE_HI  R    rst_ni was released; 8 bytes at OUT_CYCLE_LO); read before popping
 //
 // A command (CTRL) runs in the background (STATUS.BUSY) and ends with IRQ_STATUS.DONE:
 //   START  pulse start_i, send the flits in TX, wait for the barrier
@@ -121,6 +123,8 @@ private:
     Vstem_mesh mesh_;
 
     std::deque<uint64_t> tx_, out_, mon_;
+    std::deque<uint64_t> out_cycles_;  // the mesh cycle of each flit in out_
+    MeshCycle mesh_cycle_;
     uint32_t tx_lo_ = 0;
     uint32_t irq_enable_ = 0, irq_sticky_ = 0, out_threshold_ = 1, mon_threshold_ = 0;
     uint32_t dbg_tile_ = 0, dbg_addr_ = 0, dbg_rdata_hi_ = 0, cycle_hi_ = 0;

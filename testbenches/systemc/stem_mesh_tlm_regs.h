@@ -17,8 +17,9 @@ constexpr uint64_t OUT_LO = 0x50, OUT_HI = 0x54, OUT_LEVEL = 0x58, OUT_DEPTH = 0
 constexpr uint64_t MON_LO = 0x60, MON_HI = 0x64, MON_LEVEL = 0x68, MON_DEPTH = 0x6C;
 constexpr uint64_t DBG_TILE = 0x70, DBG_ADDR = 0x74, DBG_WDATA = 0x78, DBG_RDATA_LO = 0x80, DBG_RDATA_HI = 0x84;
 constexpr uint64_t CYCLE_LO = 0x88, CYCLE_HI = 0x8C, OUT_STALLS = 0x90, MON_DROPPED = 0x94, ERROR_CODE = 0x98;
+constexpr uint64_t OUT_CYCLE_LO = 0xA0, OUT_CYCLE_HI = 0xA4;
 constexpr uint64_t SIZE = 0x100;  // the window the device decodes
-constexpr uint32_t ID_VALUE = 0x5354454D, VERSION_VALUE = 0x00010000;
+constexpr uint32_t ID_VALUE = 0x5354454D, VERSION_VALUE = 0x00010100;
 }  // namespace tlm_reg
 
 namespace tlm_ctrl {

@@ -1,8 +1,7 @@
 // stem_sc_errors.h: the error kinds of the SystemC testbench and their exit codes.
 //
 //   0  success
-//   1  the run's spike record or overflow count differs from the expected one (--check)
-//   2  bad usage or bad input (an unreadable or invalid stimulus / mesh file, wrong parameters)
+//   2  bad usage or bad input (an unreadable or invalid stimulus, wrong parameters)
 //   3  the run failed (a timeout at the step barrier, a hardware fault the testbench detects,
 //      an output file that cannot be written)
 #ifndef STEM_SC_ERRORS_H
@@ -20,11 +19,6 @@ struct InputError : std::runtime_error {
 
 /// The run failed (exit 3).
 struct RunError : std::runtime_error {
-    using std::runtime_error::runtime_error;
-};
-
-/// The result differs from the expected one (exit 1).
-struct MismatchError : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 

@@ -3,17 +3,16 @@
 //   stimulus.txt   "stem-stimulus 1" (stem_stimulus.h, shared with testbenches/stem_driver.cpp):
 //                  parameters, configuration flits or backdoor writes, start, the host flits of
 //                  every step
-//   mesh.json      "stem-mesh-export" 1: the build parameters and the mapping (which tile holds
-//                  which neurons of which layer), to turn monitor events into (layer, neuron)
-//   *.jsonl        the spike record, exactly as `stemsim run --spikes` writes it
-//   summary.json   "stem-systemc-summary" 1: cycles, per-step cycles, overflows, simulated time
+//   events         "stem-systemc-events 1": per step its cycles, the monitor events
+//                  (step, tile, neuron) and the flits reaching the host (bits, arrival cycle);
+//                  stemsim maps them to (layer, neuron) with the network's mapping
+//   summary.json   "stem-systemc-summary" 2: cycles, per-step cycles, overflows, simulated time
 //
 // Nothing here depends on SystemC or on the Verilated model, so the readers can be reused.
 #ifndef STEM_SC_FILES_H
 #define STEM_SC_FILES_H
 
 #include <cstdint>
-#include <cstdio>
 #include <string>
 #include <utility>
 #include <vector>
@@ -63,35 +62,7 @@ Stimulus read_stimulus(const std::string& file);
 void check_stimulus(const Stimulus& s, const BuildParams& built);
 
 // ------------------------------------------------------------------------------------------
-// The mesh description (mesh.json)
-// ------------------------------------------------------------------------------------------
-struct CoreDescription {
-    unsigned tile = 0, x = 0, y = 0, layer = 0;
-    unsigned first_neuron = 0, neurons = 0, fan_in = 0;
-};
-
-struct MeshDescription {
-    std::string file;
-    BuildParams params;
-    std::vector<unsigned> layer_widths;  // [0] the inputs, [1..L] the layers
-    bool input_signed = false;
-    uint64_t samples = 0, steps = 0;
-    std::string configuration_path;  // "packets" or "backdoor"
-    std::vector<CoreDescription> cores;
-    int64_t golden_overflows = -1;  // -1: not given
-    std::string stimulus_name = "stimulus.txt", golden_name = "golden.jsonl";
-
-    unsigned depth() const { return unsigned(layer_widths.size()) - 1; }
-    unsigned time_steps() const { return params.time_steps; }
-};
-
-/// Reads mesh.json. Throws InputError naming the file and the JSON path.
-MeshDescription read_mesh_description(const std::string& file);
-/// Checks the description against the build and the stimulus. Throws InputError.
-void check_mesh_description(const MeshDescription& m, const BuildParams& built, const Stimulus& s);
-
-// ------------------------------------------------------------------------------------------
-// The spike record
+// The raw events ("stem-systemc-events 1")
 // ------------------------------------------------------------------------------------------
 
 /// A spike seen on the monitor: the core of `tile` sent a spike of its local neuron `neuron`
@@ -101,57 +72,39 @@ struct MonitorEvent {
     uint16_t tile = 0, neuron = 0;
 };
 
+/// A flit that reached the host, and the mesh cycle it arrived in: the cycles since rst_ni
+/// was released (the counter whose low bits stamp the flits), as the C shim counts them.
+struct HostFlit {
+    uint64_t bits = 0, cycle = 0;
+};
+
 /// What one step produced, as the initiator saw it.
 struct StepObservation {
-    std::vector<uint64_t> host_in;       // the flits the host injected
+    uint64_t host_in = 0;                // the number of flits the host injected
     std::vector<MonitorEvent> monitor;   // the spikes on the monitor, in order
-    std::vector<uint64_t> host_out;      // the flits that reached the host, in order
+    std::vector<HostFlit> host_out;      // the flits that reached the host, in order
     uint64_t cycles = 0;                 // clock cycles from the step pulse to the barrier
 };
 
-/// Turns what the mesh did in a step into a line of the spike record: layer 0 from the axons
-/// of the host's spike flits, layers 1..L from the monitor (tile, neuron) through the
-/// mapping. Checks what the spike record alone would not show: every monitor event belongs to
-/// the step and to a mapped neuron, no neuron spikes twice, and the flits reaching the host are
-/// exactly the output layer's spikes.
-class RecordBuilder {
-public:
-    explicit RecordBuilder(const MeshDescription& mesh);
-    /// The record line (newline included) of step `tau`. Throws RunError on a hardware fault.
-    std::string line(uint64_t tau, const StepObservation& step);
-    /// The spikes of the last line, per layer 0..L.
-    const std::vector<std::vector<int32_t>>& spikes() const { return layers_; }
+/// The events file: what the mesh did, step by step, without interpretation (the testbench
+/// knows nothing of layers; stemsim maps tiles to layers, docs/systemc.md):
+///
+///   stem-systemc-events 1
+///   initiator <pin|tlm>
+///   step <tau> <cycles>              step tau of the stimulus ran, pulse to barrier
+///   spike <step_o> <tile> <neuron>   a monitor event of that step (step_o: the mesh's counter)
+///   host <flit> <cycle>              a flit that reached the host in it (hex), its mesh cycle
+///   outside                          the events after this line came outside every step
+///   end                              the last line (a file without it is incomplete)
+///
+/// Numbers are decimal except the flit (16 hexadecimal digits).
+std::string events_text(const std::string& initiator, const std::vector<StepObservation>& steps,
+                        const StepObservation& outside);
 
-private:
-    const MeshDescription& mesh_;
-    std::vector<int> tile_layer_;     // 0 = unused
-    std::vector<unsigned> tile_base_, tile_count_;
-    std::vector<std::vector<int32_t>> layers_;
-};
-
-/// `{"t":tau,"spikes":[[l,n],...]}` plus a newline, as `stemsim run --spikes` writes it.
-std::string record_line(uint64_t tau, const std::vector<std::vector<int32_t>>& layers);
-
-/// An output file that appears under its name only when complete (temporary file + rename).
-class AtomicFile {
-public:
-    explicit AtomicFile(const std::string& path);
-    ~AtomicFile();
-    AtomicFile(const AtomicFile&) = delete;
-    AtomicFile& operator=(const AtomicFile&) = delete;
-    void write(const std::string& text);
-    /// Closes and renames into place. Throws RunError.
-    void commit();
-    const std::string& path() const { return path_; }
-
-private:
-    std::string path_, tmp_;
-    std::FILE* f_ = nullptr;
-    bool failed_ = false;
-};
-
-/// The lines of a spike record file (for --check). Throws InputError.
-std::vector<std::string> read_lines(const std::string& file);
+/// Writes `text` to `path` (created or replaced). Throws RunError naming the file.
+void write_file(const std::string& path, const std::string& text);
+/// Checks before the run that `path` can be written (creates and removes it). Throws InputError.
+void check_writable(const std::string& path);
 
 // ------------------------------------------------------------------------------------------
 // The summary
@@ -159,7 +112,6 @@ std::vector<std::string> read_lines(const std::string& file);
 struct RunSummary {
     std::string initiator;  // "pin" (the pin-level testbench) or "tlm" (the CPU model via TLM-2.0)
     BuildParams params;
-    uint64_t samples = 0, layers = 0;
     double clock_mhz = 100;
     bool clock_given = false;
     double clock_period_ps = 10000;
@@ -168,7 +120,7 @@ struct RunSummary {
     uint64_t total_cycles = 0;          // clock cycles of the whole simulation
     uint64_t config_flits = 0, backdoor_writes = 0;
     uint64_t host_flits_in = 0, host_flits_out = 0, spikes = 0;
-    std::vector<std::pair<unsigned, int64_t>> overflows;  // (tile, count) of every used tile
+    std::vector<std::pair<unsigned, int64_t>> overflows;  // (tile, count) of every tile
     double sim_time_ns = 0;             // sc_time_stamp() at the end
     double run_time_ns = 0;             // simulated time from the start of step 0 to the end
                                         // of the last step (initiator overhead included)

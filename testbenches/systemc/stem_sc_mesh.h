@@ -105,6 +105,15 @@ struct MeshSignals {
     void trace(sc_core::sc_trace_file* tf) const;
 };
 
+/// The mesh's cycle counter as the C shim keeps it (the arrival cycles of the host's flits,
+/// whose stamps hold its low bits): the cycles since rst_ni was released. tick() is called at
+/// every falling edge with rst_ni as the last rising edge saw it (the value read there) and
+/// returns the count that edge left.
+struct MeshCycle {
+    uint64_t value = 0;
+    uint64_t tick(bool rst_n) { return value = rst_n ? value + 1 : 0; }
+};
+
 /// The step protocol at the pins, from inside an SC_THREAD: every call waits on the falling
 /// clock edge and counts the cycles. Used by the pin-level testbench's stimulus source and by
 /// the sequencer inside stem_mesh_tlm, so both run exactly the same cycles.

@@ -205,4 +205,55 @@ static inline uint64_t stem_put_tile_busy_router(uint64_t value) { return (value
 #define STEM_STAT_NI_SENT 11u /* Flits the network interface sent. */
 #define STEM_STAT_TILE_BUSY 12u /* What is busy (layout TileBusy). */
 
+/* Build parameters: the default (DEF), the range stemsim accepts (MIN..MAX) and the
+ * lowest value the RTL accepts (RTL_MIN) */
+#define STEM_DEF_TIME_STEPS 8u /* B: bits per activation, time steps per window. */
+#define STEM_MIN_TIME_STEPS 2u
+#define STEM_MAX_TIME_STEPS 16u
+#define STEM_RTL_MIN_TIME_STEPS 2u
+#define STEM_DEF_WEIGHT_BITS 8u /* The signed weight width. */
+#define STEM_MIN_WEIGHT_BITS 2u
+#define STEM_MAX_WEIGHT_BITS 16u
+#define STEM_RTL_MIN_WEIGHT_BITS 2u
+#define STEM_DEF_ACC_BITS 16u /* The width of the membrane potential V. */
+#define STEM_MIN_ACC_BITS 2u
+#define STEM_MAX_ACC_BITS 48u
+#define STEM_RTL_MIN_ACC_BITS 2u
+#define STEM_DEF_SATURATE 0u /* 1 = saturate on overflow, 0 = wrap. */
+#define STEM_MIN_SATURATE 0u
+#define STEM_MAX_SATURATE 1u
+#define STEM_RTL_MIN_SATURATE 0u
+#define STEM_DEF_NUM_NEURONS 64u /* Neurons per core. */
+#define STEM_MIN_NUM_NEURONS 1u
+#define STEM_MAX_NUM_NEURONS 65536u
+#define STEM_RTL_MIN_NUM_NEURONS 1u
+#define STEM_DEF_NUM_AXONS 64u /* Inputs per core. */
+#define STEM_MIN_NUM_AXONS 1u
+#define STEM_MAX_NUM_AXONS 65536u
+#define STEM_RTL_MIN_NUM_AXONS 1u
+#define STEM_DEF_MULT_BITS 16u /* The requantization multiplier width (unsigned); fixed. */
+#define STEM_MIN_MULT_BITS 1u
+#define STEM_MAX_MULT_BITS 32u
+#define STEM_RTL_MIN_MULT_BITS 1u
+#define STEM_DEF_BIAS_BITS 32u /* The bias width (signed); fixed. */
+#define STEM_MIN_BIAS_BITS 2u
+#define STEM_MAX_BIAS_BITS 32u
+#define STEM_RTL_MIN_BIAS_BITS 2u
+#define STEM_DEF_MAX_FANOUT 4u /* Fan-out table entries per neuron. */
+#define STEM_MIN_MAX_FANOUT 1u
+#define STEM_MAX_MAX_FANOUT 16u
+#define STEM_RTL_MIN_MAX_FANOUT 1u
+#define STEM_DEF_MESH_X 2u /* Tiles along x. */
+#define STEM_MIN_MESH_X 1u
+#define STEM_MAX_MESH_X 16u
+#define STEM_RTL_MIN_MESH_X 1u
+#define STEM_DEF_MESH_Y 2u /* Tiles along y. */
+#define STEM_MIN_MESH_Y 1u
+#define STEM_MAX_MESH_Y 16u
+#define STEM_RTL_MIN_MESH_Y 1u
+#define STEM_DEF_FIFO_DEPTH 4u /* The router input FIFO depth (the RTL accepts 1; stemsim's runs leave it out). */
+#define STEM_MIN_FIFO_DEPTH 2u
+#define STEM_MAX_FIFO_DEPTH 64u
+#define STEM_RTL_MIN_FIFO_DEPTH 1u
+
 #endif /* STEM_HW_INTERFACE_H */

@@ -213,6 +213,13 @@ typedef struct stem_noc_api {
     int (*get_params)(const stem_noc *n, stem_params *out);
     /** Resets the NoC and runs one traffic experiment. */
     int (*run)(stem_noc *n, const stem_noc_run *spec, stem_noc_result *out);
+    /**
+     * Like create(), but every variable of the RTL starts with a random value from seed
+     * (Verilator's randReset(2)) instead of zero, so that a flop the reset does not clear
+     * shows up in the scoreboard instead of being hidden by zeros. For tests; the same seed
+     * gives the same values.
+     */
+    int (*create_randomized)(stem_noc **out, uint64_t seed);
 } stem_noc_api;
 
 /** Entry point of a bare-NoC model library. */

@@ -274,9 +274,10 @@ const char* api_last_error(const stem_noc* n) {
 
 const char* api_create_error(void) { return g_create_error.c_str(); }
 
-int api_create(stem_noc** out) {
+/// Creates a NoC; randomized: every variable starts random from seed (randReset(2)).
+int create_noc(stem_noc** out, bool randomized, uint64_t seed, const char* what) {
     if (out == nullptr) {
-        g_create_error = "create: out is NULL";
+        g_create_error = std::string(what) + ": out is NULL";
         return STEM_E_ARGUMENT;
     }
     *out = nullptr;
@@ -284,12 +285,22 @@ int api_create(stem_noc** out) {
     try {
         n = new stem_noc();
         n->ctx = std::make_unique<VerilatedContext>();
-        n->ctx->randReset(0);
+        if (randomized) {
+            // Verilator's seed 0 means "pick one"; map every seed to 1..2^31-1 (as the mesh shim).
+            uint64_t z = seed + 0x9E3779B97F4A7C15ull;
+            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+            z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+            z ^= z >> 31;
+            n->ctx->randSeed(static_cast<int>(z % 0x7FFFFFFFull) + 1);
+            n->ctx->randReset(2);
+        } else {
+            n->ctx->randReset(0);
+        }
         Verilated::threadContextp(n->ctx.get());
         n->top = std::make_unique<Vstem_noc>(n->ctx.get(), "TOP");
         reset_noc(n);
     } catch (const std::exception& e) {
-        g_create_error = std::string("create: ") + e.what();
+        g_create_error = std::string(what) + ": " + e.what();
         delete n;
         return STEM_E_INTERNAL;
     }
@@ -298,6 +309,10 @@ int api_create(stem_noc** out) {
     *out = n;
     return STEM_OK;
 }
+
+int api_create(stem_noc** out) { return create_noc(out, false, 0, "create"); }
+
+int api_create_randomized(stem_noc** out, uint64_t seed) { return create_noc(out, true, seed, "create_randomized"); }
 
 int api_destroy(stem_noc* n) {
     CHECK_HANDLE(n);
@@ -353,7 +368,7 @@ int api_run(stem_noc* n, const stem_noc_run* spec, stem_noc_result* out) {
 
 const stem_noc_api kApi = {
     STEM_SHIM_ABI_VERSION, sizeof(stem_noc_api), api_last_error, api_create_error,
-    api_create, api_destroy, api_get_params, api_run,
+    api_create, api_destroy, api_get_params, api_run, api_create_randomized,
 };
 
 }  // namespace

@@ -88,18 +88,23 @@ public final class NocModel {
 
     /// Creates a NoC model.
     ///
+    /// - Parameter randomSeed: if given, every variable of the RTL starts with a random value
+    ///   from this seed instead of zero (Verilator's `randReset(2)`, the shim's
+    ///   `create_randomized`), so state the reset does not clear shows up in the scoreboard.
+    ///   For tests.
     /// - Throws: ``ModelLoadError/wrongTop(path:expected:actual:)`` for a mesh library, or
     ///   ``ShimError`` with the shim's `create_error` message.
-    public init(library: ModelLibrary) throws {
+    public init(library: ModelLibrary, randomSeed: UInt64? = nil) throws {
         guard let functions = library.nocTable else {
             throw ModelLoadError.wrongTop(path: library.url.path, expected: .noc, actual: library.top)
         }
         var handle: OpaquePointer?
-        let status = functions.create(&handle)
+        let function = randomSeed == nil ? "create" : "create_randomized"
+        let status = randomSeed.map { functions.createRandomized(&handle, $0) } ?? functions.create(&handle)
         guard status == 0, let handle else {
             let message = functions.createError().map { String(cString: $0) } ?? ""
             throw ShimError(status: ShimStatus(code: status == 0 ? Int32(STEM_E_INTERNAL.rawValue) : status),
-                            function: "create", message: status == 0 ? "create returned no model" : message)
+                            function: function, message: status == 0 ? "\(function) returned no model" : message)
         }
         self.library = library
         self.functions = functions

@@ -57,11 +57,14 @@ public struct ModelParameters: Hashable, Codable, Sendable, CustomStringConverti
     /// The waveform format compiled in.
     public var trace: Trace
 
-    /// Parameters with the documented defaults for everything not given.
+    /// Parameters with the defaults of `rtl/stem_interface.json` for everything not given.
     public init(
-        top: Top = .mesh, timeSteps: Int = 8, weightBits: Int = 8, accBits: Int = 16,
-        saturate: Bool = false, numNeurons: Int = 64, numAxons: Int = 64, maxFanout: Int = 4,
-        meshX: Int = 2, meshY: Int = 2, fifoDepth: Int = 4, trace: Trace = .none
+        top: Top = .mesh, timeSteps: Int = Defaults.timeSteps.defaultValue,
+        weightBits: Int = Defaults.weightBits.defaultValue, accBits: Int = Defaults.accBits.defaultValue,
+        saturate: Bool = Defaults.saturate.defaultValue != 0, numNeurons: Int = Defaults.numNeurons.defaultValue,
+        numAxons: Int = Defaults.numAxons.defaultValue, maxFanout: Int = Defaults.maxFanout.defaultValue,
+        meshX: Int = Defaults.meshX.defaultValue, meshY: Int = Defaults.meshY.defaultValue,
+        fifoDepth: Int = Defaults.fifoDepth.defaultValue, trace: Trace = .none
     ) {
         self.top = top
         self.timeSteps = timeSteps
@@ -97,24 +100,20 @@ public struct ModelParameters: Hashable, Codable, Sendable, CustomStringConverti
 
     // MARK: Ranges
 
-    /// The allowed range of every RTL parameter, by its Verilator name.
-    public static let ranges: [String: ClosedRange<Int>] = [
-        "TimeSteps": 2...16,
-        "WeightBits": 2...16,
-        "AccBits": 2...48,
-        "Saturate": 0...1,
-        "NumNeurons": 1...65536,
-        "NumAxons": 1...65536,
-        "MaxFanout": 1...16,
-        "MeshX": 1...16,
-        "MeshY": 1...16,
-        "FifoDepth": 2...64,
-    ]
+    /// The build parameters' defaults and ranges, generated from the "parameters" section of
+    /// `rtl/stem_interface.json` (the RTL's `Def*` localparams and the C header come from it too).
+    public typealias Defaults = HardwareInterface.BuildParameters
+
+    /// The allowed range of every RTL parameter, by its Verilator name (from
+    /// `rtl/stem_interface.json`).
+    public static let ranges: [String: ClosedRange<Int>] =
+        Dictionary(uniqueKeysWithValues: Defaults.all.map { ($0.name, $0.range) })
 
     /// The ranges the RTL itself accepts (its elaboration-time checks): ``ranges`` but for a
     /// FIFO depth of 1, which the RTL supports (the C++ NoC testbench checks it) and stemsim's
     /// runs leave out. `stemsim cache path --command` prints commands for these.
-    public static let rtlRanges: [String: ClosedRange<Int>] = ranges.merging(["FifoDepth": 1...64]) { $1 }
+    public static let rtlRanges: [String: ClosedRange<Int>] =
+        Dictionary(uniqueKeysWithValues: Defaults.all.map { ($0.name, $0.rtlRange) })
 
     /// Index capacity of one address-map region (`addr[17:0]`).
     public static let regionCapacity = 1 << HardwareInterface.indexWidth

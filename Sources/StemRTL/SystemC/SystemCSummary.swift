@@ -2,13 +2,17 @@ import Foundation
 import StemModel
 import StemSupport
 
-/// The summary the SystemC testbench writes (`--summary`, `stem-systemc-summary` version 1;
-/// docs/systemc.md): cycles, per-step cycles, traffic, overflows and simulated time.
+/// The summary the SystemC testbench writes (`--summary`, `stem-systemc-summary` version 2;
+/// docs/systemc.md): what it measured (cycles, per-step cycles, traffic, overflows per tile,
+/// simulated time), read with Codable; and the estimates at the clock, which need the run's
+/// shape (samples and layers: the testbench does not know the network) and are computed here.
 public struct SystemCSummary: Sendable, Equatable, Decodable {
     /// `pin` or `tlm`.
     public var initiator: String
-    /// Samples, layers and steps of the run.
-    public var samples: Int, layers: Int, steps: Int
+    /// Samples and layers of the run (given by the reader; not in the file), and its steps.
+    public var samples: Int = 0, layers: Int = 0, steps: Int
+    /// The mesh's time steps per window (B, the `TimeSteps` build parameter).
+    public var timeSteps: Int
     /// Clock cycles of the configuration, the start, the steps (pulse to barrier, summed), and
     /// the whole simulation.
     public var configurationCycles: Int, startCycles: Int, runCycles: Int, totalCycles: Int
@@ -20,23 +24,25 @@ public struct SystemCSummary: Sendable, Equatable, Decodable {
     public var spikes: Int
     /// Overflow events of all tiles (status word 0, read through the debug port).
     public var overflows: Int
+    /// Overflow events per tile (every tile of the mesh).
+    public var overflowsPerTile: [Int: Int]
     /// The clock (MHz) and whether it was given (`--clock-mhz`).
     public var clockMHz: Double, clockGiven: Bool
     /// Simulated time: in all, from the start of step 0 to the end of the last step (the
     /// initiator's overhead included), and the steps' cycles at the clock (the mesh busy).
     public var totalNanoseconds: Double, runNanoseconds: Double, meshBusyNanoseconds: Double
-    /// The estimate at the clock: per step, per inference (run cycles / samples), and the mean
-    /// latency of one inference (from its first input step to its last output step).
-    public var nanosecondsPerStep: Double, nanosecondsPerInference: Double, latencyNanoseconds: Double
-    /// Cycles per inference and mean latency in cycles.
-    public var cyclesPerInference: Double, latencyCycles: Double
     /// Cycles the host output was held (the TLM device's output queue was full).
     public var hostOutStalls: Int
     /// TLM: the CPU model's bus reads and writes.
     public var busReads: Int, busWrites: Int
 
-    /// Reads a summary file. Throws ``FormatError`` naming the file and the JSON path.
-    public init(contentsOf path: String) throws(FormatError) {
+    /// The format's name and the version read.
+    public static let formatName = "stem-systemc-summary"
+    public static let formatVersion = 2
+
+    /// Reads a summary file of a run of `samples` samples through `layers` layers.
+    /// Throws ``FormatError`` naming the file and the JSON path.
+    public init(contentsOf path: String, samples: Int, layers: Int) throws(FormatError) {
         let bytes = try FileIO.read(path)
         do {
             self = try JSONDecoder().decode(Self.self, from: Data(bytes))
@@ -45,13 +51,39 @@ public struct SystemCSummary: Sendable, Equatable, Decodable {
         } catch {
             throw FormatError(file: path, location: .file, message: "\(error)")
         }
+        self.samples = samples
+        self.layers = layers
     }
+
+    // MARK: - The estimate at the clock
+
+    /// The clock period in nanoseconds.
+    public var periodNanoseconds: Double { 1000 / clockMHz }
+    /// The mean step, in cycles and at the clock.
+    public var cyclesPerStep: Double { steps > 0 ? Double(runCycles) / Double(steps) : 0 }
+    public var nanosecondsPerStep: Double { cyclesPerStep * periodNanoseconds }
+    /// Per inference: the run's cycles over the samples (the pipelined throughput: layer `l`
+    /// works on sample `k` while layer `l + 1` works on sample `k - 1`).
+    public var cyclesPerInference: Double { samples > 0 ? Double(runCycles) / Double(samples) : 0 }
+    public var nanosecondsPerInference: Double { cyclesPerInference * periodNanoseconds }
+    /// The mean latency of one inference: from the first step of the sample's input window to
+    /// the last step of its output window (`(L + 1) * B` steps).
+    public var latencyCycles: Double {
+        guard samples > 0 else { return 0 }
+        var total = 0
+        for k in 0..<samples {
+            let window = (k * timeSteps)..<min(stepCycles.count, (k + layers + 1) * timeSteps)
+            if !window.isEmpty { total += stepCycles[window].reduce(0, +) }
+        }
+        return Double(total) / Double(samples)
+    }
+    public var latencyNanoseconds: Double { latencyCycles * periodNanoseconds }
 
     // MARK: - The file
 
     private enum Keys: String, CodingKey {
-        case format, version, initiator, samples, layers, steps, cycles, stepCycles, flits, spikes, overflows
-        case hostOutStalls, bus, clock, simulatedTimeNs, estimate
+        case format, version, initiator, parameters, steps, cycles, stepCycles, flits, spikes, overflows
+        case overflowsPerTile, hostOutStalls, bus, clock, simulatedTimeNs
     }
 
     private struct Cycles: Decodable {
@@ -74,24 +106,28 @@ public struct SystemCSummary: Sendable, Equatable, Decodable {
         var total: Double, run: Double, meshBusy: Double
     }
 
-    private struct Estimate: Decodable {
-        var nsPerStep: Double, nsPerInference: Double, latencyNs: Double, cyclesPerInference: Double, latencyCycles: Double
+    private struct Parameters: Decodable {
+        var TimeSteps: Int
     }
 
-    /// Decodes the summary file (`stem-systemc-summary` version 1; members the testbench writes
-    /// that are not read here are ignored).
+    private struct TileOverflows: Decodable {
+        var tile: Int, overflows: Int
+    }
+
+    /// Decodes the summary file (`stem-systemc-summary` version 2; members the testbench writes
+    /// that are not read here are ignored). `samples` and `layers` stay 0.
     public init(from decoder: any Decoder) throws {
         let root = try decoder.container(keyedBy: Keys.self)
-        guard try root.decode(String.self, forKey: .format) == "stem-systemc-summary" else {
+        guard try root.decode(String.self, forKey: .format) == Self.formatName else {
             throw DecodingError.dataCorruptedError(forKey: .format, in: root, debugDescription: "expected \"stem-systemc-summary\"")
         }
         let version = try root.decode(Int.self, forKey: .version)
-        guard version == 1 else {
-            throw DecodingError.dataCorruptedError(forKey: .version, in: root, debugDescription: "version \(version) is not 1")
+        guard version == Self.formatVersion else {
+            throw DecodingError.dataCorruptedError(forKey: .version, in: root,
+                                                   debugDescription: "version \(version) is not \(Self.formatVersion)")
         }
         initiator = try root.decodeIfPresent(String.self, forKey: .initiator) ?? ""
-        samples = try root.decode(Int.self, forKey: .samples)
-        layers = try root.decode(Int.self, forKey: .layers)
+        timeSteps = try root.decode(Parameters.self, forKey: .parameters).TimeSteps
         steps = try root.decode(Int.self, forKey: .steps)
         let cycles = try root.decode(Cycles.self, forKey: .cycles)
         configurationCycles = cycles.configuration
@@ -104,6 +140,9 @@ public struct SystemCSummary: Sendable, Equatable, Decodable {
         flitsToHost = flits.toHost
         spikes = try root.decode(Int.self, forKey: .spikes)
         overflows = try root.decode(Int.self, forKey: .overflows)
+        var perTile: [Int: Int] = [:]
+        for entry in try root.decode([TileOverflows].self, forKey: .overflowsPerTile) { perTile[entry.tile] = entry.overflows }
+        overflowsPerTile = perTile
         hostOutStalls = try root.decode(Int.self, forKey: .hostOutStalls)
         let bus = try root.decode(Bus.self, forKey: .bus)
         busReads = bus.reads
@@ -115,17 +154,16 @@ public struct SystemCSummary: Sendable, Equatable, Decodable {
         totalNanoseconds = time.total
         runNanoseconds = time.run
         meshBusyNanoseconds = time.meshBusy
-        let estimate = try root.decode(Estimate.self, forKey: .estimate)
-        nanosecondsPerStep = estimate.nsPerStep
-        nanosecondsPerInference = estimate.nsPerInference
-        latencyNanoseconds = estimate.latencyNs
-        cyclesPerInference = estimate.cyclesPerInference
-        latencyCycles = estimate.latencyCycles
         guard stepCycles.count == steps, stepCycles.reduce(0, +) == runCycles else {
             throw DecodingError.dataCorruptedError(
                 forKey: .stepCycles, in: root,
                 debugDescription: "\(stepCycles.count) steps summing to \(stepCycles.reduce(0, +)), "
                     + "but steps is \(steps) and cycles.run \(runCycles)")
+        }
+        guard overflowsPerTile.values.reduce(0, +) == overflows else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .overflowsPerTile, in: root,
+                debugDescription: "the tiles' overflows sum to \(overflowsPerTile.values.reduce(0, +)), but overflows is \(overflows)")
         }
     }
 

@@ -7,9 +7,11 @@ import StemSupport
 ///
 /// ```swift
 /// let testbench = try SystemCTestbench.build(for: mapping.modelParameters())
-/// let run = try testbench.run(exportFolder: "out/digits", initiator: .tlm,
-///                             spikes: "out/systemc.jsonl", summary: "out/summary.json")
+/// let run = testbench.run(exportFolder: "out/digits", initiator: .tlm,
+///                         events: "out/events.txt", summary: "out/summary.json")
 /// ```
+/// The testbench writes raw events (``SystemCEvents``); ``SystemCEngine`` maps them to layers
+/// and compares them with the golden model.
 /// Building runs `testbenches/systemc/build.sh` from the hardware sources (those built into
 /// stemsim, or `STEM_RTL_DIR`); the script keeps binaries in `<cache>/systemc/<key>/`, keyed by
 /// the content of the sources, the parameters and the tool versions, so a second build of the
@@ -43,8 +45,7 @@ public struct SystemCTestbench: Sendable {
 
     /// What a run printed and how it ended.
     public struct RunOutcome: Sendable {
-        /// The testbench's exit status: 0 ok, 1 differs from the golden record (`--check`),
-        /// 2 bad input, 3 the run failed.
+        /// The testbench's exit status: 0 ok, 2 bad input, 3 the run failed.
         public var status: Int32
         public var standardOutput: String
         public var standardError: String
@@ -164,20 +165,18 @@ public struct SystemCTestbench: Sendable {
     /// Runs the export in `exportFolder` (written by ``MeshExport``).
     ///
     /// - Parameters:
-    ///   - spikes, summary: where the testbench writes the spike record and the summary.
-    ///   - clockMHz: the clock for simulated time and the estimate (nil: the testbench's 100 MHz
-    ///     default, without the estimate).
-    ///   - check: let the testbench compare its record with the export's golden record.
+    ///   - events, summary: where the testbench writes its raw events (``SystemCEvents``) and
+    ///     its summary (``SystemCSummary``).
+    ///   - clockMHz: the clock for simulated time (nil: the testbench's 100 MHz default).
     ///   - extraArguments: more options (`--out-depth 4`, ...).
-    public func run(exportFolder: String, initiator: Initiator = .pin, spikes: String? = nil, summary: String? = nil,
-                    clockMHz: Double? = nil, check: Bool = false, extraArguments: [String] = [],
+    public func run(exportFolder: String, initiator: Initiator = .pin, events: String? = nil, summary: String? = nil,
+                    clockMHz: Double? = nil, extraArguments: [String] = [],
                     environment: [String: String] = ProcessInfo.processInfo.environment) -> RunOutcome {
         var arguments = [exportFolder]
         if initiator == .tlm { arguments.append("--tlm") }
-        if let spikes { arguments += ["--spikes", spikes] }
+        if let events { arguments += ["--events", events] }
         if let summary { arguments += ["--summary", summary] }
         if let clockMHz { arguments += ["--clock-mhz", String(clockMHz)] }
-        if check { arguments.append("--check") }
         arguments += extraArguments
         var environment = environment
         environment["SC_COPYRIGHT_MESSAGE"] = environment["SC_COPYRIGHT_MESSAGE"] ?? "DISABLE"
