@@ -55,8 +55,7 @@ struct Export: ParsableCommand {
         plan.input("--network", networkPath)
         plan.input("--inputs", inputsPath)
         plan.ownedFolder("--out", out)
-        try plan.validate()
-        let target = try checkTarget()
+        let target = try checkTarget(plan)
         let net = try Network.load(from: networkPath)
         var inputSet = try InputSet.load(from: inputsPath, for: net)
         if let limit { inputSet = inputSet.prefix(limit) }
@@ -83,9 +82,9 @@ struct Export: ParsableCommand {
     /// The folder --out names, resolved, once it is known to be safe to write or replace:
     /// exit 2 for the root, the home folder or a folder holding it, the working folder or a
     /// folder holding it, a symbolic link, a file, a non-empty folder without --force, or with
-    /// --force one that no export wrote (no marker inside). Inputs inside it are refused by
-    /// the file plan.
-    private func checkTarget() throws -> String {
+    /// --force one that no export wrote (no marker inside); and, checked by `plan` after the
+    /// first four, a folder holding an input.
+    private func checkTarget(_ plan: FilePlan) throws -> String {
         func refuse(_ reason: String) -> CommandFailure {
             CommandFailure(.badInput, "--out \(out): \(reason)")
         }
@@ -104,6 +103,7 @@ struct Export: ParsableCommand {
             throw refuse(target == OutputPath.resolvedPath(".") ? "it is the working folder, which is never replaced"
                 : "it holds the working folder \(OutputPath.resolvedPath(".")), which is never replaced")
         }
+        try plan.validate()
         let parent = OutputPath.folderOf(target)
         var isFolder: ObjCBool = false
         guard fm.fileExists(atPath: parent, isDirectory: &isFolder), isFolder.boolValue else {
