@@ -1,12 +1,19 @@
 /// A buffered output file that appears under its name only when complete.
 ///
-/// Data goes to a temporary file beside `path` (`.name.tmp-PID-N`, in the same folder so the
-/// final `rename` is atomic); ``commit()`` flushes the buffer, `fsync`s the file and renames it
-/// into place, so after a commit `path` holds the complete new content even across a crash,
-/// and before it `path` holds the old content untouched. ``discard()``, a failed write or
-/// deinitialization without a commit remove the temporary file, so an interrupted run leaves
-/// neither a half-written file nor a stray one; the temporary file is tracked in
-/// ``TemporaryFiles`` while open, for signals.
+/// Data goes to a temporary file beside the target (`.name.tmp-PID-N`, in the same folder so
+/// the final `rename` is atomic); ``commit()`` flushes the buffer, `fsync`s the file and
+/// renames it into place, so after a commit the target holds the complete new content even
+/// across a crash, and before it the target holds the old content untouched. ``discard()``,
+/// a failed write or deinitialization without a commit remove the temporary file, so an
+/// interrupted run leaves neither a half-written file nor a stray one; the temporary file is
+/// tracked in ``TemporaryFiles`` from before it is created until it is renamed or removed.
+///
+/// What `path` names decides the target (``OutputPath/destination(of:)``): a symbolic link
+/// is followed and its final target replaced (the link stays); a character device or a FIFO
+/// (`/dev/null`, `/dev/stdout`, a named pipe) is written directly, as the data comes, with no
+/// temporary file and nothing renamed; a folder is refused. Before creating its temporary
+/// file the writer removes stale temporaries of the same target left by a killed process
+/// (``StaleTemporaries``).
 ///
 /// ```swift
 /// let writer = try AtomicFileWriter(path: "out/report.json")
@@ -14,10 +21,15 @@
 /// try writer.commit()
 /// ```
 public final class AtomicFileWriter {
-    /// The final path.
+    /// The final path, as the caller named it.
     public let path: String
-    /// The temporary file's path.
+    /// The file that is replaced (``path`` with symbolic links followed), or the device or
+    /// FIFO written directly.
+    public let targetPath: String
+    /// The temporary file's path; empty when ``isStreaming``.
     public let temporaryPath: String
+    /// Whether the output is a character device or FIFO written directly (no temporary file).
+    public let isStreaming: Bool
     private var fd: Int32
     private var buffer: [UInt8] = []
     private var state: State = .open
@@ -28,28 +40,53 @@ public final class AtomicFileWriter {
     /// How many files were `fsync`ed by this process (for tests of the durability path).
     static let syncCount = LockedValue(0)
 
-    /// Creates the temporary file.
-    /// - Throws: ``OutputFileError`` with operation `create` (missing folder, no permission).
-    public init(path: String) throws(OutputFileError) {
+    /// Creates the temporary file (or opens the device or FIFO).
+    /// - Parameter temporarySuffix: appended to the temporary file's name (a waveform written
+    ///   by another program keeps its extension: `.vcd`, `.fst`).
+    /// - Throws: ``OutputFileError`` with operation `create` (missing folder, a folder at
+    ///   `path`, no permission).
+    public init(path: String, temporarySuffix: String = "") throws(OutputFileError) {
         self.path = path
-        let (folder, name) = Self.split(path)
-        if name.isEmpty {
+        if Self.split(path).name.isEmpty {
             throw OutputFileError(path: path, operation: .create, reason: "the path names a folder")
         }
-        var attempt = 0
-        var candidate = ""
-        var descriptor: Int32 = -1
-        repeat {
-            candidate = folder + FileIO.temporaryName(for: name, tag: "\(system_getpid())-\(UInt32.random(in: 0...UInt32.max))")
-            descriptor = system_createExclusive(candidate)
-            attempt += 1
-        } while descriptor < 0 && system_errno == system_EEXIST && attempt < 100
-        if descriptor < 0 {
-            throw OutputFileError(path: path, operation: .create, reason: FileIO.errorText())
+        switch try OutputPath.destination(of: path) {
+        case .stream(let device):
+            var descriptor: Int32
+            repeat {
+                descriptor = system_openWriteOnly(device, append: OutputPath.isDescriptorPath(device))
+            } while descriptor < 0 && system_errno == system_EINTR
+            if descriptor < 0 {
+                throw OutputFileError(path: path, operation: .create, reason: FileIO.errorText())
+            }
+            fd = descriptor
+            targetPath = device
+            temporaryPath = ""
+            isStreaming = true
+        case .replace(let target):
+            StaleTemporaries.removeStale(besideTarget: target)
+            let (targetFolder, targetName) = Self.split(target)
+            var attempt = 0
+            var candidate = ""
+            var descriptor: Int32 = -1
+            repeat {
+                candidate = targetFolder + FileIO.temporaryName(
+                    for: targetName, tag: "\(system_getpid())-\(UInt32.random(in: 0...UInt32.max))" + temporarySuffix)
+                // Tracked before it exists, so that no interrupt can come between its
+                // creation and its registration.
+                TemporaryFiles.shared.track(candidate)
+                descriptor = system_createExclusive(candidate)
+                if descriptor < 0 { TemporaryFiles.shared.forget(candidate) }
+                attempt += 1
+            } while descriptor < 0 && system_errno == system_EEXIST && attempt < 100
+            if descriptor < 0 {
+                throw OutputFileError(path: path, operation: .create, reason: FileIO.errorText())
+            }
+            fd = descriptor
+            targetPath = target
+            temporaryPath = candidate
+            isStreaming = false
         }
-        fd = descriptor
-        temporaryPath = candidate
-        TemporaryFiles.shared.track(candidate)
         buffer.reserveCapacity(Self.bufferLimit)
     }
 
@@ -106,8 +143,10 @@ public final class AtomicFileWriter {
             return
         }
         try flush()
-        if system_fsync(fd) != 0 { throw fail(.write) }
-        Self.syncCount.withLock { $0 += 1 }
+        if !isStreaming {
+            if system_fsync(fd) != 0 { throw fail(.write) }
+            Self.syncCount.withLock { $0 += 1 }
+        }
         let result = system_close(fd)
         fd = -1
         if result != 0 { throw fail(.write) }
@@ -115,12 +154,27 @@ public final class AtomicFileWriter {
     }
 
     /// Writes what is buffered, syncs and closes the file (``close()``) and renames it to
-    /// ``path``.
+    /// ``targetPath`` (a streamed output is only flushed and closed).
     public func commit() throws(OutputFileError) {
         try close()
-        if system_rename(temporaryPath, path) != 0 { throw fail(.rename) }
+        if !isStreaming {
+            if system_rename(temporaryPath, targetPath) != 0 { throw fail(.rename) }
+            TemporaryFiles.shared.forget(temporaryPath)
+        }
         state = .committed
-        TemporaryFiles.shared.forget(temporaryPath)
+    }
+
+    /// Closes the temporary file, leaving it empty for another program to write (a Verilated
+    /// model writing its waveform), and returns its path; ``commit()`` then renames whatever
+    /// that program wrote into place, ``discard()`` removes it. Nil for a streamed output,
+    /// which another program cannot be handed.
+    public func handOverTemporaryFile() -> String? {
+        guard !isStreaming, state == .open else { return nil }
+        _ = system_close(fd)
+        fd = -1
+        buffer.removeAll()
+        state = .closed
+        return temporaryPath
     }
 
     /// Closes and removes the temporary file; ``path`` is left as it was. Does nothing after a
@@ -130,13 +184,17 @@ public final class AtomicFileWriter {
         state = .discarded
         if fd >= 0 { _ = system_close(fd) }
         fd = -1
+        guard !isStreaming else { return }
         _ = system_unlink(temporaryPath)
         TemporaryFiles.shared.forget(temporaryPath)
     }
 
     /// Commits several files so that all of them appear or none does: every file is completed
-    /// (synced and closed) under its temporary name first, then they are renamed in order. If
-    /// a rename fails, the files already renamed are removed again and the others discarded.
+    /// (synced and closed) under its temporary name first, then they are renamed in order.
+    /// If anything fails, every temporary file is removed, and each file already renamed is
+    /// taken back: the file it replaced is restored (kept under a second, temporary name
+    /// until the end), or a new file is removed. Streamed outputs (devices, FIFOs) are only
+    /// flushed and closed; what they received cannot be taken back.
     public static func commitAll(_ writers: [AtomicFileWriter]) throws(OutputFileError) {
         do {
             for writer in writers { try writer.close() }
@@ -144,17 +202,48 @@ public final class AtomicFileWriter {
             for writer in writers { writer.discard() }
             throw error
         }
-        var renamed: [AtomicFileWriter] = []
+        // A second name for every file about to be replaced, so that it can be restored.
+        var backups: [String?] = []
         for writer in writers {
+            guard !writer.isStreaming, let status = system_lstat(writer.targetPath), status.isRegular else {
+                backups.append(nil)
+                continue
+            }
+            let (folder, name) = split(writer.targetPath)
+            let backup = folder + FileIO.temporaryName(for: name, tag: "\(system_getpid())-old-\(UInt32.random(in: 0...UInt32.max))")
+            TemporaryFiles.shared.track(backup)
+            if system_link(writer.targetPath, backup) == 0 {
+                backups.append(backup)
+            } else {
+                TemporaryFiles.shared.forget(backup)
+                backups.append(nil)
+            }
+        }
+        func dropBackups() {
+            for case let backup? in backups {
+                _ = system_unlink(backup)
+                TemporaryFiles.shared.forget(backup)
+            }
+        }
+        var renamed: [Int] = []
+        for (index, writer) in writers.enumerated() {
             do {
                 try writer.commit()
-                renamed.append(writer)
+                renamed.append(index)
             } catch {
-                for done in renamed { _ = system_unlink(done.path) }
+                for done in renamed where !writers[done].isStreaming {
+                    if let backup = backups[done] {
+                        _ = system_rename(backup, writers[done].targetPath)
+                    } else {
+                        _ = system_unlink(writers[done].targetPath)
+                    }
+                }
                 for other in writers { other.discard() }
+                dropBackups()
                 throw error
             }
         }
+        dropBackups()
     }
 
     /// Discards the file and returns the error for `operation` with the current `errno`.

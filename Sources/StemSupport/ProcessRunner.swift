@@ -5,7 +5,9 @@ import Foundation
 ///
 /// Standard input is the null device. Standard output and error are read while the program
 /// runs (so neither pipe can fill up and block it), kept apart, merged, or appended to a
-/// log file.
+/// log file. Every program runs in a process group of its own, registered in
+/// ``ChildProcessGroups`` while it runs, so that an interrupt of this process stops it and
+/// everything it started (``InterruptCleanup``).
 ///
 /// ```swift
 /// guard let yosys = ProcessRunner.findExecutable(named: "yosys", searchPath: path) else { ... }
@@ -40,6 +42,34 @@ public enum ProcessRunner {
         }
     }
 
+    /// A test hook: with this variable set to `1` in this process's environment, every
+    /// program is replaced by a shell that starts `sleep` in the background and waits for it
+    /// (a program with a child, in its process group, that never ends by itself), and its
+    /// process group is announced on standard error (`stem-test: process group N started`).
+    /// Tests of interrupts use it to stop a build that is certainly running.
+    public static let holdVariable = "STEM_TEST_HOLD_CHILD_PROCESSES"
+
+    private static let holds = ProcessInfo.processInfo.environment[holdVariable] == "1"
+
+    /// Starts `process` in its own process group, registered in ``ChildProcessGroups``.
+    private static func start(_ process: Process) throws {
+        if holds {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "sleep 3600 & wait"]
+        }
+        let pid = try ChildProcessGroups.shared.start {
+            try process.run()
+            return process.processIdentifier
+        }
+        if holds { StandardError.write("stem-test: process group \(pid) started\n") }
+    }
+
+    /// Waits for `process` to end and stops tracking its group.
+    private static func wait(_ process: Process) {
+        process.waitUntilExit()
+        ChildProcessGroups.shared.forget(process.processIdentifier)
+    }
+
     /// Runs `executable` with `arguments` and waits for it to end.
     ///
     /// - Parameters:
@@ -70,24 +100,24 @@ public enum ProcessRunner {
             log.seekToEndOfFile()
             process.standardOutput = log
             process.standardError = log
-            do { try process.run() } catch { return notStarted("\(error)") }
-            process.waitUntilExit()
+            do { try start(process) } catch { return notStarted("\(error)") }
+            wait(process)
             return Outcome(status: process.terminationStatus, output: "", errors: "")
 
         case .merged:
             let pipe = Pipe()
             process.standardOutput = pipe
             process.standardError = pipe
-            do { try process.run() } catch { return notStarted("\(error)") }
+            do { try start(process) } catch { return notStarted("\(error)") }
             let data = pipe.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
+            wait(process)
             return Outcome(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self), errors: "")
 
         case .separate:
             let out = Pipe(), err = Pipe()
             process.standardOutput = out
             process.standardError = err
-            do { try process.run() } catch { return notStarted("\(error)") }
+            do { try start(process) } catch { return notStarted("\(error)") }
             let errors = LockedValue(Data())
             let group = DispatchGroup()
             group.enter()
@@ -98,7 +128,7 @@ public enum ProcessRunner {
             }
             let data = out.fileHandleForReading.readDataToEndOfFile()
             group.wait()
-            process.waitUntilExit()
+            wait(process)
             return Outcome(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self),
                            errors: String(decoding: errors.withLock { $0 }, as: UTF8.self))
         }

@@ -26,6 +26,9 @@ internal func system_strerror(_ code: Int32) -> String {
 
 internal let system_EINTR: Int32 = EINTR
 internal let system_EEXIST: Int32 = EEXIST
+internal let system_ENOENT: Int32 = ENOENT
+internal let system_ESRCH: Int32 = ESRCH
+internal let system_EPERM: Int32 = EPERM
 
 // MARK: Files
 
@@ -45,6 +48,85 @@ internal func system_openReadOnly(_ path: String) -> Int32 {
 @inline(__always)
 internal func system_openCreating(_ path: String, mode: UInt32 = 0o644) -> Int32 {
     open(path, O_RDWR | O_CREAT | O_CLOEXEC, mode_t(mode))
+}
+
+/// `open(path, O_WRONLY | O_CLOEXEC [| O_APPEND])`: an existing file, device or FIFO, not
+/// created, not truncated (opening a FIFO waits for a reader, as a shell's `>` does).
+@inline(__always)
+internal func system_openWriteOnly(_ path: String, append: Bool) -> Int32 {
+    open(path, O_WRONLY | O_CLOEXEC | (append ? O_APPEND : 0))
+}
+
+/// `access(path, W_OK) == 0`.
+@inline(__always)
+internal func system_isWritable(_ path: String) -> Bool {
+    access(path, W_OK) == 0
+}
+
+/// `realpath(path)`: the absolute path without symbolic links, `.` or `..`; nil if some
+/// component does not exist.
+internal func system_realpath(_ path: String) -> String? {
+    guard let resolved = realpath(path, nil) else { return nil }
+    defer { free(resolved) }
+    return String(cString: resolved)
+}
+
+/// `readlink(path)`: the text of a symbolic link; nil if `path` is not one.
+internal func system_readlink(_ path: String) -> String? {
+    var buffer = [CChar](repeating: 0, count: 4097)
+    let n = readlink(path, &buffer, buffer.count - 1)
+    guard n >= 0 else { return nil }
+    buffer[n] = 0
+    return String(cString: buffer)
+}
+
+/// `link(old, new)`: a second name for a file.
+@inline(__always)
+internal func system_link(_ old: String, _ new: String) -> Int32 {
+    link(old, new)
+}
+
+/// The current working folder (`getcwd`); nil if it cannot be named.
+internal func system_currentFolder() -> String? {
+    guard let folder = getcwd(nil, 0) else { return nil }
+    defer { free(folder) }
+    return String(cString: folder)
+}
+
+/// Whether process `pid` exists (`kill(pid, 0)` succeeds or fails only for permission).
+internal func system_processExists(_ pid: Int32) -> Bool {
+    guard pid > 0 else { return false }
+    return kill(pid, 0) == 0 || errno == EPERM
+}
+
+/// `kill(-group, signal)`: signals every process of a process group; whether any was found.
+@discardableResult
+internal func system_signalGroup(_ group: Int32, _ signal: Int32) -> Bool {
+    guard group > 1 else { return false }
+    return kill(-group, signal) == 0
+}
+
+/// `kill(pid, signal)`; whether it was sent.
+@discardableResult
+internal func system_signalProcess(_ pid: Int32, _ signal: Int32) -> Bool {
+    guard pid > 1 else { return false }
+    return kill(pid, signal) == 0
+}
+
+/// Whether a process group still has members (`kill(-group, 0)`).
+internal func system_groupExists(_ group: Int32) -> Bool {
+    guard group > 1 else { return false }
+    return kill(-group, 0) == 0 || errno == EPERM
+}
+
+/// The seconds since the epoch now.
+internal func system_now() -> Int {
+    Int(time(nil))
+}
+
+/// `usleep(microseconds)`.
+internal func system_sleep(microseconds: UInt32) {
+    _ = usleep(microseconds)
 }
 
 @inline(__always)
@@ -93,13 +175,26 @@ internal func system_getpid() -> Int32 {
 internal struct system_FileStatus {
     var isDirectory: Bool
     var isRegular: Bool
+    var isSymbolicLink: Bool
+    var isCharacterDevice: Bool
+    var isFIFO: Bool
     var size: Int
     var device: UInt64
     var inode: UInt64
+    /// The last modification, in seconds since the epoch.
+    var modified: Int
 
     init(_ info: stat) {
         isDirectory = (info.st_mode & S_IFMT) == S_IFDIR
         isRegular = (info.st_mode & S_IFMT) == S_IFREG
+        isSymbolicLink = (info.st_mode & S_IFMT) == S_IFLNK
+        isCharacterDevice = (info.st_mode & S_IFMT) == S_IFCHR
+        isFIFO = (info.st_mode & S_IFMT) == S_IFIFO
+        #if canImport(Darwin)
+        modified = Int(info.st_mtimespec.tv_sec)
+        #else
+        modified = Int(info.st_mtim.tv_sec)
+        #endif
         size = Int(info.st_size)
         device = UInt64(info.st_dev)
         inode = UInt64(info.st_ino)
@@ -171,6 +266,8 @@ internal func system_terminalColumns(_ fd: Int32) -> Int? {
 internal let system_SIGINT: Int32 = SIGINT
 internal let system_SIGTERM: Int32 = SIGTERM
 internal let system_SIGHUP: Int32 = SIGHUP
+internal let system_SIGPIPE: Int32 = SIGPIPE
+internal let system_SIGKILL: Int32 = SIGKILL
 
 /// A pipe whose two ends are closed on `exec`; nil if it cannot be made.
 internal func system_pipe() -> (read: Int32, write: Int32)? {
@@ -242,3 +339,7 @@ internal func system_forwardSignal(_ signal: Int32) {
 internal func system_pause() {
     _ = pause()
 }
+
+/// A handler that does nothing: a signal caught with it interrupts nothing and, unlike
+/// `SIG_IGN`, reverts to its default action in programs this process starts (`exec`).
+internal func system_ignoreSignal(_ signal: Int32) {}

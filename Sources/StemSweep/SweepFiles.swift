@@ -75,13 +75,17 @@ public struct SweepFiles: Sendable {
     }
 
     /// Writes `sweep.json`, `sweep.csv`, `sweep.svg` and, when the sparsification is swept,
-    /// `sweep-sparsity.svg`.
+    /// `sweep-sparsity.svg`, all or none (``AtomicFileWriter/commitAll(_:)``).
     public func write(_ document: SweepDocument) throws(OutputFileError) {
-        try FileIO.writeAtomically(Array(document.jsonText.utf8), to: path(Self.jsonName))
-        try FileIO.writeAtomically(Array(SweepTable.csv(of: document).utf8), to: path(Self.csvName))
-        try FileIO.writeAtomically(Array(AccuracyPlot.svg(of: document).utf8), to: path(Self.plotName))
-        if let sparsity = SparsityPlot.svg(of: document) {
-            try FileIO.writeAtomically(Array(sparsity.utf8), to: path(Self.sparsityPlotName))
+        var files = [(Self.jsonName, document.jsonText), (Self.csvName, SweepTable.csv(of: document)),
+                     (Self.plotName, AccuracyPlot.svg(of: document))]
+        if let sparsity = SparsityPlot.svg(of: document) { files.append((Self.sparsityPlotName, sparsity)) }
+        var writers: [AtomicFileWriter] = []
+        for (name, text) in files {
+            let writer = try AtomicFileWriter(path: path(name))
+            writers.append(writer)
+            try writer.write(text)
         }
+        try AtomicFileWriter.commitAll(writers)
     }
 }

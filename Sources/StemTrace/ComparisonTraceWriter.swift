@@ -112,13 +112,19 @@ public final class ComparisonTraceWriter {
     /// Completes the trace and writes the VCD, `.gtkw` and `.sucl` files (all or none).
     @discardableResult
     public func finish() throws -> TraceFiles {
+        try prepareFinish().commit()
+    }
+
+    /// Completes the VCD, `.gtkw` and `.sucl` files under their temporary names, for the
+    /// caller to commit together with its other outputs (or discard).
+    public func prepareFinish() throws -> PreparedTrace {
         precondition(!done, "ComparisonTraceWriter finished twice")
         done = true
         let writer = recorder.writer
         let mismatched = mismatchedNeurons
         let shown = recorder.highlighted(preferring: mismatched)
         let cursor = try firstMismatchStep.map { try options.timing.time(ofStep: $0) }
-        return try recorder.finish(layout: { visible in
+        return try recorder.prepare(layout: { visible in
             var items: [ViewerLayout.Item] = [
                 .signal(ViewerLayout.Signal(name: writer.fullName(of: self.stepCounter), width: 32,
                                             format: .unsignedDecimal)),

@@ -64,11 +64,17 @@ public final class GoldenTraceWriter {
     /// Completes the trace and writes the VCD, `.gtkw` and `.sucl` files (all or none).
     @discardableResult
     public func finish() throws -> TraceFiles {
+        try prepareFinish().commit()
+    }
+
+    /// Completes the VCD, `.gtkw` and `.sucl` files under their temporary names, for the
+    /// caller to commit together with its other outputs (or discard).
+    public func prepareFinish() throws -> PreparedTrace {
         precondition(!done, "GoldenTraceWriter finished twice")
         done = true
         let writer = recorder.writer
         let shown = recorder.highlighted(preferring: [])
-        return try recorder.finish(layout: { visible in
+        return try recorder.prepare(layout: { visible in
             var items: [ViewerLayout.Item] = [.signal(ViewerLayout.Signal(
                 name: writer.fullName(of: self.stepCounter), width: 32, format: .unsignedDecimal))]
             for neuron in shown {

@@ -99,9 +99,10 @@ struct TraceRecorder {
         return chosen
     }
 
-    /// Completes the VCD and writes it with its viewer files, all or nothing.
-    func finish(layout makeLayout: (_ visible: ClosedRange<UInt64>) throws -> ViewerLayout,
-                firstMismatchStep: UInt64?, mismatchedNeurons: [NeuronID]) throws -> TraceFiles {
+    /// Completes the VCD and its viewer files under their temporary names; nothing is renamed
+    /// (``PreparedTrace/commit()`` does it, with the other outputs of a run).
+    func prepare(layout makeLayout: (_ visible: ClosedRange<UInt64>) throws -> ViewerLayout,
+                firstMismatchStep: UInt64?, mismatchedNeurons: [NeuronID]) throws -> PreparedTrace {
         guard let firstStep, let lastStep else {
             writer.cancel()
             let reason = options.window.map { "no step in the window \($0.lowerBound)...\($0.upperBound) was recorded" }
@@ -129,12 +130,33 @@ struct TraceRecorder {
                 files.gtkwavePath = gtkwPath
                 files.surferPath = suclPath
             }
-            try traceIO { () throws(OutputFileError) in try AtomicFileWriter.commitAll(outputs) }
-            return files
+            for output in outputs { try traceIO { () throws(OutputFileError) in try output.close() } }
+            return PreparedTrace(files: files, outputs: outputs)
         } catch {
             writer.file.discard()
             for output in outputs { output.discard() }
             throw error
         }
+    }
+}
+
+/// A completed trace whose files (the VCD and its viewer files) still have their temporary
+/// names, so that a run can put all its outputs in place together
+/// (``AtomicFileWriter/commitAll(_:)`` over ``outputs`` and the run's other files).
+public struct PreparedTrace {
+    /// What will be on disk after the commit.
+    public var files: TraceFiles
+    /// The completed, closed files, not yet renamed.
+    public var outputs: [AtomicFileWriter]
+
+    /// Renames the files into place, all or none.
+    public func commit() throws(TraceError) -> TraceFiles {
+        try traceIO { () throws(OutputFileError) in try AtomicFileWriter.commitAll(outputs) }
+        return files
+    }
+
+    /// Removes the files; nothing is left on disk.
+    public func discard() {
+        for output in outputs { output.discard() }
     }
 }

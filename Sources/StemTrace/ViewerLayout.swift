@@ -77,19 +77,35 @@ extension ViewerLayout {
     /// Surfer name the signals of both the same way), both or neither. Returns their paths.
     @discardableResult
     public func writeViewerFiles(besideTrace tracePath: String) throws -> (gtkwave: String, surfer: String) {
+        let prepared = try prepareViewerFiles(besideTrace: tracePath)
+        try traceIO { () throws(OutputFileError) in try AtomicFileWriter.commitAll(prepared.outputs) }
+        return (prepared.gtkwave, prepared.surfer)
+    }
+
+    /// Completes `<trace>.gtkw` and `<trace>.sucl` under their temporary names, for the caller
+    /// to commit together with its other outputs (or discard).
+    public func prepareViewerFiles(besideTrace tracePath: String) throws
+        -> (gtkwave: String, surfer: String, outputs: [AtomicFileWriter]) {
         let gtkwPath = FilePaths.replacingExtension(of: tracePath, with: "gtkw")
         let suclPath = FilePaths.replacingExtension(of: tracePath, with: "sucl")
         let gtkw = try AtomicFileWriter.traceOutput(path: gtkwPath)
-        let sucl = try AtomicFileWriter.traceOutput(path: suclPath)
+        let sucl: AtomicFileWriter
+        do {
+            sucl = try AtomicFileWriter.traceOutput(path: suclPath)
+        } catch {
+            gtkw.discard()
+            throw error
+        }
         do {
             try traceIO { () throws(OutputFileError) in try gtkw.write(GTKWaveSaveFile(layout: self, dumpFile: tracePath).text) }
             try traceIO { () throws(OutputFileError) in try sucl.write(SurferCommandFile(layout: self, waveformFile: tracePath).text) }
-            try traceIO { () throws(OutputFileError) in try AtomicFileWriter.commitAll([gtkw, sucl]) }
+            try traceIO { () throws(OutputFileError) in try gtkw.close() }
+            try traceIO { () throws(OutputFileError) in try sucl.close() }
         } catch {
             gtkw.discard()
             sucl.discard()
             throw error
         }
-        return (gtkwPath, suclPath)
+        return (gtkwPath, suclPath, [gtkw, sucl])
     }
 }

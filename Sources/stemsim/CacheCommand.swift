@@ -21,7 +21,7 @@ struct CacheCommand: ParsableCommand {
         do {
             try body()
         } catch let error as ModelBuildError {
-            FileHandle.standardError.write(Data("stemsim: \(error)\n".utf8))
+            printToStandardError("stemsim: \(error)\n")
             throw ExitCode(3)
         }
     }
@@ -144,7 +144,7 @@ extension CacheCommand {
             do {
                 try model.apply(parameters, ranges: ModelParameters.rtlRanges)
             } catch {
-                FileHandle.standardError.write(Data("stemsim: \(error)\n".utf8))
+                printToStandardError("stemsim: \(error)\n")
                 throw ExitCode(2)
             }
             try CacheCommand.reporting {

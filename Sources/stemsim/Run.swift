@@ -62,16 +62,12 @@ struct Run: ParsableCommand {
         if keepGoing && !engine.isCrossCheck { throw ValidationError("--keep-going needs --engine both or systemc") }
         if systemC.isUsed && engine != .systemc { throw ValidationError("--tlm, --clock-mhz and --systemc-files need --engine systemc") }
         if checkState && engine != .both { throw ValidationError("--check-state needs --engine both") }
-        if let spikes, spikes == report { throw ValidationError("--spikes and --report name the same file") }
     }
 
     func run() throws {
-        for (option, path) in [("--spikes", spikes), ("--report", report), ("--trace", waveforms.trace),
-                               ("--golden-trace", waveforms.goldenTrace), ("--compare-trace", waveforms.compareTrace)] {
-            if let path { try Self.checkOutputFolder(of: path, option: option) }
-        }
         let networkPath = try Self.inputPath(network, default: Self.defaultNetwork, option: "--network")
         let inputsPath = try Self.inputPath(inputs, default: Self.defaultInputs, option: "--inputs")
+        try filePlan(networkPath: networkPath, inputsPath: inputsPath).validate()
         let net = try Network.load(from: networkPath)
         var inputSet = try InputSet.load(from: inputsPath, for: net)
         if let limit { inputSet = inputSet.prefix(limit) }
@@ -83,7 +79,7 @@ struct Run: ParsableCommand {
         defer { recorder.cancel() }
         // Create the outputs now so that a bad path fails before a long run; they appear
         // under their names only at the end.
-        let spikeWriter = try spikes.map { path throws(OutputFileError) in try SpikeRecordWriter(path: path) }
+        let spikeWriter = try spikes.map { path throws(OutputFileError) in try AtomicFileWriter(path: path) }
         let reportWriter = try report.map { path throws(OutputFileError) in try AtomicFileWriter(path: path) }
         defer {
             spikeWriter?.discard()
@@ -95,7 +91,7 @@ struct Run: ParsableCommand {
         lockstep.keepGoing = keepGoing
         lockstep.checksState = checkState
         if let spikeWriter {
-            lockstep.recordSink = { step, spikes in try spikeWriter.append(step: step, spikes: spikes) }
+            lockstep.recordSink = { step, spikes in try spikeWriter.write(SpikeRecordWriter.line(step: step, spikes: spikes)) }
         }
         if recorder.isRecording {
             lockstep.stepObserver = { step, reference, device in
@@ -137,12 +133,11 @@ struct Run: ParsableCommand {
                                   timeSteps: result.totalSteps, sops: result.sops,
                                   overflows: result.referenceCounters.overflows,
                                   divergentSteps: result.divergentSteps)
-        if let reportWriter {
-            try reportWriter.write(runReport.jsonText)
-            try reportWriter.commit()
-        }
-        try spikeWriter?.commit()
-        let waveformLines = try recorder.finish()
+        // Every output appears together or none does (docs/formats.md, "Output files").
+        try reportWriter?.write(runReport.jsonText)
+        let waveforms = try recorder.prepare()
+        try AtomicFileWriter.commitAll([reportWriter, spikeWriter].compactMap { $0 } + waveforms.outputs)
+        let waveformLines = waveforms.lines
 
         print(try summary(network: net, networkPath: networkPath, inputsPath: inputsPath, engines: engines,
                           result: result, report: runReport, seconds: elapsed.seconds))
@@ -189,19 +184,27 @@ struct Run: ParsableCommand {
         }
     }
 
-    /// Checks that the folder an output file goes into exists, so that a wrong path is a usage
-    /// error (exit 2) before any work, whichever writer (the spike record, a waveform written by
-    /// the RTL model) would create the file.
-    static func checkOutputFolder(of path: String, option: String) throws {
-        let folder = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
-        var info = stat()
-        if stat(folder.isEmpty ? "/" : folder, &info) != 0 {
-            throw CommandFailure(.badInput, "\(option) \(path): cannot create: No such file or directory "
-                + "(the folder \(folder) does not exist)")
+    /// The files of this run: the inputs, every output with the files written beside it, and
+    /// (with --engine both) the divergence waveforms (FilePlan.swift).
+    func filePlan(networkPath: String, inputsPath: String) -> FilePlan {
+        var plan = FilePlan()
+        plan.input("--network", networkPath)
+        plan.input("--inputs", inputsPath)
+        plan.output("--spikes", spikes)
+        plan.output("--report", report)
+        plan.waveform("--trace", waveforms.trace, use: .outputOfAnotherProgram)
+        plan.waveform("--golden-trace", waveforms.goldenTrace)
+        plan.waveform("--compare-trace", waveforms.compareTrace)
+        if engine == .both {
+            plan.waveform("--divergence-dir (its RTL waveform)", divergenceDir + "/rtl.vcd", use: .laterOutput)
+            plan.waveform("--divergence-dir (its comparison waveform)", divergenceDir + "/compare.vcd", use: .laterOutput)
         }
-        if (info.st_mode & S_IFMT) != S_IFDIR {
-            throw CommandFailure(.badInput, "\(option) \(path): cannot create: Not a directory (\(folder) is not a folder)")
+        if let folder = systemC.systemcFiles, engine == .systemc {
+            plan.ownedFolder("--systemc-files (its export folder)", folder + "/export")
+            plan.output("--systemc-files (its spike record)", folder + "/systemc.jsonl", use: .laterOutput)
+            plan.output("--systemc-files (its summary)", folder + "/summary.json", use: .laterOutput)
         }
+        return plan
     }
 
     /// The path for an input option, or its default if that exists here.

@@ -29,7 +29,7 @@ final class RunWaveforms {
     private let engines: EngineSet
     private let window: ClosedRange<Int>
     private let highlighted: [NeuronID]
-    private var rtlTrace: (final: String, temporary: String)?
+    private var rtlTrace: AtomicFileWriter?
     private var golden: GoldenTraceWriter?
     private var comparison: ComparisonTraceWriter?
 
@@ -42,10 +42,15 @@ final class RunWaveforms {
             ?? (1...network.depth).flatMap { layer in (0..<min(4, network.width(ofLayer: layer))).map { NeuronID(layer: layer, neuron: $0) } }
         if let path = request.rtlTrace {
             guard let rtl = engines.rtl else { throw CommandFailure(.badInput, "--trace needs the RTL (--engine rtl or both)") }
-            let temporary = Self.temporaryPath(beside: path)
-            TemporaryFiles.shared.track(temporary)
+            // The model writes the waveform into the writer's temporary file itself.
+            let file = try AtomicFileWriter(path: path, temporarySuffix: path.hasSuffix(".fst") ? ".fst" : ".vcd")
+            guard let temporary = file.handOverTemporaryFile() else {
+                file.discard()
+                throw CommandFailure(.badInput, "--trace \(path): the RTL model writes this file itself and needs a regular file, "
+                    + "not a device or FIFO")
+            }
+            rtlTrace = file
             try rtl.openTrace(path: temporary, depth: request.depth, steps: window)
-            rtlTrace = (path, temporary)
         }
         let traced = Self.tracedNetwork(network, mapping: engines.rtl?.mapping)
         let options = TraceOptions(window: UInt64(window.lowerBound)...UInt64(clamping: window.upperBound),
@@ -87,45 +92,60 @@ final class RunWaveforms {
         }
     }
 
-    /// Closes every waveform and puts it under its name; returns how to open each.
+    /// Closes every waveform and puts it under its name, all or none; returns how to open each.
     func finish() throws -> [String] {
+        let prepared = try prepare()
+        try AtomicFileWriter.commitAll(prepared.outputs)
+        return prepared.lines
+    }
+
+    /// Closes every waveform and completes its viewer files under their temporary names;
+    /// returns how to open each and the files, for the caller to commit with its other outputs
+    /// (``AtomicFileWriter/commitAll(_:)``). The files are removed if the result is dropped.
+    func prepare() throws -> (lines: [String], outputs: [AtomicFileWriter]) {
         var lines: [String] = []
-        if let (path, temporary) = rtlTrace, let rtl = engines.rtl {
-            try rtl.closeTrace()
-            rtlTrace = nil
-            guard rename(temporary, path) == 0 else {
-                let reason = String(cString: strerror(errno))
-                unlink(temporary)
-                TemporaryFiles.shared.forget(temporary)
-                throw CommandFailure(.environment, "cannot move the trace \(temporary) to \(path): \(reason)")
+        var outputs: [AtomicFileWriter] = []
+        do {
+            if let file = rtlTrace, let rtl = engines.rtl {
+                rtlTrace = nil
+                outputs.append(file)
+                try rtl.closeTrace()
+                let path = file.path
+                var layout = Self.rtlViewerLayout(mapping: rtl.mapping, neurons: highlighted)
+                layout.visibleRange = rtl.traceSpan
+                let viewer = try layout.prepareViewerFiles(besideTrace: path)
+                outputs += viewer.outputs
+                lines.append("RTL waveform \(path): gtkwave \(TraceFiles.quoted(path)) \(TraceFiles.quoted(viewer.gtkwave)), "
+                    + "or surfer -c \(TraceFiles.quoted(viewer.surfer))")
             }
-            TemporaryFiles.shared.forget(temporary)
-            var layout = Self.rtlViewerLayout(mapping: rtl.mapping, neurons: highlighted)
-            layout.visibleRange = rtl.traceSpan
-            let viewer = try layout.writeViewerFiles(besideTrace: path)
-            lines.append("RTL waveform \(path): gtkwave \(TraceFiles.quoted(path)) \(TraceFiles.quoted(viewer.gtkwave)), "
-                + "or surfer -c \(TraceFiles.quoted(viewer.surfer))")
+            if let writer = golden {
+                golden = nil
+                let prepared = try writer.prepareFinish()
+                outputs += prepared.outputs
+                let files = prepared.files
+                lines.append("golden waveform \(files.vcdPath): " + files.openCommands.joined(separator: ", or "))
+            }
+            if let writer = comparison {
+                comparison = nil
+                let prepared = try writer.prepareFinish()
+                outputs += prepared.outputs
+                let files = prepared.files
+                let note = files.firstMismatchStep.map { " (first mismatch at step \($0))" } ?? " (no mismatch)"
+                lines.append("comparison waveform \(files.vcdPath)\(note): " + files.openCommands.joined(separator: ", or "))
+            }
+        } catch {
+            for output in outputs { output.discard() }
+            cancel()
+            throw error
         }
-        if let writer = golden {
-            golden = nil
-            let files = try writer.finish()
-            lines.append("golden waveform \(files.vcdPath): " + files.openCommands.joined(separator: ", or "))
-        }
-        if let writer = comparison {
-            comparison = nil
-            let files = try writer.finish()
-            let note = files.firstMismatchStep.map { " (first mismatch at step \($0))" } ?? " (no mismatch)"
-            lines.append("comparison waveform \(files.vcdPath)\(note): " + files.openCommands.joined(separator: ", or "))
-        }
-        return lines
+        return (lines, outputs)
     }
 
     /// Removes every waveform (a failed run leaves none).
     func cancel() {
-        if let (_, temporary) = rtlTrace, let rtl = engines.rtl {
-            try? rtl.closeTrace()
-            unlink(temporary)
-            TemporaryFiles.shared.forget(temporary)
+        if let file = rtlTrace {
+            try? engines.rtl?.closeTrace()
+            file.discard()
         }
         rtlTrace = nil
         golden?.cancel()
@@ -199,11 +219,5 @@ final class RunWaveforms {
         var flags = [Bool](repeating: false, count: width)
         for neuron in spikes { flags[Int(neuron)] = true }
         return flags
-    }
-
-    static func temporaryPath(beside path: String) -> String {
-        let url = URL(fileURLWithPath: path)
-        let tag = "\(getpid())" + (path.hasSuffix(".fst") ? ".fst" : ".vcd")
-        return url.deletingLastPathComponent().appendingPathComponent(FileIO.temporaryName(for: url.lastPathComponent, tag: tag)).path
     }
 }

@@ -79,6 +79,14 @@ struct SweepCommand: ParsableCommand {
     func run() throws {
         let networkPath = try Run.inputPath(network, default: Run.defaultNetwork, option: "--network")
         let inputsPath = try Run.inputPath(inputs, default: Run.defaultInputs, option: "--inputs")
+        var plan = FilePlan()
+        plan.input("--network", networkPath)
+        plan.input("--inputs", inputsPath)
+        for name in [SweepFiles.jsonName, SweepFiles.csvName, SweepFiles.plotName, SweepFiles.sparsityPlotName] {
+            plan.output("--out (its \(name))", out + "/" + name, use: .laterOutput)
+        }
+        plan.ownedFolder("--out (its \(SweepFiles.networksFolder) folder)", out + "/" + SweepFiles.networksFolder)
+        try plan.validate()
         let net = try Network.load(from: networkPath)
         var inputSet = try InputSet.load(from: inputsPath, for: net)
         if let limit { inputSet = inputSet.prefix(limit) }

@@ -70,10 +70,16 @@ import Testing
     @Test func aFailedRenameLeavesNoTemporaryFileAndTheTargetAsItWas() throws {
         let folder = try TestFolder()
         defer { folder.remove() }
-        // A non-empty folder cannot be replaced by a file.
-        try FileManager.default.createDirectory(atPath: folder.file("taken/inside"), withIntermediateDirectories: true)
+        // A folder where the file goes is refused when the writer is made; one that appears
+        // later (a non-empty folder cannot be replaced by a file) fails the rename.
+        #expect(throws: OutputFileError.self) {
+            try FileManager.default.createDirectory(atPath: folder.file("early/inside"), withIntermediateDirectories: true)
+            _ = try AtomicFileWriter(path: folder.file("early"))
+        }
+        try FileManager.default.removeItem(atPath: folder.file("early"))
         let writer = try AtomicFileWriter(path: folder.file("taken"))
         try writer.write("data")
+        try FileManager.default.createDirectory(atPath: folder.file("taken/inside"), withIntermediateDirectories: true)
         #expect(TemporaryFiles.shared.tracked.contains(writer.temporaryPath))
         let error = try #require(throws: OutputFileError.self) { try writer.commit() }
         #expect(error.operation == .rename && error.path == folder.file("taken"))
@@ -85,7 +91,7 @@ import Testing
 
     @Test func aMissingFolderIsACreateError() {
         #expect(throws: OutputFileError(path: "/nonexistent-stem/x.json", operation: .create,
-                                        reason: "No such file or directory")) {
+                                        reason: "No such file or directory (the folder /nonexistent-stem does not exist)")) {
             try AtomicFileWriter(path: "/nonexistent-stem/x.json")
         }
         #expect(throws: OutputFileError(path: "out/", operation: .create, reason: "the path names a folder")) {
@@ -126,11 +132,11 @@ import Testing
     @Test func aGroupWithAFailedRenameAppearsNotAtAll() throws {
         let folder = try TestFolder()
         defer { folder.remove() }
-        try FileManager.default.createDirectory(atPath: folder.file("second/inside"), withIntermediateDirectories: true)
         let first = try AtomicFileWriter(path: folder.file("first"))
         let second = try AtomicFileWriter(path: folder.file("second"))
         try first.write("1")
         try second.write("2")
+        try FileManager.default.createDirectory(atPath: folder.file("second/inside"), withIntermediateDirectories: true)
         #expect(throws: OutputFileError.self) { try AtomicFileWriter.commitAll([first, second]) }
         #expect(folder.contents() == ["second"])
         #expect(!TemporaryFiles.shared.tracked.contains(first.temporaryPath))

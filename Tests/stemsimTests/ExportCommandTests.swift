@@ -38,7 +38,7 @@ import Testing
             + Self.meshArguments
         let outcome = try StemSimRunner.run(arguments, in: folder)
         #expect(outcome.status == 0, "\(outcome.stderr)")
-        #expect(try StemSimRunner.contents(folder + "/run") == ["golden.jsonl", "mesh.json", "stimulus.txt"])
+        #expect(try StemSimRunner.contents(folder + "/run") == [".stemsim-export", "golden.jsonl", "mesh.json", "stimulus.txt"])
         #expect(outcome.stdout.contains("mesh       mesh.json: 3x3 tiles, 3 cores"), "\(outcome.stdout)")
         #expect(outcome.stdout.contains("stem_systemc=$(scripts/build-systemc.sh --export run)"), "\(outcome.stdout)")
         #expect(outcome.stdout.contains("testbenches/systemc/build.sh TimeSteps=5 WeightBits=6 AccBits=11 Saturate=1 NumNeurons=16 "

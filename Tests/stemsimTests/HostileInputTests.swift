@@ -15,8 +15,10 @@ import Testing
         /// Texts standard error must contain.
         var messages: [String]
         var environment: [String: String] = [:]
-        /// Extra files to create first (name, contents).
+        /// Extra files to create first (name, contents), with their folders.
         var files: [(String, String)] = []
+        /// Symbolic links to create first (name, target).
+        var links: [(String, String)] = []
         var status: Int32 = 2
 
         var testDescription: String { "stemsim " + arguments.joined(separator: " ").prefix(120) }
@@ -102,6 +104,65 @@ import Testing
         Case(arguments: ["noc-bench", "--fifo-depth", "1"], messages: ["--fifo-depth must be in 2...64 (FifoDepth), got 1"]),
         Case(arguments: ["noc-bench", "--mesh", "1x1"], messages: ["--mesh 1x1: a NoC needs at least 2 nodes"]),
 
+        // 5. Collisions between inputs, outputs and the files beside them, by resolved path.
+        Case(arguments: ["run"] + io + ["--engine", "golden", "--spikes", "network.json"],
+             messages: ["--network network.json and --spikes network.json name the same file (/", "/network.json)"]),
+        Case(arguments: ["run"] + io + ["--engine", "golden", "--report", "inputs.json"],
+             messages: ["--inputs inputs.json and --report inputs.json name the same file"]),
+        Case(arguments: ["run"] + io + ["--engine", "golden", "--spikes", "s.jsonl", "--report", "./s.jsonl"],
+             messages: ["--spikes s.jsonl and --report ./s.jsonl name the same file"]),
+        Case(arguments: ["run"] + io + ["--engine", "golden", "--spikes", "sub/../s.jsonl", "--report", "s.jsonl"],
+             messages: ["--spikes sub/../s.jsonl and --report s.jsonl name the same file"], files: [("sub/keep", "")]),
+        Case(arguments: ["run"] + io + ["--engine", "golden", "--report", "r.json"],
+             messages: ["--inputs inputs.json and --report r.json name the same file"], links: [("r.json", "inputs.json")]),
+        Case(arguments: ["run"] + io + ["--engine", "golden", "--report", "alias/network.json"],
+             messages: ["--network network.json and --report alias/network.json name the same file"], links: [("alias", ".")]),
+        Case(arguments: ["run"] + io + ["--engine", "golden", "--golden-trace", "g.vcd", "--report", "g.gtkw"],
+             messages: ["--report g.gtkw and --golden-trace (its GTKWave file) g.gtkw name the same file"]),
+        Case(arguments: ["run"] + io + ["--engine", "golden", "--golden-trace", "g.vcd", "--spikes", "g.sucl"],
+             messages: ["--spikes g.sucl and --golden-trace (its Surfer file) g.sucl name the same file"]),
+        Case(arguments: ["run"] + io + ["--engine", "both", "--golden-trace", "w.vcd", "--compare-trace", "w.vcd"],
+             messages: ["--golden-trace w.vcd and --compare-trace w.vcd name the same file"]),
+        Case(arguments: ["run"] + io + ["--engine", "both", "--trace", "w.fst", "--golden-trace", "w.vcd"],
+             messages: ["--trace (its GTKWave file) w.gtkw and --golden-trace (its GTKWave file) w.gtkw name the same file"]),
+        Case(arguments: ["run"] + io + ["--engine", "both", "--divergence-dir", ".", "--spikes", "rtl.vcd"],
+             messages: ["--spikes rtl.vcd and --divergence-dir (its RTL waveform) ./rtl.vcd name the same file"]),
+        Case(arguments: ["sweep", "--network", "sw/sweep.json", "--inputs", "inputs.json", "--out", "sw"],
+             messages: ["--network sw/sweep.json and --out (its sweep.json) sw/sweep.json name the same file"],
+             files: [("sw/sweep.json", "{}")]),
+        Case(arguments: ["sweep", "--network", "sw/networks/n.json", "--inputs", "inputs.json", "--out", "sw"],
+             messages: ["--out (its networks folder) sw/networks holds --network sw/networks/n.json"],
+             files: [("sw/networks/n.json", "{}")]),
+
+        // 4. export --force replaces only an earlier export, never a folder holding the
+        // working folder or an input, nor the root.
+        Case(arguments: ["export"] + io + ["--out", ".", "--force"], messages: ["--out .: it is the working folder"]),
+        Case(arguments: ["export"] + io + ["--out", "..", "--force"], messages: ["--out ..: it holds the working folder"]),
+        Case(arguments: ["export"] + io + ["--out", "/", "--force"], messages: ["--out /: it is the root folder"]),
+        Case(arguments: ["export", "--network", "sub/network.json", "--inputs", "inputs.json", "--out", "sub", "--force"],
+             messages: ["--out sub holds --network sub/network.json"], files: [("sub/network.json", "{}")]),
+        Case(arguments: ["export"] + io + ["--out", "mine", "--force"],
+             messages: ["--out mine: not replaced: stemsim export did not write this folder (it holds no .stemsim-export)"],
+             files: [("mine/thesis.tex", "precious")]),
+        Case(arguments: ["export"] + io + ["--out", "mine"], messages: ["--out mine: cannot create: the folder exists and is not empty"],
+             files: [("mine/thesis.tex", "precious")]),
+        Case(arguments: ["export"] + io + ["--out", "link", "--force"], messages: ["--out link: it is a symbolic link"],
+             files: [("mine/.stemsim-export", "")], links: [("link", "mine")]),
+
+        // 6, 7. Every output checked up front: a folder where a file goes, a link to a
+        // folder, a device for the waveform the RTL model writes itself.
+        Case(arguments: ["run"] + io + ["--engine", "golden", "--spikes", "d"], messages: ["--spikes d: cannot create: it is a folder"],
+             files: [("d/x", "")]),
+        Case(arguments: ["run"] + io + ["--engine", "golden", "--report", "r.json"],
+             messages: ["--report r.json: cannot create: it leads to the folder"], files: [("d/x", "")], links: [("r.json", "d")]),
+        Case(arguments: ["run"] + io + ["--engine", "golden", "--spikes", "s.jsonl", "--golden-trace", "g.vcd"],
+             messages: ["--golden-trace (its GTKWave file) g.gtkw: cannot create: it is a folder"], files: [("g.gtkw/x", "")]),
+        Case(arguments: ["run"] + io + ["--engine", "both", "--trace", "t.vcd"],
+             messages: ["--trace t.vcd: the RTL model writes this file itself and needs a regular file"],
+             links: [("t.vcd", "/dev/null")]),
+        Case(arguments: ["run"] + io + ["--engine", "golden", "--report", "loop.json"],
+             messages: ["--report loop.json: cannot create: too many levels of symbolic links"], links: [("loop.json", "loop.json")]),
+
         // 14. Echoes are cut, values are shown as written, control characters escaped.
         Case(arguments: ["map", "--network", "network.json", "--neurons=-0"],
              messages: ["--neurons must be in 1...65536 (NumNeurons), got -0"]),
@@ -122,8 +183,15 @@ import Testing
         let (folder, _, _) = try fixture()
         defer { StemSimRunner.remove(folder) }
         for (name, text) in hostile.files {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: folder + "/" + name))
+            let url = URL(fileURLWithPath: folder + "/" + name)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: url)
         }
+        for (name, target) in hostile.links {
+            try FileManager.default.createSymbolicLink(atPath: folder + "/" + name, withDestinationPath: target)
+        }
+        let networkBefore = try FileIO.read(folder + "/network.json")
+        let inputsBefore = try FileIO.read(folder + "/inputs.json")
         let before = try StemSimRunner.contents(folder)
         let outcome = try StemSimRunner.run(hostile.arguments, in: folder, environment: hostile.environment)
         #expect(outcome.status == hostile.status, "\(outcome.stderr.prefix(2000))")
@@ -135,6 +203,8 @@ import Testing
         #expect(outcome.stderr.utf8.count < 8_000, "the message echoes too much: \(outcome.stderr.utf8.count) bytes")
         #expect(!outcome.stderr.contains("Fatal error") && !outcome.stderr.contains("crashed"))
         #expect(try StemSimRunner.contents(folder) == before, "nothing is written")
+        #expect(try FileIO.read(folder + "/network.json") == networkBefore && FileIO.read(folder + "/inputs.json") == inputsBefore,
+                "the inputs are untouched")
     }
 
     /// The default cap stops an endless input at 256 MiB, in bounded time and memory.
