@@ -236,8 +236,8 @@ struct SystemCTestbenchTests {
         let free = try #require((0..<core.neurons.count).first { n in !events.steps[tau].spikes.contains { $0.tile == spike.tile && $0.neuron == n } })
         events.steps[tau].spikes[0].neuron = free
         if core.layer == network.depth {  // keep the host flits consistent with the output layer
-            let flit = try #require(events.steps[tau].hostFlits.firstIndex { Flit(bits: $0.bits).axon == core.neurons.lowerBound + spike.neuron })
-            events.steps[tau].hostFlits[flit].bits = events.steps[tau].hostFlits[flit].bits & ~0xFFFF | UInt64(core.neurons.lowerBound + free)
+            let flit = try #require(events.steps[tau].hostFlits.firstIndex { Flit(bits: $0.bits).axon == core.neurons[spike.neuron] })
+            events.steps[tau].hostFlits[flit].bits = events.steps[tau].hostFlits[flit].bits & ~0xFFFF | UInt64(core.neurons[free])
         }
         let planted = try events.spikes(on: mapping)
         let golden = try SpikeRecordReader.read(folder + "/export/golden.jsonl", network: network, steps: planted.count)

@@ -196,7 +196,8 @@ public struct SystemCEvents: Sendable, Equatable {
                 guard event.neuron < core.neurons.count else {
                     throw fault("step \(tau): tile \(event.tile) sent a spike of neuron \(event.neuron), but it holds \(core.neurons.count) neurons")
                 }
-                layers[core.layer - 1].append(Int32(core.neurons.lowerBound + event.neuron))
+                if core.isRelay { continue }  // a relay repeats spikes the record already has
+                layers[core.layer - 1].append(Int32(core.neurons[event.neuron]))
             }
             for l in layers.indices {
                 layers[l].sort()
