@@ -75,7 +75,7 @@ struct Run: ParsableCommand {
         let traceKind: ModelParameters.Trace = waveforms.trace.map { $0.hasSuffix(".fst") ? .fst : .vcd } ?? .none
         let engines = try EngineFactory.makeEngines(engine, network: net, mesh: mesh, trace: traceKind,
                                                     samples: inputSet.samples, systemC: systemC)
-        let recorder = try RunWaveforms(waveforms.request, network: net, engines: engines)
+        let recorder = try RunWaveforms(waveforms.request, network: net, engines: engines, sampleCount: inputSet.count)
         defer { recorder.cancel() }
         // Create the outputs now so that a bad path fails before a long run; they appear
         // under their names only at the end.
@@ -169,7 +169,7 @@ struct Run: ParsableCommand {
                                           highlighted: divergence.neurons.map { NeuronID(layer: divergence.layer, neuron: $0.index) })
             printToStandardError("stemsim: rerunning up to step \(step) with a traced model for the waveforms\n")
             let engines = try EngineFactory.makeEngines(.both, network: network, mesh: mesh, trace: .vcd)
-            let recorder = try RunWaveforms(request, network: network, engines: engines)
+            let recorder = try RunWaveforms(request, network: network, engines: engines, sampleCount: samples.count)
             var lockstep = Lockstep(network: network, samples: samples, reference: engines.reference, device: engines.device)
             lockstep.checksState = checkState
             lockstep.stepObserver = { step, reference, device in

@@ -29,12 +29,17 @@ final class RunWaveforms {
     private let engines: EngineSet
     private let window: ClosedRange<Int>
     private let highlighted: [NeuronID]
+    /// `S`: the comparison compares a layer's I and V only in the windows it accumulates a
+    /// sample and Y only in those it sends one, as the lockstep's state check does (outside
+    /// them the values are not the spec's; nil compares every step).
+    private let sampleCount: Int?
     private var rtlTrace: AtomicFileWriter?
     private var golden: GoldenTraceWriter?
     private var comparison: ComparisonTraceWriter?
 
     /// Opens the waveforms `arguments` ask for on `engines`.
-    init(_ request: WaveformRequest, network: Network, engines: EngineSet) throws {
+    init(_ request: WaveformRequest, network: Network, engines: EngineSet, sampleCount: Int? = nil) throws {
+        self.sampleCount = sampleCount
         self.network = network
         self.engines = engines
         self.window = request.window
@@ -81,11 +86,14 @@ final class RunWaveforms {
         }
         try golden?.record(step: UInt64(step), neurons: goldenSamples)
         if let comparison, let rtl = engines.rtl, let device {
+            let stages = network.stages, w = step / network.timeSteps
             let observed = try (1...network.depth).map { layer in
                 let spiking = Self.spikeFlags(device[layer], width: network.width(ofLayer: layer))
+                let accumulates = sampleCount.map { (stages[layer] - 1..<$0 + stages[layer] - 1).contains(w) } ?? true
+                let sends = sampleCount.map { (stages[layer]..<$0 + stages[layer]).contains(w) } ?? true
                 return try rtl.layerStates(layer: layer).enumerated().map { j, state in
-                    NeuronObservation(spike: spiking[j], current: state.current, potential: state.potential,
-                                      output: state.value)
+                    NeuronObservation(spike: spiking[j], current: accumulates ? state.current : nil,
+                                      potential: accumulates ? state.potential : nil, output: sends ? state.value : nil)
                 }
             }
             _ = try comparison.record(step: UInt64(step), golden: goldenSamples, rtl: observed)
