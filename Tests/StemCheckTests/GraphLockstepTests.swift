@@ -34,3 +34,22 @@ import StemModel
         #expect(decoder.sops == golden.sops && decoder.sops == result.sops && decoder.outputs == result.outputs)
     }
 }
+
+/// A divergence in a graph network names the layer, its shape and each neuron's (c, y, x), and
+/// the sample by the layer's stage.
+@Suite struct GraphDivergenceTextTests {
+    @Test func aDivergenceNamesTheLayerShapeAndPosition() {
+        let network = Network(timeSteps: 4, weightBits: 4, accumulatorBits: 16,
+                              inputShape: Shape(channels: 1, height: 2, width: 2), layers: [
+            Layer(name: "c", shape: Shape(channels: 2, height: 2, width: 2),
+                  inputs: [.conv([[[[1]]], [[[2]]]], from: 0)]),
+            Layer(name: "fc", shape: Shape(flat: 2), inputs: [.dense([[Int64]](repeating: [1, 1, 1, 1, 1, 1, 1, 1], count: 2), from: 1)]),
+        ])
+        var divergence = Divergence(referenceName: "golden", deviceName: "rtl", step: 9, timeSteps: 4, layer: 1,
+                                    neurons: [.init(index: 7, expectedSpike: true, actualSpike: false, expected: nil, actual: nil)],
+                                    differingNeuronCount: 1, otherLayers: [], sampleCount: 3)
+        divergence.describeLayer(of: network)
+        #expect(divergence.description.contains("layer 1 \"c\" [2,2,2] (sending sample 1)"), "\(divergence)")
+        #expect(divergence.description.contains("neuron 7 (c 1, y 1, x 1): golden spikes, rtl does not"), "\(divergence)")
+    }
+}

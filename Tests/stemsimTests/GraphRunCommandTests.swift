@@ -68,6 +68,22 @@ import StemTrace
     /// The graph example on the RTL in lockstep, with the RTL's, the golden model's and the
     /// comparison waveform of a few steps: relay cores trace like any core, the comparison shows
     /// no mismatch.
+    /// An accumulator sweep on the graph example (golden engine, no area): scaled integration
+    /// plans shifts per layer as for a chain.
+    @Test func aSweepRunsOnTheGraphExample() throws {
+        let folder = try StemSimRunner.temporaryFolder()
+        defer { StemSimRunner.remove(folder) }
+        try copyExample(to: folder)
+        let outcome = try StemSimRunner.run(["sweep", "--network", "network.json", "--inputs", "inputs.json", "--out", "swept",
+                                             "--acc-bits", "8,16", "--scaled", "none,auto", "--engine", "golden", "--no-area"],
+                                            in: folder)
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stdout.contains("accuracy (%) by accumulator width"), "\(outcome.stdout)")
+        for name in ["sweep.json", "sweep.csv", "sweep.svg"] {
+            #expect(FileManager.default.fileExists(atPath: folder + "/swept/" + name), "\(name)")
+        }
+    }
+
     @Test(.enabled(if: Verilator.isOnPath, "needs verilator"))
     func theRTLRunsTheGraphExampleSpikeForSpikeWithWaveforms() throws {
         let folder = try StemSimRunner.temporaryFolder()
