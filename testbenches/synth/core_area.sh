@@ -6,7 +6,8 @@
 #   testbenches/synth/core_area.sh [Name=Value ...]      e.g. ... AccBits=24 Saturate=1
 #
 # Parameters: TimeSteps WeightBits AccBits NumNeurons NumAxons MultBits Saturate BiasBits
-# (unset ones keep the defaults of rtl/stem_pkg.sv: 8 8 16 64 64 16 0 32).
+# (unset ones keep the defaults of rtl/stem_interface.svh, generated from the interface table:
+# 8 8 16 64 64 16 0 32).
 # Sources: the files of rtl/stem.f in its order (stem_pkg.sv first), two folders above this file;
 # `hierarchy -top stem_core` keeps only the core and what it instantiates.
 #
@@ -46,15 +47,15 @@ if [ ! -f "$root/rtl/stem_pkg.sv" ]; then
     echo "$0: $root/rtl/stem_pkg.sv is missing (this script must sit in testbenches/synth/ of a checkout)" >&2
     exit 2
 fi
-# Every parameter is set, in a fixed order, the unset ones to their defaults from stem_pkg.sv:
+# Every parameter is set, in a fixed order, the unset ones to their defaults from stem_interface.svh:
 # which parameters `chparam` touches changes the names Yosys derives, and ABC's result depends
 # on their order, so `AccBits=16` alone and the full list must be the same run.
 chparams=""
 for name in $names; do
     if [ -z "${value[$name]:-}" ]; then
-        value[$name]="$(sed -n "s/^ *localparam int unsigned Def$name *= *\([0-9][0-9]*\);.*/\1/p" "$root/rtl/stem_pkg.sv")"
+        value[$name]="$(sed -n "s/^ *localparam int unsigned Def$name *= *\([0-9][0-9]*\);.*/\1/p" "$root/rtl/stem_interface.svh")"
         if [ -z "${value[$name]}" ]; then
-            echo "$0: $root/rtl/stem_pkg.sv has no 'localparam int unsigned Def$name = <number>;'" >&2; exit 2
+            echo "$0: $root/rtl/stem_interface.svh has no 'localparam int unsigned Def$name = <number>;'" >&2; exit 2
         fi
     fi
     chparams+="chparam -set $name ${value[$name]} stem_core; "
