@@ -100,7 +100,16 @@ public final class NocModel {
         }
         var handle: OpaquePointer?
         let function = randomSeed == nil ? "create" : "create_randomized"
-        let status = randomSeed.map { functions.createRandomized(&handle, $0) } ?? functions.create(&handle)
+        let status: Int32
+        if let randomSeed {
+            guard let createRandomized = functions.createRandomized else {
+                throw ShimError(status: ShimStatus(code: Int32(STEM_E_STATE.rawValue)), function: function,
+                                message: "\(library.url.path) has no create_randomized (an older shim)")
+            }
+            status = createRandomized(&handle, randomSeed)
+        } else {
+            status = functions.create(&handle)
+        }
         guard status == 0, let handle else {
             let message = functions.createError().map { String(cString: $0) } ?? ""
             throw ShimError(status: ShimStatus(code: status == 0 ? Int32(STEM_E_INTERNAL.rawValue) : status),
