@@ -37,7 +37,8 @@ public enum StaleTemporaries {
     /// The process number in `entry` if it is a temporary of `name` (`.name.tmp-<pid>...`,
     /// with `name` possibly shortened to fit the name limit); nil otherwise.
     static func owner(ofTemporary entry: String, for name: String) -> Int32? {
-        guard entry.hasPrefix("."), let marker = entry.range(of: ".tmp-", options: .backwards) else { return nil }
+        guard entry.hasPrefix("."), let marker = entry.range(of: ".tmp-", options: .backwards),
+              marker.lowerBound > entry.startIndex else { return nil }  // `.tmp-...` names no target
         let base = entry[entry.index(after: entry.startIndex)..<marker.lowerBound]
         let shortened = base.utf8.count < name.utf8.count && name.hasPrefix(base)
             && entry.utf8.count > FileIO.nameLimit - 4

@@ -128,6 +128,10 @@ import Testing
         #expect(StaleTemporaries.owner(ofTemporary: shortened, for: long) == dead)
         #expect(StaleTemporaries.owner(ofTemporary: ".out.json.tmp-x", for: "out.json") == nil)
         #expect(StaleTemporaries.owner(ofTemporary: ".out.jso.tmp-\(dead)-7", for: "out.json") == nil)
+        // A scratch name that starts with the marker (the area cache's `.tmp-<key>-<uuid>`)
+        // names no target; it once crashed the parser.
+        #expect(StaleTemporaries.owner(ofTemporary: ".tmp-\(dead)-7", for: "out.json") == nil)
+        #expect(StaleTemporaries.owner(ofTemporary: ".tmp-abc", for: "tmp-abc") == nil)
         let stale = [".out.json.tmp-\(dead)-7", ".out.json.tmp-\(dead)-old-3"]
         let kept = [".out.json.tmp-\(me)-1", ".other.tmp-\(dead)-1", "out.json"]
         for name in stale + kept {
