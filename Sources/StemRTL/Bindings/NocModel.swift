@@ -98,23 +98,8 @@ public final class NocModel {
         guard let functions = library.nocTable else {
             throw ModelLoadError.wrongTop(path: library.url.path, expected: .noc, actual: library.top)
         }
-        var handle: OpaquePointer?
-        let function = randomSeed == nil ? "create" : "create_randomized"
-        let status: Int32
-        if let randomSeed {
-            guard let createRandomized = functions.createRandomized else {
-                throw ShimError(status: ShimStatus(code: Int32(STEM_E_STATE.rawValue)), function: function,
-                                message: "\(library.url.path) has no create_randomized (an older shim)")
-            }
-            status = createRandomized(&handle, randomSeed)
-        } else {
-            status = functions.create(&handle)
-        }
-        guard status == 0, let handle else {
-            let message = functions.createError().map { String(cString: $0) } ?? ""
-            throw ShimError(status: ShimStatus(code: status == 0 ? Int32(STEM_E_INTERNAL.rawValue) : status),
-                            function: function, message: status == 0 ? "\(function) returned no model" : message)
-        }
+        let handle = try makeShimHandle(libraryPath: library.url.path, randomSeed: randomSeed, create: functions.create,
+                                        createRandomized: functions.createRandomized, createError: functions.createError)
         self.library = library
         self.functions = functions
         self.handle = handle
