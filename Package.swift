@@ -65,6 +65,6 @@ let package = Package(
         .testTarget(name: "StemTraceTests", dependencies: ["StemTrace", "StemModel"]),
         .testTarget(name: "StemSweepTests", dependencies: ["StemSweep", "StemModel", "StemRTL", "StemCheck", "StemSupport"]),
         .testTarget(name: "StemONNXTests", dependencies: ["StemONNX", "StemModel", "StemSupport"]),
-        .testTarget(name: "stemsimTests", dependencies: ["StemModel", "StemTrace", "StemSupport"]),
+        .testTarget(name: "stemsimTests", dependencies: ["StemModel", "StemRTL", "StemTrace", "StemSupport"]),
     ]
 )

@@ -4,12 +4,14 @@
 #
 #   scripts/fuzz-onnx.sh [SECONDS] [libFuzzer options...]
 #
-# Builds StemSupport, StemModel and SwiftProtobuf (from the resolved checkout in
-# .build/checkouts) as static libraries, then fuzz/onnx/FuzzONNXImport.swift together with the
-# sources of StemONNX (swiftc -sanitize=fuzzer,address) into .build/fuzz-onnx/, seeds a corpus
-# from examples/onnx (mode byte 0: the models, 1: the .npy files) and runs for SECONDS
-# (default 30) on one core. A crash leaves crash-<sha1> in .build/fuzz-onnx/ and ends with
-# exit status 1.
+# Builds fuzz/onnx/FuzzONNXImport.swift together with the sources of StemONNX (swiftc
+# -sanitize=fuzzer,address: the importer is instrumented) into .build/fuzz-onnx/, linked
+# against the objects `swift build` already made of StemSupport, StemModel and SwiftProtobuf
+# (.build/debug; built first when missing, not instrumented: their own fuzzing is
+# scripts/fuzz.sh's and swift-protobuf's). That keeps the build to a minute, so CI can run it.
+# Seeds a corpus from examples/onnx (mode byte 0: the models, 1: the .npy files) and runs for
+# SECONDS (default 30) on one core. A crash leaves crash-<sha1> in .build/fuzz-onnx/ and ends
+# with exit status 1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,30 +21,24 @@ out=.build/fuzz-onnx
 mkdir -p "$out/corpus"
 [ -d .build/checkouts/swift-protobuf ] || swift package resolve
 
-flags=(-sanitize=fuzzer,address -parse-as-library -O -g -I "$out")
-library() {  # library MODULE SOURCES...
-    local module=$1
-    shift
-    echo "== building $out/lib$module.a"
-    # SwiftProtobuf uses the `package` access level: one package name for all its files.
-    swiftc "${flags[@]}" -package-name "$module" -module-name "$module" -emit-module -emit-module-path "$out/$module.swiftmodule" \
-        -emit-library -static -o "$out/lib$module.a" "$@"
-}
-support=(Sources/StemSupport/*.swift)
-model=(Sources/StemModel/*.swift Sources/StemModel/JSON/*.swift)
-protobuf=(.build/checkouts/swift-protobuf/Sources/SwiftProtobuf/*.swift)
+debug=.build/debug
+dependencies=(StemSupport StemModel SwiftProtobuf)
+for module in "${dependencies[@]}"; do
+    if [ ! -f "$debug/Modules/$module.swiftmodule" ] || ! ls "$debug/$module.build/"*.o >/dev/null 2>&1; then
+        echo "== swift build --target $module"
+        swift build --target "$module"
+    fi
+done
 sources=(Sources/StemONNX/*.swift fuzz/onnx/FuzzONNXImport.swift)
 binary="$out/fuzz-onnx-import"
-newest=$(ls -t "${support[@]}" "${model[@]}" "${sources[@]}" "$0" | head -1)
+objects=()
+for module in "${dependencies[@]}"; do objects+=("$debug/$module.build/"*.o); done
+newest=$(ls -t "${sources[@]}" "${objects[@]}" "$0" | head -1)
 if [ ! -x "$binary" ] || [ "$newest" -nt "$binary" ]; then
-    [ -f "$out/libSwiftProtobuf.a" ] || library SwiftProtobuf "${protobuf[@]}"
-    library StemSupport "${support[@]}"
-    library StemModel "${model[@]}" "$out/libStemSupport.a"
-    echo "== building $binary"
+    echo "== building $binary (swiftc -sanitize=fuzzer,address)"
     # ld.gold warns about ASan's local symbols; those warnings are harmless.
-    swiftc "${flags[@]}" -module-name StemONNX "${sources[@]}" \
-        "$out/libStemModel.a" "$out/libStemSupport.a" "$out/libSwiftProtobuf.a" -o "$binary" \
-        2> >(grep -v "Cannot export local symbol" >&2)
+    swiftc -sanitize=fuzzer,address -parse-as-library -O -g -I "$debug/Modules" -module-name StemONNX \
+        "${sources[@]}" "${objects[@]}" -o "$binary" 2> >(grep -v "Cannot export local symbol" >&2)
 fi
 
 for file in examples/onnx/*.onnx; do

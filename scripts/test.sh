@@ -7,7 +7,8 @@
 #   3. the Swift test suite: golden model and formats, model builder and cache, the RTL
 #      cross-checked against the golden model (random networks, the digits test set), traces,
 #      the command line, sweeps, SystemC;
-#   4. 30 s of libFuzzer on the JSON reader and network/inputs validation (scripts/fuzz.sh).
+#   4. 30 s of libFuzzer on the JSON reader and network/inputs validation (scripts/fuzz.sh) and
+#      20 s on the ONNX importer and the .npy reader (scripts/fuzz-onnx.sh).
 # Installs missing dependencies first (scripts/install-deps.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,3 +37,8 @@ swift test --skip-build
 # (docs/fuzzing.md says how to run longer).
 echo "== fuzz: JSON reader and network/inputs validation (scripts/fuzz.sh 30)"
 bash scripts/fuzz.sh 30
+
+# The same for the ONNX importer (protobuf decoding, the graph walk) and the .npy reader; it
+# links the objects `swift build` made above, so it builds in about a minute.
+echo "== fuzz: ONNX importer and .npy reader (scripts/fuzz-onnx.sh 20)"
+bash scripts/fuzz-onnx.sh 20

@@ -96,16 +96,6 @@ public struct Network: Sendable, Equatable {
         return nil
     }
 
-    /// The message with which the SystemC paths (`export`, `--engine systemc`, `bench-rtl`)
-    /// refuse a network that is not a dense chain, or nil for a dense chain. (The golden model,
-    /// the Verilated RTL and sweeps run every network.)
-    public var hardwareRefusal: String? {
-        denseChainViolation.map {
-            "graph networks (conv/pool/identity connections or per-channel requantization) run on the "
-                + "golden model and the Verilated RTL (--engine golden, rtl or both), not yet on the SystemC testbench: \($0)"
-        }
-    }
-
     /// `L`, the number of layers after the input layer.
     public var depth: Int { layers.count }
 

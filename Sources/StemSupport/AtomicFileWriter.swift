@@ -33,6 +33,9 @@ public final class AtomicFileWriter {
     private var fd: Int32
     private var buffer: [UInt8] = []
     private var state: State = .open
+    /// The temporary file was handed to another program (``handOverTemporaryFile()``): it is
+    /// synced when the file is completed.
+    private var handedOver = false
     private static let bufferLimit = 1 << 16
 
     private enum State { case open, closed, committed, discarded }
@@ -140,6 +143,16 @@ public final class AtomicFileWriter {
     public func close() throws(OutputFileError) {
         guard state == .open else {
             precondition(state == .closed, "close() after commit() or discard()")
+            if handedOver {
+                // What the other program wrote reaches the disk before the rename, as ours does.
+                handedOver = false
+                let synced = system_openReadOnly(temporaryPath)
+                guard synced >= 0 else { throw fail(.write) }
+                let result = system_fsync(synced)
+                _ = system_close(synced)
+                if result != 0 { throw fail(.write) }
+                Self.syncCount.withLock { $0 += 1 }
+            }
             return
         }
         try flush()
@@ -174,6 +187,7 @@ public final class AtomicFileWriter {
         fd = -1
         buffer.removeAll()
         state = .closed
+        handedOver = true
         return temporaryPath
     }
 

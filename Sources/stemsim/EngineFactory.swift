@@ -51,10 +51,13 @@ enum EngineFactory {
             let golden = try GoldenModel(network: network)
             return EngineSet(reference: golden, device: try makeRTLEngine(network: network, mesh: mesh, trace: trace))
         case .systemc:
-            if let refusal = network.hardwareRefusal { throw CommandFailure(.badInput, refusal) }
             let golden = try GoldenModel(network: network)
+            let mapping = try mesh.map(network)
+            if mesh.chooser.choosesSomething && !network.isDenseChain {
+                printToStandardError("stemsim: \(MeshArguments.summary(of: mapping, chosen: true))\n")
+            }
             let device = try SystemCEngine.make(
-                network: network, samples: samples, options: mesh.options, configurationPath: mesh.configPath,
+                mapping: mapping, samples: samples, configurationPath: mesh.configPath,
                 initiator: systemC.initiator, clockMHz: systemC.clockMhz, keepFolder: systemC.systemcFiles,
                 progress: { printToStandardError("stemsim: \($0)\n") })
             return EngineSet(reference: golden, device: device)

@@ -59,7 +59,6 @@ struct Export: ParsableCommand {
         let net = try Network.load(from: networkPath)
         var inputSet = try InputSet.load(from: inputsPath, for: net)
         if let limit { inputSet = inputSet.prefix(limit) }
-        if let refusal = net.hardwareRefusal { throw CommandFailure(.badInput, refusal) }
         let mapping = try mesh.map(net)
         let export = MeshExport(mapping: mapping, samples: inputSet.samples, configurationPath: mesh.configPath)
         let golden = try write(export, to: target)

@@ -42,7 +42,6 @@ struct RTLBench: ParsableCommand {
         let net = try Network.load(from: networkPath)
         var samples = try InputSet.load(from: inputsPath, for: net).samples
         if let limit { samples = Array(samples.prefix(limit)) }
-        if let refusal = net.hardwareRefusal { throw CommandFailure(.badInput, refusal) }
         let mapping = try mesh.map(net)
         let builder = try ModelBuilder()
         let product = try builder.build(mapping.modelParameters(), progress: { printToStandardError("stemsim: \($0)\n") })

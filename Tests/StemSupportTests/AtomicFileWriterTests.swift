@@ -67,6 +67,21 @@ import Testing
         #expect(folder.contents() == ["synced"])
     }
 
+    /// A file handed over to another program (a Verilated model writing its waveform) is
+    /// synced too before it is renamed into place.
+    @Test func aHandedOverFileIsSyncedBeforeTheRename() throws {
+        let folder = try TestFolder()
+        defer { folder.remove() }
+        let writer = try AtomicFileWriter(path: folder.file("trace.vcd"))
+        let temporary = try #require(writer.handOverTemporaryFile())
+        try Data("$date written by the model $end\n".utf8).write(to: URL(fileURLWithPath: temporary))
+        let before = AtomicFileWriter.syncCount.withLock { $0 }
+        try AtomicFileWriter.commitAll([writer])
+        #expect(AtomicFileWriter.syncCount.withLock { $0 } > before)
+        #expect(try folder.text("trace.vcd") == "$date written by the model $end\n")
+        #expect(folder.contents() == ["trace.vcd"])
+    }
+
     @Test func aFailedRenameLeavesNoTemporaryFileAndTheTargetAsItWas() throws {
         let folder = try TestFolder()
         defer { folder.remove() }

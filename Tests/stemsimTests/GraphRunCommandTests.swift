@@ -1,18 +1,16 @@
 import Foundation
 import Testing
 import StemModel
+import StemRTL
+import StemSupport
 import StemTrace
 
 /// `stemsim run` on a version-2 (layer graph) network: the golden model and the Verilated RTL
-/// run it (in lockstep, spike for spike), `map` shows its tiles and relays; the SystemC paths
-/// refuse it with exit 2 and write nothing.
+/// run it (in lockstep, spike for spike), `map` shows its tiles and relays; `export` describes
+/// them and the SystemC testbench runs it spike for spike.
 @Suite struct GraphRunCommandTests {
     static let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../../examples/graph-small").standardized.path
-    static let refusal = "graph networks (conv/pool/identity connections or per-channel requantization) run on "
-        + "the golden model and the Verilated RTL (--engine golden, rtl or both), not yet on the SystemC testbench: "
-        + "layers[0] \"c1\" has a conv connection"
-
     private func copyExample(to folder: String) throws {
         for name in ["network.json", "inputs.json"] {
             try FileManager.default.copyItem(atPath: Self.example + "/" + name, toPath: folder + "/" + name)
@@ -106,17 +104,88 @@ import StemTrace
         #expect(!mismatches.isEmpty && mismatches.allSatisfy { $0.value.bit == false })
     }
 
-    @Test(arguments: [
-        ["run", "--network", "network.json", "--inputs", "inputs.json", "--report", "report.json", "--engine", "systemc"],
-        ["export", "--network", "network.json", "--inputs", "inputs.json", "--out", "exported"],
-    ])
-    func theSystemCPathsRefuseGraphNetworks(_ arguments: [String]) throws {
+    /// A random graph network for the SystemC tests' build (`ExportCommandTests.meshArguments`:
+    /// TimeSteps 5, WeightBits 6, AccBits 11, saturate, 3x3 tiles of 16 neurons x 32 axons), with
+    /// a conv layer split over tiles and a relay core: the first seed that has both.
+    static func systemCGraph() throws -> (network: Network, inputs: InputSet, mapping: MeshMapping) {
+        var graph = GraphNetworkOptions()
+        graph.timeSteps = 5
+        graph.weightBits = 6
+        graph.accumulatorBits = 11
+        graph.overflow = .saturate
+        graph.inputSize = 3...5
+        graph.channels = 1...3
+        graph.blocks = 2...3
+        let options = MeshOptions(numNeurons: 16, numAxons: 32, maxFanout: 4, fifoDepth: 4, meshSize: (3, 3))
+        for seed in UInt64(1)...400 {
+            let network = Network.randomGraph(graph, seed: seed)
+            guard let mapping = try? Mapper(options: options).map(network) else { continue }
+            let tiled = mapping.cores.contains { core in
+                !core.isRelay && core.neurons != Array((core.neurons.first ?? 0)..<((core.neurons.first ?? 0) + core.neurons.count))
+            }
+            if mapping.relayCount > 0 && tiled {
+                return (network, InputSet.random(for: network, count: 3, labeled: true, seed: seed), mapping)
+            }
+        }
+        throw CocoaError(.featureUnsupported)
+    }
+
+    /// Export writes a graph network's conv tiles (`neuronList`) and relay cores (`relay`,
+    /// `stage`) into mesh.json.
+    @Test func exportDescribesTheTilesAndRelaysOfAGraphNetwork() throws {
+        let (network, inputs, mapping) = try Self.systemCGraph()
         let folder = try StemSimRunner.temporaryFolder()
         defer { StemSimRunner.remove(folder) }
-        try copyExample(to: folder)
-        let outcome = try StemSimRunner.run(arguments, in: folder)
-        #expect(outcome.status == 2, "\(outcome.stdout)\(outcome.stderr)")
-        #expect(outcome.stderr.contains(Self.refusal), "\(outcome.stderr)")
-        #expect(try StemSimRunner.contents(folder) == ["inputs.json", "network.json"])
+        try network.write(to: folder + "/network.json")
+        try inputs.write(to: folder + "/inputs.json")
+        let outcome = try StemSimRunner.run(["export", "--network", "network.json", "--inputs", "inputs.json",
+                                             "--out", "exported"] + ExportCommandTests.meshArguments, in: folder)
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let mesh = try JSONParser.parse(Array(try FileIO.read(folder + "/exported/mesh.json")), file: "mesh.json")
+        guard case .object(let root) = mesh, case .array(let cores)? = root["cores"],
+              case .object(let described)? = root["network"], case .array(let shapes)? = described["layerShapes"] else {
+            Issue.record("mesh.json lacks cores or network.layerShapes")
+            return
+        }
+        #expect(cores.count == mapping.cores.count && shapes.count == network.depth + 1)
+        for (core, entry) in zip(mapping.cores, cores) {
+            guard case .object(let fields) = entry else { continue }
+            #expect(fields["relay"] == .integer(Int64(core.relayHop)) && fields["stage"] == .integer(Int64(core.stage)))
+            let listed: [Int]
+            if case .array(let list)? = fields["neuronList"] {
+                listed = list.compactMap { if case .integer(let v) = $0 { Int(v) } else { nil } }
+            } else if case .integer(let first)? = fields["firstNeuron"], case .integer(let count)? = fields["neurons"] {
+                listed = Array(Int(first)..<Int(first + count))
+            } else { listed = [] }
+            #expect(listed == core.neurons, "tile \(core.tile)")
+        }
+        let stimulus = String(decoding: try FileIO.read(folder + "/exported/stimulus.txt"), as: UTF8.self)
+        #expect(stimulus.split(separator: "\n").filter { $0 == "step" || $0.hasPrefix("step ") }.count
+                == network.stepCount(samples: inputs.samples.count))
+    }
+
+    /// `--engine systemc` runs a graph network (conv tiles, pooling, a shortcut through a relay
+    /// core) in lockstep with the golden model: every spike equal, relay spikes left out.
+    @Test(.enabled(if: ExportCommandTests.systemCAvailable, "needs verilator and libsystemc-dev"))
+    func theSystemCEngineRunsAGraphNetworkInLockstep() throws {
+        let (network, inputs, _) = try Self.systemCGraph()
+        let folder = try StemSimRunner.temporaryFolder()
+        defer { StemSimRunner.remove(folder) }
+        try network.write(to: folder + "/network.json")
+        try inputs.write(to: folder + "/inputs.json")
+        let outcome = try StemSimRunner.run(
+            ["run", "--network", "network.json", "--inputs", "inputs.json", "--engine", "systemc",
+             "--spikes", "spikes.jsonl", "--systemc-files", "files"] + ExportCommandTests.meshArguments, in: folder)
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stdout.contains("lockstep   every spike agrees"), "\(outcome.stdout)")
+        let golden = try GoldenModel(network: network)
+        var record = ""
+        var spikes = 0
+        try golden.run(samples: inputs.samples) { step, layers in
+            record += SpikeRecordWriter.line(step: step, spikes: layers)
+            spikes += layers.reduce(0) { $0 + $1.count }
+        }
+        #expect(spikes > 0)
+        #expect(String(decoding: try FileIO.read(folder + "/files/systemc.jsonl"), as: UTF8.self) == record)
     }
 }

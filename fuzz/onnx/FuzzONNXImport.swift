@@ -2,8 +2,8 @@
 // graph walk) and the .npy reader.
 //
 // Compiled together with the sources of StemONNX into one module by scripts/fuzz-onnx.sh
-// (`swiftc -sanitize=fuzzer,address -parse-as-library`), linked against StemSupport,
-// StemModel and SwiftProtobuf built the same way, so it calls the same code that
+// (`swiftc -sanitize=fuzzer,address -parse-as-library`), linked against the objects
+// `swift build` made of StemSupport, StemModel and SwiftProtobuf, so it calls the same code that
 // `stemsim import` and `stemsim import-inputs` run. Any input may be rejected with an error;
 // none may crash, trap or hang. The first byte chooses what the rest is read as.
 import StemModel

@@ -67,7 +67,7 @@ public struct MeshExport: Sendable {
     public func stimulusText() -> String {
         let p = mapping.modelParameters()
         var text = "stem-stimulus 1\n"
-        text += "# stem-cosim export: network \(network.layerWidths.map(String.init).joined(separator: "-")), "
+        text += "# stem-cosim export: network \(network.layerSummary), "
             + "\(samples.count) samples, \(stepCount) steps on a \(mapping.meshX)x\(mapping.meshY) mesh\n"
         let params: [(String, Int)] = [
             ("time_steps", p.timeSteps), ("weight_bits", p.weightBits), ("acc_bits", p.accBits),
@@ -114,11 +114,22 @@ public struct MeshExport: Sendable {
             ("MeshY", .integer(Int64(p.meshY))), ("FifoDepth", .integer(Int64(p.fifoDepth))),
         ]
         let cores: [JSONValue] = mapping.cores.map { core in
-            .object(JSONObject([
+            let first = core.neurons.first ?? 0
+            var members: [(String, JSONValue)] = [
                 ("tile", .integer(Int64(core.tile))), ("x", .integer(Int64(core.x))), ("y", .integer(Int64(core.y))),
-                ("layer", .integer(Int64(core.layer))), ("firstNeuron", .integer(Int64(core.neurons.first ?? 0))),
+                ("layer", .integer(Int64(core.layer))), ("firstNeuron", .integer(Int64(first))),
                 ("neurons", .integer(Int64(core.neurons.count))), ("fanIn", .integer(Int64(core.fanIn))),
-            ]))
+            ]
+            // A conv/pool tile holds channels x rows x columns: list its neurons when they are
+            // not one contiguous range.
+            if core.neurons != Array(first..<(first + core.neurons.count)) {
+                members.append(("neuronList", .array(core.neurons.map { .integer(Int64($0)) })))
+            }
+            if network.isGraph {
+                members.append(("stage", .integer(Int64(core.stage))))
+                members.append(("relay", .integer(Int64(core.relayHop))))
+            }
+            return .object(JSONObject(members))
         }
         var members: [(String, JSONValue)] = [
             ("format", .string(Self.formatName)),
@@ -126,6 +137,10 @@ public struct MeshExport: Sendable {
             ("parameters", .object(JSONObject(parameters))),
             ("network", .object(JSONObject([
                 ("layerWidths", .array(network.layerWidths.map { .integer(Int64($0)) })),
+                ("layerShapes", .array((0...network.depth).map { layer in
+                    let shape = network.shape(ofLayer: layer)
+                    return .array([shape.channels, shape.height, shape.width].map { .integer(Int64($0)) })
+                })),
                 ("timeSteps", .integer(Int64(network.timeSteps))),
                 ("inputSigned", .bool(network.inputSigned)),
             ]))),
@@ -184,12 +199,14 @@ public struct MeshExport: Sendable {
             }
         }
         let temporary = parent.appendingPathComponent(FileIO.temporaryName(for: name, tag: "\(getpid())-\(UInt32.random(in: 0...UInt32.max))"))
+        // Registered before it exists, so a signal between the two leaves nothing behind.
+        TemporaryFiles.shared.track(temporary.path)
         do {
             try fm.createDirectory(at: temporary, withIntermediateDirectories: false)
         } catch {
+            TemporaryFiles.shared.forget(temporary.path)
             throw OutputFileError(path: directory, operation: .create, reason: "cannot create \(temporary.path): \(error.localizedDescription)")
         }
-        TemporaryFiles.shared.track(temporary.path)
         var committed = false
         defer {
             if !committed { try? fm.removeItem(at: temporary) }

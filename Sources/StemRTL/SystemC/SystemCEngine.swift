@@ -195,8 +195,20 @@ extension SystemCEngine {
                             keepFolder: String? = nil, extraArguments: [String] = [],
                             environment: [String: String] = ProcessInfo.processInfo.environment,
                             progress: (SystemCTestbench.Event) -> Void = { _ in }) throws -> SystemCEngine {
-        if let refusal = network.hardwareRefusal { throw EngineError(engine: "systemc", message: refusal) }
-        let mapping = try Mapper(options: options).map(network)
+        try make(mapping: try Mapper(options: options).map(network), samples: samples,
+                 configurationPath: configurationPath, initiator: initiator, clockMHz: clockMHz, keepFolder: keepFolder,
+                 extraArguments: extraArguments, environment: environment, progress: progress)
+    }
+
+    /// Builds (or takes from the cache) the SystemC testbench for `mapping`'s parameters and
+    /// returns an engine that runs `samples` of the mapped network (a dense chain or a layer
+    /// graph with its relay cores).
+    public static func make(mapping: MeshMapping, samples: [[Int64]],
+                            configurationPath: RTLEngine.ConfigurationPath = .packets,
+                            initiator: SystemCTestbench.Initiator = .pin, clockMHz: Double? = nil,
+                            keepFolder: String? = nil, extraArguments: [String] = [],
+                            environment: [String: String] = ProcessInfo.processInfo.environment,
+                            progress: (SystemCTestbench.Event) -> Void = { _ in }) throws -> SystemCEngine {
         let testbench: SystemCTestbench
         do {
             testbench = try SystemCTestbench.build(for: mapping.modelParameters(), environment: environment,
