@@ -36,7 +36,7 @@ let package = Package(
         .target(name: "StemTrace", dependencies: ["StemSupport", "StemModel"]),
         // Design-space sweeps.
         .target(name: "StemSweep", dependencies: ["StemSupport", "StemModel", "StemRTL", "StemCheck"]),
-        // Importing quantized (QDQ) ONNX models as version-2 networks (docs/onnx.md).
+        // Importing quantized (QDQ) ONNX models as version-2 networks (docs/import.md).
         .target(name: "StemONNX",
                 dependencies: ["StemSupport", "StemModel", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
                 exclude: ["onnx-subset.proto"]),
