@@ -61,7 +61,7 @@ let package = Package(
         .testTarget(name: "StemModelTests", dependencies: ["StemModel", "StemSupport"]),
         .testTarget(name: "StemRTLTests", dependencies: ["StemRTL", "StemModel", "StemCheck", "StemSupport"],
                     exclude: ["Fixtures"]),
-        .testTarget(name: "StemCheckTests", dependencies: ["StemCheck", "StemModel", "StemRTL", "StemSupport"]),
+        .testTarget(name: "StemCheckTests", dependencies: ["StemCheck", "StemModel", "StemRTL", "StemSupport", "StemONNX"]),
         .testTarget(name: "StemTraceTests", dependencies: ["StemTrace", "StemModel"]),
         .testTarget(name: "StemSweepTests", dependencies: ["StemSweep", "StemModel", "StemRTL", "StemCheck", "StemSupport"]),
         .testTarget(name: "StemONNXTests", dependencies: ["StemONNX", "StemModel", "StemSupport"]),
