@@ -48,6 +48,7 @@ check_onnx() {  # model name, samples name (examples/onnx/<samples>-x.npy, -y.np
 }
 check_onnx digits-mlp digits-mlp --min-top1 100 --min-equal 100 --min-within-one 100
 check_onnx digits-cnn digits-cnn --min-top1 100 --min-equal 93 --min-within-one 100
+check_onnx digits-cnn-torch digits-cnn --min-top1 100 --min-equal 96.5 --min-within-one 100
 check_onnx tiny-gap tiny-gap --min-top1 100 --min-equal 100 --min-within-one 100
 check_onnx tiny-gap-4bit tiny-gap --min-top1 100 --min-equal 100 --min-within-one 100
 
