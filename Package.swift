@@ -36,7 +36,7 @@ let package = Package(
         .target(name: "StemTrace", dependencies: ["StemSupport", "StemModel"]),
         // Design-space sweeps.
         .target(name: "StemSweep", dependencies: ["StemSupport", "StemModel", "StemRTL", "StemCheck"]),
-        // Importing quantized (QDQ) ONNX models as version-2 networks (docs/onnx.md).
+        // Importing quantized (QDQ) ONNX models as version-2 networks (docs/import.md).
         .target(name: "StemONNX",
                 dependencies: ["StemSupport", "StemModel", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
                 exclude: ["onnx-subset.proto"]),
@@ -61,7 +61,7 @@ let package = Package(
         .testTarget(name: "StemModelTests", dependencies: ["StemModel", "StemSupport"]),
         .testTarget(name: "StemRTLTests", dependencies: ["StemRTL", "StemModel", "StemCheck", "StemSupport"],
                     exclude: ["Fixtures"]),
-        .testTarget(name: "StemCheckTests", dependencies: ["StemCheck", "StemModel", "StemRTL", "StemSupport"]),
+        .testTarget(name: "StemCheckTests", dependencies: ["StemCheck", "StemModel", "StemRTL", "StemSupport", "StemONNX"]),
         .testTarget(name: "StemTraceTests", dependencies: ["StemTrace", "StemModel"]),
         .testTarget(name: "StemSweepTests", dependencies: ["StemSweep", "StemModel", "StemRTL", "StemCheck", "StemSupport"]),
         .testTarget(name: "StemONNXTests", dependencies: ["StemONNX", "StemModel", "StemSupport"]),

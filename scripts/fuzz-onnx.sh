@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fuzzes the ONNX importer (protobuf parsing, the graph walk) and the .npy reader with
-# libFuzzer (docs/onnx.md, docs/fuzzing.md).
+# libFuzzer (docs/import.md, docs/fuzzing.md).
 #
 #   scripts/fuzz-onnx.sh [SECONDS] [libFuzzer options...]
 #

@@ -1,12 +1,21 @@
 #!/usr/bin/env bash
 # Installs what stem-cosim needs beyond Swift, when it is missing:
 #   verilator, yosys, libsystemc-dev (SystemC 2.3 + TLM-2.0), g++, make, zlib (FST traces),
-#   pkg-config, gtkwave (fst2vcd for FST checks; a viewer), and (with --python) numpy + scikit-learn for scripts/train_digits.py.
+#   pkg-config, gtkwave (fst2vcd for FST checks; a viewer); with --onnx numpy, onnx and
+#   onnxruntime for scripts/check_onnx.py (scripts/requirements-onnx.txt; scripts/test.sh passes
+#   it); with --python those and numpy + scikit-learn for scripts/train_digits.py
+#   (scripts/requirements.txt).
 # Installs with apt-get when run as root or with sudo; otherwise prints what to install.
 set -euo pipefail
 
 want_python=0
-[ "${1:-}" = "--python" ] && want_python=1
+want_onnx=0
+case "${1:-}" in
+    --python) want_python=1; want_onnx=1 ;;
+    --onnx) want_onnx=1 ;;
+    "") ;;
+    *) echo "usage: scripts/install-deps.sh [--python | --onnx]" >&2; exit 2 ;;
+esac
 
 missing=()
 command -v verilator >/dev/null 2>&1 || missing+=(verilator)
@@ -35,6 +44,12 @@ if [ $want_python = 1 ]; then
     if ! python3 -c 'import numpy, sklearn' >/dev/null 2>&1; then
         echo "Installing numpy and scikit-learn with pip ..." >&2
         python3 -m pip install -q -r "$(dirname "$0")/requirements.txt"
+    fi
+fi
+if [ $want_onnx = 1 ]; then
+    if ! python3 -c 'import numpy, onnx, onnxruntime' >/dev/null 2>&1; then
+        echo "Installing numpy, onnx and onnxruntime with pip ..." >&2
+        python3 -m pip install -q -r "$(dirname "$0")/requirements-onnx.txt"
     fi
 fi
 echo "dependencies: ok (verilator $(verilator --version | cut -d' ' -f2), yosys $(yosys -V | cut -d' ' -f2), systemc $(pkg-config --modversion systemc 2>/dev/null || echo '?'))" >&2

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Builds the quantized (QDQ) ONNX example models in examples/onnx/ (docs/onnx.md).
+"""Builds the quantized (QDQ) ONNX example models in examples/onnx/ (docs/import.md).
 
     pip install onnx==1.23.2 onnxruntime==1.32.0 numpy==2.4.6 scikit-learn==1.9.1
     python3 scripts/make_onnx_fixtures.py

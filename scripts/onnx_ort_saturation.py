@@ -2,7 +2,7 @@
 """ONNX Runtime against itself: its optimized run (QDQ fused into integer kernels) against its
 unoptimized run (dequantize, float operator, quantize), on the example models as they are and
 with every int8 weight halved (7-bit weights). On x86-64 with AVX2 and no VNNI the 8-bit models
-differ and the 7-bit ones agree, which shows the u8s8 kernels' saturation (docs/onnx.md).
+differ and the 7-bit ones agree, which shows the u8s8 kernels' saturation (docs/import.md).
 
     python3 scripts/onnx_ort_saturation.py      (from the repository root)
 """

@@ -3,17 +3,19 @@
 #   1. the RTL's own checks: lint (verilator --lint-only -Wall), the C++ testbenches with
 #      hand-computed directed tests and the NoC scoreboard runs (scripts/test-rtl.sh);
 #   2. version-2 (graph) networks on the golden engine against an independent Python reference
-#      (scripts/graph_reference.py);
+#      (scripts/graph_reference.py); the example ONNX models imported and checked against ONNX
+#      Runtime (scripts/check_onnx.py);
 #   3. the Swift test suite: golden model and formats, model builder and cache, the RTL
 #      cross-checked against the golden model (random networks, the digits test set), traces,
 #      the command line, sweeps, SystemC;
 #   4. 30 s of libFuzzer on the JSON reader and network/inputs validation (scripts/fuzz.sh) and
 #      20 s on the ONNX importer and the .npy reader (scripts/fuzz-onnx.sh).
-# Installs missing dependencies first (scripts/install-deps.sh).
+# Installs missing dependencies first (scripts/install-deps.sh; --onnx: numpy, onnx and
+# onnxruntime with pip for scripts/check_onnx.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/install-deps.sh
+bash scripts/install-deps.sh --onnx
 
 # Model libraries the tests build are cached here, keyed by content: a second run builds
 # nothing. A fresh clone (CI) starts empty.
@@ -29,6 +31,27 @@ swift build --build-tests
 # written from docs/stem-spec.md (random networks; every spike, outputs, SOPs, overflows).
 echo "== graph networks: golden engine against scripts/graph_reference.py"
 python3 scripts/graph_reference.py --stemsim .build/debug/stemsim --networks 150 --seed 1
+
+# The example ONNX models (examples/onnx) imported with `stemsim import`/`import-inputs` and run
+# on the golden engine, against ONNX Runtime on the same samples (docs/import.md). The
+# thresholds sit just below the figures docs/import.md gives, so a worse import fails.
+echo "== ONNX import: golden engine against ONNX Runtime (scripts/check_onnx.py)"
+onnx_out=$(mktemp -d)
+trap 'rm -rf "$onnx_out"' EXIT
+check_onnx() {  # model name, samples name (examples/onnx/<samples>-x.npy, -y.npy), check_onnx.py's thresholds
+    local name=$1 data=$2
+    shift 2
+    .build/debug/stemsim import "examples/onnx/$name.onnx" --out "$onnx_out/$name.json" >/dev/null
+    .build/debug/stemsim import-inputs --model "examples/onnx/$name.onnx" --npy "examples/onnx/$data-x.npy" \
+        --labels "examples/onnx/$data-y.npy" --out "$onnx_out/$name-inputs.json" >/dev/null
+    python3 scripts/check_onnx.py "examples/onnx/$name.onnx" "$onnx_out/$name-inputs.json" "$onnx_out/$name.json" \
+        --stemsim .build/debug/stemsim "$@"
+}
+check_onnx digits-mlp digits-mlp --min-top1 100 --min-equal 100 --min-within-one 100
+check_onnx digits-cnn digits-cnn --min-top1 100 --min-equal 93 --min-within-one 100
+check_onnx digits-cnn-torch digits-cnn --min-top1 100 --min-equal 96.5 --min-within-one 100
+check_onnx tiny-gap tiny-gap --min-top1 100 --min-equal 100 --min-within-one 100
+check_onnx tiny-gap-4bit tiny-gap --min-top1 100 --min-equal 100 --min-within-one 100
 
 echo "== swift test"
 swift test --skip-build

@@ -2,7 +2,7 @@ import Foundation
 import StemModel
 
 /// Making a STEM layer from an operator's float result and the `QuantizeLinear` after it
-/// (docs/onnx.md, "How scales become multipliers").
+/// (docs/import.md, "How scales become multipliers").
 extension GraphWalk {
     mutating func makeLayer(_ pending: Pending, scale outputScale: Double, zeroPoint: Int64, range: ClosedRange<Int64>,
                             context: NodeContext) throws(ONNXImportError) -> Activation {

@@ -1,7 +1,7 @@
 import Foundation
 import StemModel
 
-/// The operators: what each node makes of its inputs (docs/onnx.md, "Supported operators").
+/// The operators: what each node makes of its inputs (docs/import.md, "Supported operators").
 extension GraphWalk {
     mutating func importNode(_ node: ONNXNodeProto) throws(ONNXImportError) {
         let name = node.name.isEmpty ? (node.output.first ?? "") : node.name
@@ -31,7 +31,7 @@ extension GraphWalk {
         case "Identity": result = try context.value(0, in: values)
         case "Clip": result = try clip(&context)
         default:
-            throw error("unsupported operator \(node.opType) (docs/onnx.md lists the supported ones)")
+            throw error("unsupported operator \(node.opType) (docs/import.md lists the supported ones)")
         }
         guard let output = node.output.first, !output.isEmpty else { throw error("the node has no output") }
         values[output] = result

@@ -9,7 +9,7 @@ import SwiftProtobuf
 /// STEM terms: the float graph input, a quantized activation (the values of a STEM layer), its
 /// dequantized form, a constant, integer weights, or the float result of a linear operator
 /// that the next `QuantizeLinear` turns into a STEM layer. Supported operators and the mapping
-/// rules are in docs/onnx.md; anything else is an ``ONNXImportError`` naming the node.
+/// rules are in docs/import.md; anything else is an ``ONNXImportError`` naming the node.
 public struct ONNXImporter {
     /// The operator-set versions of the default domain the importer knows.
     public static let opsetRange: ClosedRange<Int64> = 10...23

@@ -17,7 +17,7 @@
 /// scalars are accepted packed and unpacked alike).
 ///
 /// Regenerate Sources/StemONNX/ONNXSubset.pb.swift with scripts/generate-onnx-proto.sh
-/// (docs/onnx.md, "Regenerating the schema code").
+/// (docs/import.md, "Regenerating the schema code").
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials

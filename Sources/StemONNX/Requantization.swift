@@ -1,4 +1,4 @@
-/// A positive real scale factor as STEM's integer requantization `m / 2^n` (docs/onnx.md,
+/// A positive real scale factor as STEM's integer requantization `m / 2^n` (docs/import.md,
 /// "How scales become multipliers").
 ///
 /// The post-shift `n` is the largest in `0...62` for which `m = round(ratio * 2^n)` still fits

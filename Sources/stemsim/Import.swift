@@ -10,7 +10,7 @@ struct Import: ParsableCommand {
         discussion: """
             Reads the model, maps every quantized operator to a STEM layer and writes the \
             network file. Prints a table per layer: kind, shape, scales, multiplier/postShift \
-            and the worst relative error of the integer requantization. docs/onnx.md lists the \
+            and the worst relative error of the integer requantization. docs/import.md lists the \
             supported operators and the mapping rules. Exit codes: 0 success, 2 a model the \
             importer cannot express (naming the node, its operator and why) or bad usage.
             """)

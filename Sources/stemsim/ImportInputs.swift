@@ -12,7 +12,7 @@ struct ImportInputs: ParsableCommand {
             --npy holds the samples as [S, ...] (float32, float64, uint8 or int64, C order), the \
             trailing dimensions holding the model input's values; --labels holds [S] integer \
             labels. Each value x becomes clamp(round_half_even(x / scale) + zero_point) of the \
-            model's first QuantizeLinear, as ONNX Runtime computes it (docs/onnx.md). Exit codes: \
+            model's first QuantizeLinear, as ONNX Runtime computes it (docs/import.md). Exit codes: \
             0 success, 2 bad input or usage.
             """)
 

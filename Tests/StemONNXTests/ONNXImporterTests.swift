@@ -120,6 +120,52 @@ import Testing
         #expect(imported.outputQmin == 0)
     }
 
+    /// The CNN PyTorch trained, quantized and exported itself (scripts/train_digits_cnn_torch.py):
+    /// `torch.onnx.export`'s QDQ form, scales in `Constant` nodes, float weights quantized per
+    /// axis, float biases, node names such as `/Conv_1`.
+    @Test func pytorchExportedCNN() throws {
+        let name = "digits-cnn-torch.onnx"
+        let model = try Fixtures.model(name)
+        let imported = try ONNXImporter(file: name).importModel(bytes: try Fixtures.bytes(name))
+        let net = imported.network
+        #expect(net.inputShape == Shape(channels: 1, height: 8, width: 8) && !net.inputSigned)
+        #expect(net.layers.map(\.name) == ["/Conv", "/Conv_1", "/Conv_2", "/Conv_3", "/Add", "/AveragePool", "/Gemm"])
+        #expect(imported.layers.map(\.kind) == ["conv", "conv", "conv", "conv", "add", "pool", "dense"])
+        #expect(net.layers[1].inputs[0].stride == [2, 2] && net.layers[1].inputs[0].padding == [1, 1])
+        #expect(net.layers[4].inputs.map(\.kind) == [.identity, .identity])
+        #expect(net.layers[4].inputs.map(\.source) == [4, 2])
+        #expect(net.layers.allSatisfy { $0.biasMode == .accumulator })
+        // The first conv's weights: conv1.weight quantized per output channel with the scale of
+        // the Constant that feeds its QuantizeLinear, half to even, in float32 as ONNX Runtime.
+        func constant(feeding node: String, input: Int) throws -> ONNXTensorValue {
+            let quantize = try #require(model.graph.node.first { $0.name == node })
+            let producer = try #require(model.graph.node.first { $0.output.first == quantize.input[input] })
+            return try ONNXTensorValue(try #require(producer.attribute.first).t)
+        }
+        let scales = try constant(feeding: "/QuantizeLinear_1", input: 1).values
+        let floats = try Fixtures.initializer(model, "conv1.weight").values
+        let weights = net.layers[0].inputs[0].weights.flatMap { $0 }
+        #expect(scales.count == 8 && weights.count == floats.count)
+        #expect(weights.enumerated().allSatisfy { i, q in
+            q == Int64(max(-128, min(127, (Float(floats[i]) / Float(scales[i / 9])).rounded(.toNearestOrEven))))
+        })
+        // The float bias at the accumulator's scale s_in * s_w[c].
+        let inputScale = try constant(feeding: "/QuantizeLinear", input: 1).values[0]
+        let biases = try Fixtures.initializer(model, "conv1.bias").values
+        for c in 0..<8 {
+            #expect(abs(Double(net.layers[0].bias[c]) - biases[c] / (Double(Float(inputScale)) * scales[c])) <= 0.5 + 1e-3)
+        }
+        // The quantized network classifies the test samples as ONNX Runtime does (96.67%).
+        let inputs = try imported.input.inputSet(samples: try NPYArray.load(from: Fixtures.path("digits-cnn-x.npy")), file: "x",
+                                                 labels: try NPYArray.load(from: Fixtures.path("digits-cnn-y.npy")),
+                                                 labelsFile: "y", outputs: 10)
+        let outputs = QuantizedANN(network: net).outputs(for: inputs.samples)
+        let correct = zip(outputs, try #require(inputs.labels)).filter { row, label in
+            row.firstIndex(of: row.max()!) == label
+        }.count
+        #expect(correct == 348, "\(correct) of 360")
+    }
+
     @Test func batchNormIsFoldedIntoTheConv() throws {
         let model = try Fixtures.model("digits-cnn.onnx")
         let imported = try ONNXImporter(file: "m").importModel(bytes: try Fixtures.bytes("digits-cnn.onnx"))
