@@ -108,7 +108,7 @@ public struct Sweep: Sendable {
         let runner = SweepPointRunner(configuration: config, hardware: hardware, files: files)
         let reference = try runner.referenceFigures()
         let document = SweepDocument(key: key, networkFile: config.networkFile, inputsFile: config.inputsFile,
-                                     reference: reference, points: plan.startingPoints)
+                                     calibrationFile: config.calibration?.file, reference: reference, points: plan.startingPoints)
         let state = LockedValue(RunState(
             document: document,
             tracker: SweepProgressTracker(points: plan.requested.count, reused: plan.reused, builds: plan.builds.count,
