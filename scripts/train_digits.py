@@ -9,6 +9,8 @@ docs/stem-spec.md section 10 in Python, and writes
 
     examples/digits/network.json   the quantized network ("stem-network", version 1)
     examples/digits/test.json      the held-out test set (64 unsigned 8-bit inputs per sample)
+    examples/digits/calibration.json  the training split in the same format: the calibration
+                                   set of `stemsim sweep --scaled auto` (never the test set)
 
 Deterministic: a fixed seed, a fixed stratified split and single-threaded BLAS; running it
 twice on the same machine gives byte-identical files. The scheme is described in
@@ -332,17 +334,19 @@ def main():
     print("re-read check: the JSON files, run with plain Python integers, give the same "
           f"output values for all {len(file_out)} test samples")
 
-    net_path = os.path.join(args.out, "network.json")
-    test_path = os.path.join(args.out, "test.json")
-    tmp_net = write_atomically(net_path, net_text)
+    paths = [os.path.join(args.out, name) for name in ("network.json", "test.json", "calibration.json")]
+    texts = [net_text, test_text, test_json(x_train, y_train)]
+    temporaries = []
     try:
-        tmp_test = write_atomically(test_path, test_text)
+        for path, text in zip(paths, texts):
+            temporaries.append(write_atomically(path, text))
     except BaseException:
-        os.unlink(tmp_net)
+        for tmp in temporaries:
+            os.unlink(tmp)
         raise
-    os.replace(tmp_net, net_path)
-    os.replace(tmp_test, test_path)
-    for path in (net_path, test_path):
+    for tmp, path in zip(temporaries, paths):
+        os.replace(tmp, path)
+    for path in paths:
         shown = os.path.relpath(path)
         print(f"wrote {path if shown.startswith('..') else shown} ({os.path.getsize(path)} bytes)")
     return 0

@@ -18,6 +18,8 @@ written, and writes
 
     examples/digits-cnn/network.json   the quantized network ("stem-network", version 2)
     examples/digits-cnn/test.json      the held-out test set (64 unsigned 8-bit inputs per sample)
+    examples/digits-cnn/calibration.json  the training split in the same format: the calibration
+                                       set of `stemsim sweep --scaled auto` (never the test set)
 
 Same data split and input quantization as scripts/train_digits.py (test.json is the same
 test set). Deterministic: fixed seeds and single-threaded BLAS; running it twice on the same
@@ -593,17 +595,19 @@ def main():
         return 0
 
     os.makedirs(args.out, exist_ok=True)
-    net_path = os.path.join(args.out, "network.json")
-    test_path = os.path.join(args.out, "test.json")
-    tmp_net = write_atomically(net_path, net_text)
+    paths = [os.path.join(args.out, name) for name in ("network.json", "test.json", "calibration.json")]
+    texts = [net_text, test_text, test_json(xq_train, y_train)]
+    temporaries = []
     try:
-        tmp_test = write_atomically(test_path, test_text)
+        for path, text in zip(paths, texts):
+            temporaries.append(write_atomically(path, text))
     except BaseException:
-        os.unlink(tmp_net)
+        for tmp in temporaries:
+            os.unlink(tmp)
         raise
-    os.replace(tmp_net, net_path)
-    os.replace(tmp_test, test_path)
-    for path in (net_path, test_path):
+    for tmp, path in zip(temporaries, paths):
+        os.replace(tmp, path)
+    for path in paths:
         shown = os.path.relpath(path)
         print(f"wrote {path if shown.startswith('..') else shown} ({os.path.getsize(path)} bytes)")
     print(f"total {time.monotonic() - started:.1f} s")

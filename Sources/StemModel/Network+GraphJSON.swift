@@ -2,7 +2,7 @@
 // (docs/formats.md, docs/stem-spec.md "The network").
 
 extension Network {
-    static let graphTopLevelKeys = ["format", "version", "timeSteps", "weightBits", "accumulatorBits",
+    static let graphTopLevelKeys = ["format", "version", "timeSteps", "weightBits", "accumulatorBits", "biasBits",
                                     "overflow", "input", "layers"]
     static let graphInputKeys = ["shape", "signed"]
     static let graphLayerKeys = ["name", "shape", "inputs", "bias", "biasMode", "shift", "multiplier", "postShift",
@@ -40,6 +40,7 @@ extension Network {
                                             in: Limits.weightBits)
         let accumulatorBits = try reader.integer(try reader.required(root, "accumulatorBits", at: ""),
                                                  at: "accumulatorBits", in: Limits.accumulatorBits)
+        let biasBits = try decodeBiasBits(root, reader: reader)
         var overflow = OverflowMode.wrap
         if let value = root["overflow"] {
             overflow = OverflowMode(rawValue: try reader.string(value, at: "overflow",
@@ -235,8 +236,8 @@ extension Network {
                 var bias: [Int64] = []
                 bias.reserveCapacity(items.count)
                 for (j, item) in items.enumerated() {
-                    bias.append(try reader.integer(item, at: JSONReader.element(biasPath, j), in: Limits.bias,
-                                                   note: "signed 32-bit"))
+                    bias.append(try reader.integer(item, at: JSONReader.element(biasPath, j), in: Limits.bias(bits: biasBits),
+                                                   note: biasNote(biasBits)))
                 }
                 layer.bias = bias
             }
@@ -277,8 +278,10 @@ extension Network {
             layers.append(layer)
             shapes.append(shape)
         }
-        return Network(timeSteps: timeSteps, weightBits: weightBits, accumulatorBits: accumulatorBits,
-                       overflow: overflow, inputShape: inputShape, inputSigned: inputSigned, layers: layers)
+        var network = Network(timeSteps: timeSteps, weightBits: weightBits, accumulatorBits: accumulatorBits,
+                              overflow: overflow, inputShape: inputShape, inputSigned: inputSigned, layers: layers)
+        network.biasBits = biasBits
+        return network
     }
 
     /// `[C,H,W]` or `[N]`, each at least 1, at most 2^22 neurons in all.
@@ -433,9 +436,6 @@ extension Network {
                 throw reader.fail(biasPath, "has \(layer.bias.count) values, expected \(shape.count) (one per neuron) "
                     + "or \(shape.channels) (one per channel) for shape \(shape)")
             }
-            for (j, b) in layer.bias.enumerated() where !Limits.bias.contains(b) {
-                try reader.checkRange(b, in: Limits.bias, at: JSONReader.element(biasPath, j), note: "signed 32-bit")
-            }
             try check(layer.shift, Limits.shift, JSONReader.member(path, "shift"))
             for (key, scalar, list, range) in [("multiplier", layer.multiplier, layer.channelMultipliers, Limits.multiplier),
                                                ("postShift", layer.postShift, layer.channelPostShifts, Limits.postShift)] {
@@ -453,11 +453,13 @@ extension Network {
             try check(layer.rot, Limits.rot(timeSteps: timeSteps), JSONReader.member(path, "rot"), "timeSteps \(timeSteps)")
             try check(layer.drlo, Limits.drlo(timeSteps: timeSteps), JSONReader.member(path, "drlo"), "timeSteps \(timeSteps)")
         }
+        try validateBiases(reader: reader)
     }
 
     // MARK: - Writing
 
-    /// The network as a version-2 document (every field written).
+    /// The network as a version-2 document (every field written; `biasBits` only when it is not
+    /// the default 32, so that files of networks without it keep their text and digests).
     var graphJSONValue: JSONValue {
         func shapeValue(_ shape: Shape) -> JSONValue {
             .array((shape.isFlat ? [shape.channels] : [shape.channels, shape.height, shape.width])
@@ -470,6 +472,7 @@ extension Network {
         root["timeSteps"] = .integer(Int64(timeSteps))
         root["weightBits"] = .integer(Int64(weightBits))
         root["accumulatorBits"] = .integer(Int64(accumulatorBits))
+        if biasBits != Limits.defaultBiasBits { root["biasBits"] = .integer(Int64(biasBits)) }
         root["overflow"] = .string(overflow.rawValue)
         var input = JSONObject()
         input["shape"] = shapeValue(inputShape)

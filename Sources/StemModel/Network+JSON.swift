@@ -1,7 +1,7 @@
 import StemSupport
 
 extension Network {
-    static let topLevelKeys = ["format", "version", "timeSteps", "weightBits", "accumulatorBits",
+    static let topLevelKeys = ["format", "version", "timeSteps", "weightBits", "accumulatorBits", "biasBits",
                                "overflow", "inputSize", "inputSigned", "layers"]
     static let layerKeys = ["weights", "bias", "biasMode", "shift", "multiplier", "postShift", "rot", "drlo"]
 
@@ -40,6 +40,8 @@ extension Network {
                                             in: Limits.weightBits)
         let accumulatorBits = try reader.integer(try reader.required(root, "accumulatorBits", at: ""),
                                                  at: "accumulatorBits", in: Limits.accumulatorBits)
+        let biasBits = try Self.decodeBiasBits(root, reader: reader)
+        let biasRange = Limits.bias(bits: biasBits)
         var overflow = OverflowMode.wrap
         if let value = root["overflow"] {
             overflow = OverflowMode(rawValue: try reader.string(value, at: "overflow",
@@ -93,8 +95,8 @@ extension Network {
                 var bias: [Int64] = []
                 bias.reserveCapacity(items.count)
                 for (j, item) in items.enumerated() {
-                    bias.append(try reader.integer(item, at: JSONReader.element(biasPath, j), in: Limits.bias,
-                                                   note: "signed 32-bit"))
+                    bias.append(try reader.integer(item, at: JSONReader.element(biasPath, j), in: biasRange,
+                                                   note: Self.biasNote(biasBits)))
                 }
                 layer.bias = bias
             }
@@ -116,7 +118,31 @@ extension Network {
         }
         self.init(timeSteps: timeSteps, weightBits: weightBits, accumulatorBits: accumulatorBits,
                   overflow: overflow, inputSize: inputSize, inputSigned: inputSigned, layers: layers)
+        self.biasBits = biasBits
         try validate(file: file)
+    }
+
+    /// The optional `biasBits` field (default 32).
+    static func decodeBiasBits(_ root: JSONObject, reader: JSONReader) throws(FormatError) -> Int {
+        guard let value = root["biasBits"] else { return Limits.defaultBiasBits }
+        return try reader.integer(value, at: "biasBits", in: Limits.biasBits)
+    }
+
+    /// How a bias range is explained in errors: `biasBits 16`.
+    static func biasNote(_ biasBits: Int) -> String { "biasBits \(biasBits)" }
+
+    /// Checks `biasBits` and that every bias fits it.
+    func validateBiases(reader: JSONReader) throws(FormatError) {
+        try reader.checkRange(Int64(biasBits), in: Int64(Limits.biasBits.lowerBound)...Int64(Limits.biasBits.upperBound),
+                              at: "biasBits")
+        let range = Limits.bias(bits: biasBits)
+        for (index, layer) in layers.enumerated() {
+            for (j, b) in layer.bias.enumerated() where !range.contains(b) {
+                try reader.checkRange(b, in: range, at: JSONReader.element(JSONReader.member(JSONReader.element("layers", index),
+                                                                                             "bias"), j),
+                                      note: Self.biasNote(biasBits))
+            }
+        }
     }
 
     static func previousLayerNote(_ layerIndex: Int) -> String {
@@ -140,6 +166,7 @@ extension Network {
         try check(timeSteps, Limits.timeSteps, "timeSteps")
         try check(weightBits, Limits.weightBits, "weightBits")
         try check(accumulatorBits, Limits.accumulatorBits, "accumulatorBits")
+        try check(biasBits, Limits.biasBits, "biasBits")
         try check(inputSize, Limits.width, "inputSize")
         if layers.isEmpty { throw reader.fail("layers", "is empty; a network needs at least 1 layer") }
         let weightRange = Limits.weight(bits: weightBits)
@@ -165,9 +192,6 @@ extension Network {
             if layer.bias.count != layer.weights.count {
                 throw reader.fail(biasPath, "has \(layer.bias.count) values, expected \(layer.weights.count) (one per neuron)")
             }
-            for (j, b) in layer.bias.enumerated() where !Limits.bias.contains(b) {
-                try reader.checkRange(b, in: Limits.bias, at: JSONReader.element(biasPath, j), note: "signed 32-bit")
-            }
             try check(layer.shift, Limits.shift, JSONReader.member(path, "shift"))
             try check(layer.multiplier, Limits.multiplier, JSONReader.member(path, "multiplier"))
             try check(layer.postShift, Limits.postShift, JSONReader.member(path, "postShift"))
@@ -175,9 +199,11 @@ extension Network {
             try check(layer.drlo, Limits.drlo(timeSteps: timeSteps), JSONReader.member(path, "drlo"), "timeSteps \(timeSteps)")
             previousWidth = layer.weights.count
         }
+        try validateBiases(reader: reader)
     }
 
-    /// The network as a JSON document in the network file format (every field written): version
+    /// The network as a JSON document in the network file format (every field written; `biasBits`
+    /// only when it is not the default 32, so that existing files keep their text): version
     /// 1 for a chain of dense layers without names, else version 2.
     public var jsonValue: JSONValue {
         if isGraph { return graphJSONValue }
@@ -187,6 +213,7 @@ extension Network {
         root["timeSteps"] = .integer(Int64(timeSteps))
         root["weightBits"] = .integer(Int64(weightBits))
         root["accumulatorBits"] = .integer(Int64(accumulatorBits))
+        if biasBits != Limits.defaultBiasBits { root["biasBits"] = .integer(Int64(biasBits)) }
         root["overflow"] = .string(overflow.rawValue)
         root["inputSize"] = .integer(Int64(inputSize))
         root["inputSigned"] = .bool(inputSigned)

@@ -15,6 +15,8 @@ public struct Network: Sendable, Equatable {
     public var weightBits: Int
     /// `A`: width of the membrane potential, 2...48.
     public var accumulatorBits: Int
+    /// Biases are signed integers of this width, 2...32 (the RTL's `BiasBits`; default 32).
+    public var biasBits: Int = Limits.defaultBiasBits
     /// What `fit` does.
     public var overflow: OverflowMode
     /// The shape of the input layer (layer 0); `[inputSize]` in version 1.
@@ -154,7 +156,12 @@ extension Network {
         public static let shift = 0...31
         public static let multiplier = 1...65535
         public static let postShift = 0...62
-        public static let bias = Int64(Int32.min)...Int64(Int32.max)
+        /// The bias width (`biasBits`) and its default, when a file gives none.
+        public static let biasBits = 2...32
+        public static let defaultBiasBits = 32
+
+        /// Biases fit `biasBits` signed.
+        public static func bias(bits: Int) -> ClosedRange<Int64> { signedRange(bits: bits) }
 
         /// Weights fit `weightBits` signed.
         public static func weight(bits: Int) -> ClosedRange<Int64> { signedRange(bits: bits) }

@@ -1,3 +1,5 @@
+import StemModel
+
 /// The size of one synthesized `stem_core` (`testbenches/synth/core_area.sh`: Yosys' generic
 /// gate library, memories kept as memory cells).
 public struct CoreArea: Sendable, Equatable {
@@ -45,28 +47,35 @@ public struct CoreAreaParameters: Hashable, Sendable, Comparable, CustomStringCo
     public var saturate: Bool
     public var numNeurons: Int
     public var numAxons: Int
+    /// `BiasBits` (the bias memory's width).
+    public var biasBits: Int
 
     public init(timeSteps: Int = 8, weightBits: Int = 8, accBits: Int = 16, saturate: Bool = false,
-                numNeurons: Int = 64, numAxons: Int = 64) {
+                numNeurons: Int = 64, numAxons: Int = 64, biasBits: Int = Network.Limits.defaultBiasBits) {
         self.timeSteps = timeSteps
         self.weightBits = weightBits
         self.accBits = accBits
         self.saturate = saturate
         self.numNeurons = numNeurons
         self.numAxons = numAxons
+        self.biasBits = biasBits
     }
 
-    /// The script's arguments, in a fixed order.
+    /// The script's arguments, in a fixed order. `BiasBits` is given only when it is not the
+    /// RTL default (32), so the area cache entries of earlier sweeps keep their keys.
     public var arguments: [String] {
         ["TimeSteps=\(timeSteps)", "WeightBits=\(weightBits)", "AccBits=\(accBits)",
          "Saturate=\(saturate ? 1 : 0)", "NumNeurons=\(numNeurons)", "NumAxons=\(numAxons)"]
+            + (biasBits == Network.Limits.defaultBiasBits ? [] : ["BiasBits=\(biasBits)"])
     }
 
     /// `stem_core AccBits=16 Saturate=0 ...`.
     public var description: String { "stem_core " + arguments.joined(separator: " ") }
 
     public static func < (a: CoreAreaParameters, b: CoreAreaParameters) -> Bool {
-        (a.accBits, a.saturate ? 1 : 0, a.timeSteps, a.weightBits, a.numNeurons, a.numAxons)
-            < (b.accBits, b.saturate ? 1 : 0, b.timeSteps, b.weightBits, b.numNeurons, b.numAxons)
+        if (a.accBits, a.saturate ? 1 : 0, a.biasBits) != (b.accBits, b.saturate ? 1 : 0, b.biasBits) {
+            return (a.accBits, a.saturate ? 1 : 0, a.biasBits) < (b.accBits, b.saturate ? 1 : 0, b.biasBits)
+        }
+        return (a.timeSteps, a.weightBits, a.numNeurons, a.numAxons) < (b.timeSteps, b.weightBits, b.numNeurons, b.numAxons)
     }
 }

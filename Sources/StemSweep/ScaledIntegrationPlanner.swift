@@ -64,18 +64,32 @@ public struct ScaledIntegrationPlanner: Sendable {
         return .feasible(result)
     }
 
-    /// `layer` with shift `s` and its requantization corrected, or nil if the multiplier would
-    /// not fit 16 bits.
+    /// `layer` with shift `s` and its requantization corrected, or nil if a multiplier would
+    /// not fit 16 bits. A layer with per-channel requantization has every channel's `m` and `n`
+    /// corrected (the scalar ones are channel 0's).
     public static func scaled(_ layer: Layer, by s: Int) -> Layer? {
+        /// `(m, n)` with `m / 2^n` grown by `2^s`.
+        func corrected(_ m: Int, _ n: Int) -> (multiplier: Int, postShift: Int)? {
+            if n >= s { return (m, n - s) }
+            let extra = s - n
+            guard extra < 17, m << extra <= Network.Limits.multiplier.upperBound else { return nil }
+            return (m << extra, 0)
+        }
         var result = layer
         result.shift = s
-        if layer.postShift >= s {
-            result.postShift = layer.postShift - s
-        } else {
-            let extra = s - layer.postShift
-            guard extra < 17, layer.multiplier << extra <= Network.Limits.multiplier.upperBound else { return nil }
-            result.multiplier = layer.multiplier << extra
-            result.postShift = 0
+        guard let scalar = corrected(layer.multiplier, layer.postShift) else { return nil }
+        result.multiplier = scalar.multiplier
+        result.postShift = scalar.postShift
+        if !layer.hasScalarRequantization {
+            let channels = layer.channelMultipliers?.count ?? layer.channelPostShifts?.count ?? 0
+            var multipliers: [Int] = [], postShifts: [Int] = []
+            for c in 0..<channels {
+                guard let pair = corrected(layer.multiplier(channel: c), layer.postShift(channel: c)) else { return nil }
+                multipliers.append(pair.multiplier)
+                postShifts.append(pair.postShift)
+            }
+            result.channelMultipliers = multipliers
+            result.channelPostShifts = postShifts
         }
         return result
     }

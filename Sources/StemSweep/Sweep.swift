@@ -108,7 +108,7 @@ public struct Sweep: Sendable {
         let runner = SweepPointRunner(configuration: config, hardware: hardware, files: files)
         let reference = try runner.referenceFigures()
         let document = SweepDocument(key: key, networkFile: config.networkFile, inputsFile: config.inputsFile,
-                                     reference: reference, points: plan.startingPoints)
+                                     calibrationFile: config.calibration?.file, reference: reference, points: plan.startingPoints)
         let state = LockedValue(RunState(
             document: document,
             tracker: SweepProgressTracker(points: plan.requested.count, reused: plan.reused, builds: plan.builds.count,
@@ -259,9 +259,14 @@ public struct Sweep: Sendable {
         var network = SweepPlan.network(for: point.parameters, in: configuration)
         guard point.layers.count == network.depth else { return nil }
         for (index, figures) in point.layers.enumerated() {
-            network.layers[index].shift = figures.shift
-            network.layers[index].multiplier = figures.multiplier
-            network.layers[index].postShift = figures.postShift
+            // A scaled layer is the original (at shift 0) scaled by the recorded shift, per-channel
+            // m and n too; the recorded figures must be its scalar ones.
+            let original = network.layers[index]
+            if (original.shift, original.multiplier, original.postShift) != (figures.shift, figures.multiplier, figures.postShift) {
+                guard original.shift == 0, let layer = ScaledIntegrationPlanner.scaled(original, by: figures.shift),
+                      layer.multiplier == figures.multiplier, layer.postShift == figures.postShift else { return nil }
+                network.layers[index] = layer
+            }
         }
         guard (try? network.validate()) != nil else { return nil }
         var kept = point

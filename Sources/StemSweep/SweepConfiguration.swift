@@ -10,6 +10,9 @@ public struct SweepConfiguration: Sendable {
     /// The samples (after any limit) and their labels.
     public var inputs: InputSet
     public var inputsFile: String
+    /// The calibration set `--scaled auto` chooses its shifts on (required with `auto`; never
+    /// the scored samples).
+    public var calibration: SweepCalibration?
     /// The accumulator widths (`AccBits`).
     public var accBits: [Int]
     public var scaled: [ScaledIntegration]
@@ -18,6 +21,8 @@ public struct SweepConfiguration: Sendable {
     public var rot: [Int?]
     /// DRLO limits for the sparsified layers; nil keeps the network's own.
     public var drlo: [Int?]
+    /// Bias widths (`biasBits`, the RTL's `BiasBits`); nil keeps the network's own.
+    public var biasBits: [Int?]
     public var sparsifiedLayers: SparsifiedLayers
     public var engine: SweepEngine
     /// Points, builds and syntheses run at once.
@@ -30,19 +35,21 @@ public struct SweepConfiguration: Sendable {
     public var restart: Bool
 
     public init(network: Network, networkFile: String, inputs: InputSet, inputsFile: String,
-                accBits: [Int], scaled: [ScaledIntegration] = [.none, .auto], overflow: [OverflowMode] = [.wrap],
-                rot: [Int?] = [nil], drlo: [Int?] = [nil], sparsifiedLayers: SparsifiedLayers = .hidden,
+                calibration: SweepCalibration? = nil, accBits: [Int], scaled: [ScaledIntegration] = [.none, .auto], overflow: [OverflowMode] = [.wrap],
+                rot: [Int?] = [nil], drlo: [Int?] = [nil], biasBits: [Int?] = [nil], sparsifiedLayers: SparsifiedLayers = .hidden,
                 engine: SweepEngine = .both, jobs: Int = 2, measureArea: Bool = true,
                 outputDirectory: String, restart: Bool = false) {
         self.network = network
         self.networkFile = networkFile
         self.inputs = inputs
         self.inputsFile = inputsFile
+        self.calibration = calibration
         self.accBits = accBits
         self.scaled = scaled
         self.overflow = overflow
         self.rot = rot
         self.drlo = drlo
+        self.biasBits = biasBits
         self.sparsifiedLayers = sparsifiedLayers
         self.engine = engine
         self.jobs = jobs
@@ -59,7 +66,10 @@ public struct SweepConfiguration: Sendable {
                 for o in overflow {
                     for r in rot {
                         for d in drlo {
-                            result.append(SweepPointParameters(accBits: bits, scaled: s, overflow: o, rot: r, drlo: d))
+                            for b in biasBits {
+                                result.append(SweepPointParameters(accBits: bits, scaled: s, overflow: o, rot: r, drlo: d,
+                                                                   biasBits: b))
+                            }
                         }
                     }
                 }
@@ -84,6 +94,11 @@ public struct SweepConfiguration: Sendable {
         try unique(overflow, "--overflow") { $0.rawValue }
         try unique(rot, "--rot") { $0.map(String.init) ?? "(the network's)" }
         try unique(drlo, "--drlo") { $0.map(String.init) ?? "(the network's)" }
+        try unique(biasBits, "--bias-bits") { $0.map(String.init) ?? "(the network's)" }
+        let biasRange = Network.Limits.biasBits
+        for case let b? in biasBits where !biasRange.contains(b) {
+            throw .invalidOption(option: "--bias-bits", message: "\(b) is out of range \(biasRange.lowerBound)...\(biasRange.upperBound)")
+        }
         let limits = Network.Limits.accumulatorBits
         for bits in accBits where !limits.contains(bits) {
             throw .invalidOption(option: "--acc-bits", message: "\(bits) is out of range \(limits.lowerBound)...\(limits.upperBound)")
@@ -110,6 +125,20 @@ public struct SweepConfiguration: Sendable {
         if scaled.contains(.auto), let index = network.layers.firstIndex(where: { $0.shift != 0 }) {
             throw .invalidOption(option: "--scaled auto", message: "scaled integration starts from shift 0, but "
                 + "\(networkFile) has layers[\(index)].shift \(network.layers[index].shift)")
+        }
+        if scaled.contains(.auto) {
+            guard let calibration else {
+                throw .invalidOption(option: "--calibration", message: "--scaled auto chooses its shifts on a calibration "
+                    + "set, never on the scored samples (\(inputsFile)); name one with --calibration FILE")
+            }
+            let shared = calibration.sharedSamples(with: inputs.samples)
+            if shared > 0 {
+                throw .invalidOption(option: "--calibration", message: "\(calibration.file): \(shared) of the "
+                    + "\(inputs.count) scored samples of \(inputsFile) are also in the calibration set; scaled "
+                    + "integration must not be calibrated on the samples it is scored on")
+            }
+        } else if let calibration {
+            throw .invalidOption(option: "--calibration", message: "\(calibration.file) is used only with --scaled auto")
         }
         if outputDirectory.isEmpty {
             throw .invalidOption(option: "--out", message: "the folder name is empty")

@@ -24,9 +24,14 @@ public struct SweepDocument: Sendable, Equatable {
         public var mesh: String
         /// SHA-256 over the hardware sources (when the RTL runs or the core size is measured).
         public var hardware: String?
+        /// SHA-256 of the calibration set `--scaled auto` chose its shifts on, as stemsim writes
+        /// it (``SweepCalibration/sha256``), and its number of samples; nil without `auto`.
+        public var calibration: String?
+        public var calibrationSamples: Int?
 
         public init(network: String, inputs: String, samples: Int, engine: SweepEngine,
-                    sparsifiedLayers: SparsifiedLayers, mesh: String, hardware: String?) {
+                    sparsifiedLayers: SparsifiedLayers, mesh: String, hardware: String?,
+                    calibration: String? = nil, calibrationSamples: Int? = nil) {
             self.network = network
             self.inputs = inputs
             self.samples = samples
@@ -34,6 +39,8 @@ public struct SweepDocument: Sendable, Equatable {
             self.sparsifiedLayers = sparsifiedLayers
             self.mesh = mesh
             self.hardware = hardware
+            self.calibration = calibration
+            self.calibrationSamples = calibrationSamples
         }
 
         /// What differs from `other`, in words ("network", "inputs", ...).
@@ -45,6 +52,9 @@ public struct SweepDocument: Sendable, Equatable {
             if sparsifiedLayers != other.sparsifiedLayers { result.append("--sparsify-output setting") }
             if mesh != other.mesh { result.append("mesh") }
             if hardware != other.hardware { result.append("hardware sources (the RTL changed)") }
+            if calibration != other.calibration || calibrationSamples != other.calibrationSamples {
+                result.append("calibration set of --scaled auto")
+            }
             return result
         }
     }
@@ -72,14 +82,18 @@ public struct SweepDocument: Sendable, Equatable {
     /// The files as the user named them (for messages; not part of the key).
     public var networkFile: String
     public var inputsFile: String
+    /// The calibration file as the user named it (nil without `--scaled auto`).
+    public var calibrationFile: String?
     public var reference: Reference
     /// The points, in ``SweepPointParameters`` order.
     public var points: [SweepPoint]
 
-    public init(key: Key, networkFile: String, inputsFile: String, reference: Reference, points: [SweepPoint]) {
+    public init(key: Key, networkFile: String, inputsFile: String, calibrationFile: String? = nil,
+                reference: Reference, points: [SweepPoint]) {
         self.key = key
         self.networkFile = networkFile
         self.inputsFile = inputsFile
+        self.calibrationFile = calibrationFile
         self.reference = reference
         self.points = points
     }
@@ -156,7 +170,7 @@ public struct SweepDocument: Sendable, Equatable {
 
 extension SweepDocument: Codable {
     private enum Keys: String, CodingKey {
-        case format, version, key, networkFile, inputsFile, reference, points
+        case format, version, key, networkFile, inputsFile, calibrationFile, reference, points
     }
 
     private enum ReferenceKeys: String, CodingKey {
@@ -170,6 +184,7 @@ extension SweepDocument: Codable {
         try root.encode(key, forKey: .key)
         try root.encode(networkFile, forKey: .networkFile)
         try root.encode(inputsFile, forKey: .inputsFile)
+        try root.encode(calibrationFile, forKey: .calibrationFile)
         var r = root.nestedContainer(keyedBy: ReferenceKeys.self, forKey: .reference)
         try r.encode(reference.qannCorrect, forKey: .qannCorrect)
         try r.encode(qannAccuracy, forKey: .qannAccuracy)
@@ -195,6 +210,7 @@ extension SweepDocument: Codable {
         key = try root.decode(Key.self, forKey: .key)
         networkFile = try root.decode(String.self, forKey: .networkFile)
         inputsFile = try root.decode(String.self, forKey: .inputsFile)
+        calibrationFile = try root.decodeIfPresent(String.self, forKey: .calibrationFile)
         let r = try root.nestedContainer(keyedBy: ReferenceKeys.self, forKey: .reference)
         reference = Reference(
             qannCorrect: try r.decodeIfPresent(Int.self, forKey: .qannCorrect),
@@ -207,7 +223,7 @@ extension SweepDocument: Codable {
 
 extension SweepDocument.Key: Codable {
     private enum Keys: String, CodingKey {
-        case network, inputs, samples, engine, sparsifiedLayers, mesh, hardware
+        case network, inputs, samples, engine, sparsifiedLayers, mesh, hardware, calibration, calibrationSamples
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -219,6 +235,8 @@ extension SweepDocument.Key: Codable {
         try c.encode(sparsifiedLayers.rawValue, forKey: .sparsifiedLayers)
         try c.encode(mesh, forKey: .mesh)
         try c.encode(hardware, forKey: .hardware)
+        try c.encode(calibration, forKey: .calibration)
+        try c.encode(calibrationSamples, forKey: .calibrationSamples)
     }
 
     public init(from decoder: any Decoder) throws {
@@ -229,7 +247,9 @@ extension SweepDocument.Key: Codable {
                   engine: try c.decodeRawValue(SweepEngine.self, forKey: .engine),
                   sparsifiedLayers: try c.decodeRawValue(SparsifiedLayers.self, forKey: .sparsifiedLayers),
                   mesh: try c.decode(String.self, forKey: .mesh),
-                  hardware: try c.decodeIfPresent(String.self, forKey: .hardware))
+                  hardware: try c.decodeIfPresent(String.self, forKey: .hardware),
+                  calibration: try c.decodeIfPresent(String.self, forKey: .calibration),
+                  calibrationSamples: try c.decodeIfPresent(Int.self, forKey: .calibrationSamples))
     }
 }
 
@@ -241,7 +261,7 @@ private struct PointCoding: Codable {
     init(_ point: SweepPoint) { self.point = point }
 
     private enum Keys: String, CodingKey {
-        case accBits, scaled, overflow, rot, drlo, status, reason, samples, correct, accuracy, rtlCorrect
+        case accBits, scaled, overflow, rot, drlo, biasBits, status, reason, samples, correct, accuracy, rtlCorrect
         case qannCorrect, qannAccuracy, qannAgreement, qannMatches, mismatchSteps, mismatchSpikes
         case goldenOverflows, rtlOverflows, bitsNeeded, layers, sops, macs, snnEnergyMicrojoules
         case qannEnergyMicrojoules, rtlCycles, coreCells, coreFlops, coreMemoryBits, coreMemories
@@ -260,6 +280,7 @@ private struct PointCoding: Codable {
         try c.encode(p.setting.overflow.rawValue, forKey: .overflow)
         try c.encode(p.setting.rot, forKey: .rot)
         try c.encode(p.setting.drlo, forKey: .drlo)
+        try c.encode(p.setting.biasBits, forKey: .biasBits)
         try c.encode(point.status.rawValue, forKey: .status)
         try c.encode(point.reason, forKey: .reason)
         try c.encode(point.samples, forKey: .samples)
@@ -306,7 +327,8 @@ private struct PointCoding: Codable {
             accBits: try c.decode(Int.self, forKey: .accBits),
             scaled: try c.decodeRawValue(ScaledIntegration.self, forKey: .scaled),
             overflow: try c.decodeRawValue(OverflowMode.self, forKey: .overflow),
-            rot: try c.decodeIfPresent(Int.self, forKey: .rot), drlo: try c.decodeIfPresent(Int.self, forKey: .drlo))
+            rot: try c.decodeIfPresent(Int.self, forKey: .rot), drlo: try c.decodeIfPresent(Int.self, forKey: .drlo),
+            biasBits: try c.decodeIfPresent(Int.self, forKey: .biasBits))
         point = SweepPoint(parameters: parameters, status: try c.decodeRawValue(SweepPoint.Status.self, forKey: .status),
                            reason: try c.decodeIfPresent(String.self, forKey: .reason),
                            samples: try c.decode(Int.self, forKey: .samples))

@@ -71,7 +71,8 @@ public struct SweepHardware: Sendable {
                 let options = (try? chooser.map(network))?.options ?? options
                 return CoreAreaParameters(timeSteps: network.timeSteps, weightBits: network.weightBits,
                                    accBits: network.accumulatorBits, saturate: network.overflow == .saturate,
-                                   numNeurons: options.numNeurons, numAxons: options.numAxons)
+                                   numNeurons: options.numNeurons, numAxons: options.numAxons,
+                                   biasBits: network.biasBits)
             })
     }
 }

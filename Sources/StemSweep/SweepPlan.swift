@@ -49,8 +49,11 @@ struct SweepPlan {
         if configuration.engine.runsRTL, let hardware {
             var seen = Set<ModelParameters>()
             for parameters in self.toRun {
+                let network = Self.network(for: parameters, in: configuration)
+                // A point whose biases do not fit its --bias-bits is infeasible and needs no model.
+                if parameters.setting.biasBits != nil, (try? network.validate()) == nil { continue }
                 do {
-                    let model = try hardware.modelParameters(Self.network(for: parameters, in: configuration))
+                    let model = try hardware.modelParameters(network)
                     pointModels[parameters] = model
                     if seen.insert(model).inserted { builds.append(model) }
                 } catch {
@@ -78,14 +81,18 @@ struct SweepPlan {
             samples: configuration.inputs.count, engine: configuration.engine,
             sparsifiedLayers: configuration.sparsifiedLayers,
             mesh: runsRTL ? hardware?.meshDescription ?? "" : "",
-            hardware: runsRTL || configuration.measureArea ? hardware?.sourcesDigest : nil)
+            hardware: runsRTL || configuration.measureArea ? hardware?.sourcesDigest : nil,
+            calibration: configuration.calibration?.sha256, calibrationSamples: configuration.calibration?.samples.count)
     }
 
-    /// The base network with a point's width, overflow mode and sparsification (before scaling).
+    /// The base network with a point's width, overflow mode, bias width and sparsification
+    /// (before scaling). With a bias width its biases may not fit; ``SweepPointRunner`` records
+    /// such a point as infeasible.
     static func network(for parameters: SweepPointParameters, in configuration: SweepConfiguration) -> Network {
         var network = configuration.network
         network.accumulatorBits = parameters.accBits
         network.overflow = parameters.setting.overflow
+        if let biasBits = parameters.setting.biasBits { network.biasBits = biasBits }
         return parameters.setting.sparsification.apply(to: network, layers: configuration.sparsifiedLayers)
     }
 

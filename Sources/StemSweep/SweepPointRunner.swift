@@ -15,6 +15,7 @@ struct SweepPointRunner: Sendable {
 
     private struct PlanKey: Hashable {
         var accBits: Int
+        var biasBits: Int?
         var sparsification: Sparsification
     }
 
@@ -63,12 +64,26 @@ struct SweepPointRunner: Sendable {
         let config = configuration
         var point = SweepPoint(parameters: parameters, status: .ok, samples: config.inputs.count)
         var network = SweepPlan.network(for: parameters, in: config)
+        if let biasBits = parameters.setting.biasBits {
+            do {
+                try network.validate(file: config.networkFile)
+            } catch {
+                point.status = .infeasible
+                point.reason = "the biases do not fit --bias-bits \(biasBits): \(error)"
+                return point
+            }
+        }
         if parameters.setting.scaled == .auto {
-            let key = PlanKey(accBits: parameters.accBits, sparsification: parameters.setting.sparsification)
+            let key = PlanKey(accBits: parameters.accBits, biasBits: parameters.setting.biasBits,
+                              sparsification: parameters.setting.sparsification)
             let base = network
             let plan = plans.value(for: key) {
                 do {
-                    return .success(try ScaledIntegrationPlanner(samples: config.inputs.samples).plan(base))
+                    // validate() guarantees a calibration set with `auto`, disjoint from the scored samples.
+                    guard let calibration = config.calibration else {
+                        return .failure(PlanProblem(message: "scaled integration needs a calibration set (none given)"))
+                    }
+                    return .success(try ScaledIntegrationPlanner(samples: calibration.samples).plan(base))
                 } catch {
                     return .failure(PlanProblem(message: "choosing the shifts failed: \(error)"))
                 }

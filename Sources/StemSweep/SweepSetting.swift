@@ -11,25 +11,30 @@ public struct SweepSetting: Hashable, Sendable, Comparable, CustomStringConverti
     public var rot: Int?
     /// The DRLO limit given to the sparsified layers, or nil to keep the network's own.
     public var drlo: Int?
+    /// The network's `biasBits` (the RTL's `BiasBits`), or nil to keep the network's own.
+    public var biasBits: Int?
 
-    public init(scaled: ScaledIntegration, overflow: OverflowMode, rot: Int? = nil, drlo: Int? = nil) {
+    public init(scaled: ScaledIntegration, overflow: OverflowMode, rot: Int? = nil, drlo: Int? = nil,
+                biasBits: Int? = nil) {
         self.scaled = scaled
         self.overflow = overflow
         self.rot = rot
         self.drlo = drlo
+        self.biasBits = biasBits
     }
 
     /// The sparsification part alone (what the QANN reference depends on).
     public var sparsification: Sparsification { Sparsification(rot: rot, drlo: drlo) }
 
-    /// `scaled auto, wrap` (plus `, rot 1, drlo 2` when they are set).
+    /// `scaled auto, wrap` (plus `, rot 1, drlo 2` and `, bias 16 bits` when they are set).
     public var description: String {
-        "scaled \(scaled.rawValue), \(overflow.rawValue)" + sparsification.suffix
+        "scaled \(scaled.rawValue), \(overflow.rawValue)" + sparsification.suffix + (biasBits.map { ", bias \($0) bits" } ?? "")
     }
 
     public static func < (a: SweepSetting, b: SweepSetting) -> Bool {
         let oa = OverflowMode.allCases.firstIndex(of: a.overflow)!
         let ob = OverflowMode.allCases.firstIndex(of: b.overflow)!
+        if a.biasBits != b.biasBits { return (a.biasBits ?? -1) < (b.biasBits ?? -1) }
         if a.sparsification != b.sparsification { return a.sparsification < b.sparsification }
         if a.overflow != b.overflow { return oa < ob }
         return a.scaled < b.scaled
@@ -88,14 +93,17 @@ public struct SweepPointParameters: Hashable, Sendable, Comparable, CustomString
         self.setting = setting
     }
 
-    public init(accBits: Int, scaled: ScaledIntegration, overflow: OverflowMode, rot: Int? = nil, drlo: Int? = nil) {
-        self.init(accBits: accBits, setting: SweepSetting(scaled: scaled, overflow: overflow, rot: rot, drlo: drlo))
+    public init(accBits: Int, scaled: ScaledIntegration, overflow: OverflowMode, rot: Int? = nil, drlo: Int? = nil,
+                biasBits: Int? = nil) {
+        self.init(accBits: accBits, setting: SweepSetting(scaled: scaled, overflow: overflow, rot: rot, drlo: drlo,
+                                                          biasBits: biasBits))
     }
 
-    /// A file-name stem: `acc16-auto-wrap`, `acc16-none-saturate-rot1-drlo2`.
+    /// A file-name stem: `acc16-auto-wrap`, `acc16-none-saturate-rot1-drlo2`, `acc16-auto-wrap-bias16`.
     public var name: String {
         "acc\(accBits)-\(setting.scaled.rawValue)-\(setting.overflow.rawValue)"
             + (setting.rot.map { "-rot\($0)" } ?? "") + (setting.drlo.map { "-drlo\($0)" } ?? "")
+            + (setting.biasBits.map { "-bias\($0)" } ?? "")
     }
 
     /// `16 bits, scaled auto, wrap` (plus the sparsification).

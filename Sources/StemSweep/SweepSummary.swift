@@ -31,6 +31,9 @@ public enum SweepSummary {
             lines.append("reference  no labels: a point is lossless when every prediction equals the QANN's; "
                 + "the network as given needs \(widest) bits (per layer: \(needs))")
         }
+        if let file = document.calibrationFile, let count = document.key.calibrationSamples {
+            lines.append("calibration scaled auto chose its shifts on \(count) samples of \(file), none of them scored")
+        }
         let ok = points.filter { $0.status == .ok }.count
         let infeasible = points.filter { $0.status == .infeasible }.count
         let failed = points.filter { $0.status == .failed }

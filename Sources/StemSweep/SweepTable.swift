@@ -6,21 +6,24 @@ import StemSupport
 /// produced it (RFC 4180: comma-separated, text with commas or quotes quoted; an empty field
 /// is a figure the point did not measure).
 ///
-/// Columns: the parameters (`acc_bits, scaled, overflow, rot, drlo`; an empty rot/drlo keeps
-/// the network's own), the outcome (`status, reason`), accuracy and the QANN reference,
+/// Columns: the parameters (`acc_bits, scaled, overflow, rot, drlo, bias_bits`; an empty
+/// rot/drlo/bias_bits keeps the network's own), the outcome (`status, reason`), accuracy and the QANN reference,
 /// RTL-vs-golden mismatches, overflows, SOPs against the QANN's MACs with the energy estimate,
 /// the SOP reduction against the point with rot 0 and drlo 0 of the same width and setting
 /// (when the sweep has one), RTL cycles, the core size, and per layer `l` its shift,
-/// multiplier, post-shift, largest `|V|`, the bits that needs and its overflow events.
+/// multiplier, post-shift, largest `|V|`, the bits that needs and its overflow events. A point
+/// with scaled integration `auto` names the calibration set its shifts were chosen on (file,
+/// samples, SHA-256 as in the key); the others leave those fields empty.
 public enum SweepTable {
     /// The header fields for a network of `depth` layers.
     public static func header(depth: Int) -> [String] {
         var fields = [
-            "acc_bits", "scaled", "overflow", "rot", "drlo", "status", "reason", "samples",
+            "acc_bits", "scaled", "overflow", "rot", "drlo", "bias_bits", "status", "reason", "samples",
             "correct", "accuracy", "rtl_correct", "qann_correct", "qann_accuracy", "qann_agreement", "qann_matches",
             "mismatch_steps", "mismatch_spikes", "golden_overflows", "rtl_overflows", "bits_needed",
             "sops", "macs", "snn_energy_uj", "qann_energy_uj", "energy_ratio", "sop_reduction",
             "rtl_cycles", "core_cells", "core_flops", "core_memory_bits", "seconds", "network_file",
+            "calibration", "calibration_samples", "calibration_sha256",
         ]
         for l in 1...max(1, depth) {
             fields += ["shift_l\(l)", "multiplier_l\(l)", "post_shift_l\(l)", "max_abs_v_l\(l)", "bits_l\(l)",
@@ -35,13 +38,15 @@ public enum SweepTable {
         var lines = [header(depth: depth).joined(separator: ",")]
         let reductions = SweepAnalysis(document: document).sopReductions
         for point in document.points {
-            lines.append(row(point, depth: depth, sopReduction: reductions[point.parameters]).map(quoted)
+            lines.append(row(point, depth: depth, sopReduction: reductions[point.parameters],
+                             calibration: point.parameters.setting.scaled == .auto ? document.calibrationColumns : ["", "", ""])
+                .map(quoted)
                 .joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"
     }
 
-    static func row(_ point: SweepPoint, depth: Int, sopReduction: Double?) -> [String] {
+    static func row(_ point: SweepPoint, depth: Int, sopReduction: Double?, calibration: [String]) -> [String] {
         let p = point.parameters
         func int(_ v: Int?) -> String { v.map(String.init) ?? "" }
         func number(_ v: Double?, _ digits: Int) -> String { v.map { fixed($0, digits) } ?? "" }
@@ -49,7 +54,7 @@ public enum SweepTable {
         if let snn = point.snnEnergyMicrojoules, let qann = point.qannEnergyMicrojoules, qann > 0 { ratio = snn / qann }
         var fields = [
             String(p.accBits), p.setting.scaled.rawValue, p.setting.overflow.rawValue, int(p.setting.rot),
-            int(p.setting.drlo), point.status.rawValue, point.reason ?? "", String(point.samples),
+            int(p.setting.drlo), int(p.setting.biasBits), point.status.rawValue, point.reason ?? "", String(point.samples),
             int(point.correct), number(point.accuracy, 6), int(point.rtlCorrect), int(point.qannCorrect),
             number(point.qannAccuracy, 6), int(point.qannAgreement), int(point.qannMatches),
             int(point.mismatchSteps), int(point.mismatchSpikes), int(point.goldenOverflows), int(point.rtlOverflows),
@@ -57,7 +62,7 @@ public enum SweepTable {
             number(point.qannEnergyMicrojoules, 6), number(ratio, 6), number(sopReduction, 6),
             int(point.rtlCycles), int(point.area?.cells), int(point.area?.flops), int(point.area?.memoryBits),
             fixed(point.seconds, 3), point.networkFile ?? "",
-        ]
+        ] + calibration
         for l in 0..<max(1, depth) {
             if l < point.layers.count {
                 let layer = point.layers[l]
@@ -78,4 +83,11 @@ public enum SweepTable {
 
     /// `value` with exactly `digits` decimals.
     static func fixed(_ value: Double, _ digits: Int) -> String { decimalText(value, places: digits) }
+}
+
+extension SweepDocument {
+    /// `calibration, calibration_samples, calibration_sha256` of an `auto` point.
+    var calibrationColumns: [String] {
+        [calibrationFile ?? "", key.calibrationSamples.map(String.init) ?? "", key.calibration ?? ""]
+    }
 }

@@ -113,6 +113,8 @@ enum OptionBounds {
                                    "at most timeSteps-1")
     static let drlo = IntegerOption("--drlo", Network.Limits.drlo(timeSteps: Network.Limits.timeSteps.upperBound),
                                     "at most timeSteps")
+    /// `stemsim sweep --bias-bits` items.
+    static let biasBits = IntegerOption("--bias-bits", Network.Limits.biasBits, "biasBits")
     /// `stemsim noc-bench` cycle counts and sink backpressure.
     static let warmup = IntegerOption("--warmup", 0...10_000_000, "cycles", default: 2000)
     static let measure = IntegerOption("--measure", 100...10_000_000, "cycles", default: 10000)

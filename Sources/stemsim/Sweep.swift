@@ -30,6 +30,11 @@ struct SweepCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The inputs file (samples and optional labels).", valueName: "file"))
     var inputs: String?
 
+    @Option(help: ArgumentHelp("The calibration set --scaled auto chooses its shifts on (an inputs file; default: "
+                               + "calibration.json beside the network, the training split for the bundled examples). "
+                               + "It must share no sample with --inputs.", valueName: "file"))
+    var calibration: String?
+
     @Option(name: .customLong("acc-bits"), help: ArgumentHelp("Accumulator widths: a range and/or a list.", valueName: "list"))
     var accBits = "8...32"
 
@@ -58,6 +63,11 @@ struct SweepCommand: ParsableCommand {
     @Option(help: ArgumentHelp("DRLO limits to sweep (default: the network's own).", valueName: "list"))
     var drlo: String?
 
+    @Option(name: .customLong("bias-bits"),
+            help: ArgumentHelp("Bias widths to sweep (biasBits, the RTL's BiasBits; default: the network's own).",
+                               valueName: "list"))
+    var biasBits: String?
+
     @Flag(help: "Apply --rot/--drlo to the output layer too (by default only to the layers whose spikes cost SOPs).")
     var sparsifyOutput = false
 
@@ -73,31 +83,43 @@ struct SweepCommand: ParsableCommand {
         _ = try Self.choices(overflow, option: "--overflow", as: OverflowMode.self)
         if let rot { _ = try Self.integers(rot, bounds: OptionBounds.rot) }
         if let drlo { _ = try Self.integers(drlo, bounds: OptionBounds.drlo) }
+        if let biasBits { _ = try Self.integers(biasBits, bounds: OptionBounds.biasBits) }
         if out.isEmpty { throw ValidationError("--out must name a folder") }
     }
 
     func run() throws {
         let networkPath = try Run.inputPath(network, default: Run.defaultNetwork, option: "--network")
         let inputsPath = try Run.inputPath(inputs, default: Run.defaultInputs, option: "--inputs")
+        let scaledChoices = try Self.choices(scaled, option: "--scaled", as: ScaledIntegration.self)
         var plan = FilePlan()
         plan.input("--network", networkPath)
         plan.input("--inputs", inputsPath)
+        if let calibration {
+            plan.input("--calibration", calibration)
+        } else if scaledChoices.contains(.auto) {
+            plan.input("--calibration (default)", Self.defaultCalibrationPath(networkPath: networkPath))
+        }
         for name in [SweepFiles.jsonName, SweepFiles.csvName, SweepFiles.plotName, SweepFiles.sparsityPlotName] {
             plan.output("--out (its \(name))", out + "/" + name, use: .laterOutput)
         }
         plan.ownedFolder("--out (its \(SweepFiles.networksFolder) folder)", out + "/" + SweepFiles.networksFolder)
         try plan.validate()
+        let calibrationPath = try Self.calibrationPath(calibration, networkPath: networkPath,
+                                                       auto: scaledChoices.contains(.auto))
         let net = try Network.load(from: networkPath)
         var inputSet = try InputSet.load(from: inputsPath, for: net)
         if let limit { inputSet = inputSet.prefix(limit) }
+        let calibrationSet = try calibrationPath.map {
+            SweepCalibration(file: $0, inputs: try InputSet.load(from: $0, for: net))
+        }
 
         let configuration = SweepConfiguration(
             network: net, networkFile: networkPath, inputs: inputSet, inputsFile: inputsPath,
-            accBits: try Self.widths(accBits),
-            scaled: try Self.choices(scaled, option: "--scaled", as: ScaledIntegration.self),
+            calibration: calibrationSet, accBits: try Self.widths(accBits), scaled: scaledChoices,
             overflow: try Self.choices(overflow, option: "--overflow", as: OverflowMode.self),
             rot: try rot.map { try Self.integers($0, bounds: OptionBounds.rot) } ?? [nil],
             drlo: try drlo.map { try Self.integers($0, bounds: OptionBounds.drlo) } ?? [nil],
+            biasBits: try biasBits.map { try Self.integers($0, bounds: OptionBounds.biasBits) } ?? [nil],
             sparsifiedLayers: sparsifyOutput ? .all : .hidden, engine: engine, jobs: jobs,
             measureArea: !noArea, outputDirectory: out, restart: restart)
         do {
@@ -149,6 +171,28 @@ struct SweepCommand: ParsableCommand {
             throw CommandFailure(.environment, "\(failed.count) point(s) failed (see the reason column of "
                 + "\(outcome.files.path(SweepFiles.csvName))); rerun to retry them")
         }
+    }
+
+    /// The calibration file: `--calibration`, else `calibration.json` beside the network when
+    /// `--scaled auto` is swept and that file exists; nil without `auto` (a `--calibration` then
+    /// is refused by ``SweepConfiguration/validate()``).
+    /// - Throws: ``CommandFailure`` (exit 2) when `auto` is swept and there is no calibration set.
+    static func calibrationPath(_ given: String?, networkPath: String, auto: Bool) throws -> String? {
+        if let given { return given }
+        guard auto else { return nil }
+        let beside = defaultCalibrationPath(networkPath: networkPath)
+        guard FileIO.exists(beside) else {
+            throw CommandFailure(.badInput, "--calibration: --scaled auto chooses its shifts on a calibration set, never "
+                + "on the scored samples; none given and the default \(beside) (beside the network) does not exist; "
+                + "name one with --calibration FILE (an inputs file sharing no sample with --inputs)")
+        }
+        return beside
+    }
+
+    /// `calibration.json` in the network's folder.
+    static func defaultCalibrationPath(networkPath: String) -> String {
+        let folder = networkPath.lastIndex(of: "/").map { String(networkPath[...$0]) } ?? ""
+        return folder + SweepCalibration.defaultFileName
     }
 
     // MARK: Option lists

@@ -76,7 +76,11 @@ private let badNetworkCases: [(JSONObject, String)] = [
     (withLayer(0, "bias", .array([.integer(1), .integer(2), .integer(3)])),
      "layers[0].bias: has 3 values, expected 8 (one per neuron)"),
     (withLayer(1, "bias", .array([.integer(0), .integer(0), .integer(2_147_483_648), .integer(0)])),
-     "layers[1].bias[2]: 2147483648 is out of range -2147483648...2147483647 (signed 32-bit)"),
+     "layers[1].bias[2]: 2147483648 is out of range -2147483648...2147483647 (biasBits 32)"),
+    (with("biasBits", .integer(33)), "biasBits: 33 is out of range 2...32"),
+    (with("biasBits", .integer(1)), "biasBits: 1 is out of range 2...32"),
+    (with("biasBits", .string("16")), "biasBits: expected an integer in 2...32, got \"16\""),
+    (with("biasBits", .integer(3)), "layers[0].bias[4]: 4 is out of range -4...3 (biasBits 3)"),
     (withLayer(0, "biasMode", .string("input")), "layers[0].biasMode: \"input\" is not allowed (expected \"output\" or \"accumulator\")"),
     (withLayer(0, "shift", .integer(32)), "layers[0].shift: 32 is out of range 0...31"),
     (withLayer(0, "shift", .integer(-1)), "layers[0].shift: -1 is out of range 0...31"),
@@ -103,7 +107,7 @@ private let badNetworkCases: [(JSONObject, String)] = [
     (with("layers", .array([])), "layers: is empty; a network needs at least 1 layer"),
     (with("layers", .array([.integer(5)])), "layers[0]: expected an object, got 5"),
     (with("extra", .integer(1)),
-     "extra: unknown key (allowed here: format, version, timeSteps, weightBits, accumulatorBits, overflow, inputSize, inputSigned, layers)"),
+     "extra: unknown key (allowed here: format, version, timeSteps, weightBits, accumulatorBits, biasBits, overflow, inputSize, inputSigned, layers)"),
 ]
 
 /// A broken network file and the error it must give (described by the message).

@@ -88,7 +88,7 @@ import Testing
     /// The build-parameter defaults and ranges reach Swift from the table.
     @Test func theBuildParametersComeFromTheTable() {
         let defaults = ModelParameters()
-        #expect(defaults.allVerilatorParameters.map(\.value) == [8, 8, 16, 0, 64, 64, 4, 2, 2, 4])
+        #expect(defaults.allVerilatorParameters.map(\.value) == [8, 8, 16, 0, 64, 64, 32, 4, 2, 2, 4])
         #expect(ModelParameters.ranges["AccBits"] == 2...48 && ModelParameters.ranges["FifoDepth"] == 2...64)
         #expect(ModelParameters.rtlRanges["FifoDepth"] == 1...64 && ModelParameters.rtlRanges["MeshX"] == 1...16)
         #expect(Set(ModelParameters.ranges.keys) == Set(defaults.allVerilatorParameters.map(\.name)))

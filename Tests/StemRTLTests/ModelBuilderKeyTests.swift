@@ -44,6 +44,7 @@ import Testing
         keys["Saturate"] = try key(ModelParameters(saturate: true))
         keys["TimeSteps"] = try key(ModelParameters(timeSteps: 4))
         keys["FifoDepth"] = try key(ModelParameters(fifoDepth: 8))
+        keys["BiasBits"] = try key(ModelParameters(biasBits: 16))
         keys["top"] = try key(ModelParameters(top: .noc))
         keys["trace vcd"] = try key(ModelParameters(trace: .vcd))
         keys["trace fst"] = try key(ModelParameters(trace: .fst))
@@ -72,7 +73,7 @@ import Testing
         #expect(arguments == [
             "--cc", "--build", "--exe", "-j", "3", "-O3", "--top-module", "toy_mesh", "-Irtl",
             "-GTimeSteps=8", "-GWeightBits=8", "-GAccBits=24", "-GSaturate=0", "-GNumNeurons=64",
-            "-GNumAxons=64", "-GMaxFanout=4", "-GMeshX=2", "-GMeshY=2", "-GFifoDepth=4",
+            "-GNumAxons=64", "-GBiasBits=32", "-GMaxFanout=4", "-GMeshX=2", "-GMeshY=2", "-GFifoDepth=4",
             "--trace-fst", "--trace-max-array", "65536",
             "-CFLAGS", "-fPIC -fvisibility=hidden -std=c++17 -I../Sources/CStemShim/include -DSTEM_TRACE=2",
             "-LDFLAGS", "-shared -Wl,-Bsymbolic", "-o", "libstem_model.so",

@@ -1,13 +1,14 @@
 import Foundation
 import Testing
 @testable import StemRTL
+import StemModel
 
 @Suite struct ModelParametersTests {
     @Test func defaultsFollowTheHardwareInterface() throws {
         let p = ModelParameters()
         #expect(p.verilatorParameters.map { "\($0.name)=\($0.value)" } == [
             "TimeSteps=8", "WeightBits=8", "AccBits=16", "Saturate=0", "NumNeurons=64",
-            "NumAxons=64", "MaxFanout=4", "MeshX=2", "MeshY=2", "FifoDepth=4",
+            "NumAxons=64", "BiasBits=32", "MaxFanout=4", "MeshX=2", "MeshY=2", "FifoDepth=4",
         ])
         #expect(p.top == .mesh && p.trace == .none)
         try p.validate()
@@ -32,6 +33,8 @@ import Testing
         (ModelParameters(meshX: 17), "MeshX = 17", "1...16"),
         (ModelParameters(top: .noc, meshY: 0), "MeshY = 0", "1...16"),
         (ModelParameters(fifoDepth: 1), "FifoDepth = 1", "2...64"),
+        (ModelParameters(biasBits: 33), "BiasBits = 33", "2...32"),
+        (ModelParameters(biasBits: 1), "BiasBits = 1", "2...32"),
         (ModelParameters(numNeurons: 1024, numAxons: 1024), "NumAxons * NumNeurons", "262144"),
     ])
     func outOfRangeIsRejected(parameters: ModelParameters, named: String, allowed: String) {
@@ -41,6 +44,21 @@ import Testing
             let text = "\(error)"
             return text.contains(named) && text.contains(allowed)
         }
+    }
+
+    /// A network's `biasBits` is the `BiasBits` of the model it runs on (a separate build).
+    @Test func theMappedModelCarriesTheNetworksBiasBits() throws {
+        var network = Network(timeSteps: 8, weightBits: 8, accumulatorBits: 16, inputSize: 3,
+                              layers: [Layer(weights: [[1, 2, 3], [4, 5, 6]], bias: [-32768, 32767])])
+        network.biasBits = 16
+        let narrow = try Mapper().map(network).modelParameters()
+        #expect(narrow.biasBits == 16 && narrow.summary.contains(" BiasBits=16"))
+        network.biasBits = 32
+        let wide = try Mapper().map(network).modelParameters()
+        #expect(wide.biasBits == 32 && wide != narrow)
+        var parameters = ModelParameters()
+        try parameters.apply(["BiasBits=12"])
+        #expect(parameters.biasBits == 12)
     }
 
     @Test func nocIgnoresMeshOnlyParameters() throws {

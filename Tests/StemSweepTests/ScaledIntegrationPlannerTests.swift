@@ -48,6 +48,29 @@ import Testing
         }
     }
 
+    /// Per-channel requantization: every channel's m / 2^n grows by 2^s (the golden model reads
+    /// the channel values, not the scalar ones).
+    @Test func perChannelRequantizationIsCorrectedOnEveryChannel() throws {
+        func makeLayer(_ m: [Int], _ n: [Int]) -> Layer {
+            Layer(name: "c", shape: Shape(channels: m.count, height: 2, width: 2), inputs: [],
+                  channelMultipliers: m, channelPostShifts: n)
+        }
+        let layer = makeLayer([3, 5, 40000], [4, 1, 9])
+        let scaled = try #require(ScaledIntegrationPlanner.scaled(layer, by: 3))
+        #expect(scaled.shift == 3)
+        for c in 0..<3 {
+            // m' / 2^n' == (m / 2^n) * 2^s, exactly.
+            let before = Double(layer.multiplier(channel: c)) / Double(1 << layer.postShift(channel: c))
+            let after = Double(scaled.multiplier(channel: c)) / Double(1 << scaled.postShift(channel: c))
+            #expect(after == before * 8, "channel \(c)")
+        }
+        #expect(scaled.channelMultipliers == [3, 20, 40000] && scaled.channelPostShifts == [1, 0, 6])
+        // A channel whose multiplier cannot grow makes the layer infeasible.
+        #expect(ScaledIntegrationPlanner.scaled(layer, by: 4)?.channelMultipliers == [3, 40, 40000])
+        let tight = makeLayer([3, 40000], [4, 0])
+        #expect(ScaledIntegrationPlanner.scaled(tight, by: 1) == nil)
+    }
+
     @Test func aWidthThatNeedsNoShiftKeepsTheNetwork() throws {
         var wide = SweepTestSupport.digits
         wide.accumulatorBits = 24

@@ -37,7 +37,7 @@ import Testing
             Issue.record("sweep.json is not an object with points")
             return
         }
-        #expect(point["reason"] == .null && point.keys.count == 34)
+        #expect(point["reason"] == .null && point.keys.count == 35)
         #expect(root["format"] == .string("stem-sweep") && root["version"] == .integer(1))
     }
 

@@ -16,7 +16,7 @@ struct SweepRTLTests {
     }
 
     /// Both engines agree on every spike and overflow; without scaling 16 bits overflow, with
-    /// auto scaling they do not; the core grows with the width.
+    /// auto scaling (calibrated on training samples) far less; the core grows with the width.
     @Test func theRTLAgreesAndAutoScalingRemovesTheOverflow() throws {
         let folder = try SweepTestSupport.temporaryFolder()
         defer { SweepTestSupport.remove(folder) }
@@ -36,7 +36,9 @@ struct SweepRTLTests {
             points.first { $0.parameters == SweepPointParameters(accBits: bits, scaled: scaled, overflow: .wrap) }!
         }
         #expect(point(16, .none).rtlOverflows! > 0)
-        #expect(point(16, .auto).rtlOverflows == 0 && point(16, .auto).layers.contains { $0.shift > 0 })
+        // The shifts come from the calibration set: the scored samples overflow far less, maybe not at all.
+        #expect(point(16, .auto).rtlOverflows! * 10 < point(16, .none).rtlOverflows!
+            && point(16, .auto).layers.contains { $0.shift > 0 })
         #expect(point(24, .none).rtlOverflows == 0 && point(24, .auto).layers.allSatisfy { $0.shift == 0 })
         #expect(point(16, .auto).correct! > point(16, .none).correct!)
 

@@ -12,9 +12,13 @@ enum SweepTestSupport {
 
     static let networkFile = root + "/examples/digits/network.json"
     static let inputsFile = root + "/examples/digits/test.json"
+    static let calibrationFile = root + "/examples/digits/calibration.json"
 
     static let digits: Network = try! Network.load(from: networkFile)
     static let digitsInputs: InputSet = try! InputSet.load(from: inputsFile, for: digits)
+    /// The first 60 samples of the digits training split (`--scaled auto` calibrates on them).
+    static let digitsCalibration = SweepCalibration(
+        file: "calibration.json", inputs: try! InputSet.load(from: calibrationFile, for: digits).prefix(60))
 
     static var pathContainsVerilator: Bool {
         ProcessRunner.findExecutable(named: "verilator", searchPath: ProcessInfo.processInfo.environment["PATH"] ?? "") != nil
@@ -35,12 +39,14 @@ enum SweepTestSupport {
         try? FileManager.default.removeItem(atPath: folder)
     }
 
-    /// A sweep of the first `samples` digits on the golden model, without core sizes.
+    /// A sweep of the first `samples` digits on the golden model, without core sizes (`auto`
+    /// calibrated on ``digitsCalibration``).
     static func configuration(accBits: [Int], samples: Int = 30, scaled: [ScaledIntegration] = [.none, .auto],
                               overflow: [OverflowMode] = [.wrap], engine: SweepEngine = .golden,
                               measureArea: Bool = false, folder: String) -> SweepConfiguration {
         SweepConfiguration(network: digits, networkFile: "digits.json", inputs: digitsInputs.prefix(samples),
-                           inputsFile: "test.json", accBits: accBits, scaled: scaled, overflow: overflow,
+                           inputsFile: "test.json", calibration: scaled.contains(.auto) ? digitsCalibration : nil,
+                           accBits: accBits, scaled: scaled, overflow: overflow,
                            engine: engine, jobs: 2, measureArea: measureArea, outputDirectory: folder)
     }
 

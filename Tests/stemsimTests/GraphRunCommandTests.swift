@@ -72,6 +72,11 @@ import StemTrace
         let folder = try StemSimRunner.temporaryFolder()
         defer { StemSimRunner.remove(folder) }
         try copyExample(to: folder)
+        // The calibration set `auto` finds beside the network: the samples mirrored (disjoint
+        // from the scored ones).
+        let network = try Network.load(from: folder + "/network.json")
+        let inputs = try InputSet.load(from: folder + "/inputs.json", for: network)
+        try InputSet(samples: inputs.samples.map { Array($0.reversed()) }).write(to: folder + "/calibration.json")
         let outcome = try StemSimRunner.run(["sweep", "--network", "network.json", "--inputs", "inputs.json", "--out", "swept",
                                              "--acc-bits", "8,16", "--scaled", "none,auto", "--engine", "golden", "--no-area"],
                                             in: folder)

@@ -250,8 +250,9 @@ import Testing
 
     /// 13. Resuming a sweep whose network files were removed or edited writes them again.
     @Test func sweepResumeRestoresMissingAndChangedNetworkFiles() throws {
-        let (folder, _, _) = try fixture()
+        let (folder, network, _) = try fixture()
         defer { StemSimRunner.remove(folder) }
+        try InputSet.random(for: network, count: 3, labeled: false, seed: 23).write(to: folder + "/calibration.json")
         let sweep = ["sweep"] + Self.io + ["--engine", "golden", "--no-area", "--acc-bits", "10,14", "--scaled", "none,auto",
                                            "--out", "out"]
         let first = try StemSimRunner.run(sweep, in: folder)

@@ -23,6 +23,8 @@ import StemModel
         (["--rot", "1,-1"], "--rot: '-1' is not a non-negative integer"),
         (["--rot", "8", "--engine", "golden", "--no-area"], "--rot: 8 is out of range 0...7 (timeSteps 8 of"),
         (["--drlo", "9", "--engine", "golden", "--no-area"], "--drlo: 9 is out of range 0...8"),
+        (["--bias-bits", "16,33"], "--bias-bits: 33 is out of range 2...32"),
+        (["--bias-bits", "1", "--engine", "golden", "--no-area"], "--bias-bits: 1 is out of range 2...32"),
     ])
     func badOptionsExitTwoWithAClearMessage(arguments: [String], message: String) throws {
         let folder = try StemSimRunner.temporaryFolder()
@@ -31,6 +33,27 @@ import StemModel
         #expect(outcome.status == 2, "\(outcome.stderr)")
         #expect(outcome.stderr.contains(message), "\(outcome.stderr)")
         #expect(try StemSimRunner.contents(folder).isEmpty)
+    }
+
+    /// `--scaled auto` takes its calibration set from --calibration or calibration.json beside the
+    /// network; without either, or with one that holds a scored sample, it refuses (exit 2).
+    @Test func autoWithoutACalibrationSetIsRefused() throws {
+        let folder = try StemSimRunner.temporaryFolder()
+        defer { StemSimRunner.remove(folder) }
+        try FileManager.default.copyItem(atPath: Self.root + "/examples/digits/network.json", toPath: folder + "/network.json")
+        let io = ["sweep", "--network", "network.json", "--inputs", Self.root + "/examples/digits/test.json",
+                  "--engine", "golden", "--no-area", "--acc-bits", "12", "--limit", "5", "--out", "out"]
+        let missing = try StemSimRunner.run(io, in: folder)
+        #expect(missing.status == 2, "\(missing.stderr)")
+        #expect(missing.stderr.contains("--calibration: --scaled auto chooses its shifts on a calibration set, never on "
+            + "the scored samples; none given and the default calibration.json (beside the network) does not exist"),
+                "\(missing.stderr)")
+        let scored = try StemSimRunner.run(io + ["--calibration", Self.root + "/examples/digits/test.json"], in: folder)
+        #expect(scored.status == 2, "\(scored.stderr)")
+        #expect(scored.stderr.contains("5 of the 5 scored samples of"), "\(scored.stderr)")
+        let none = try StemSimRunner.run(io + ["--scaled", "none"], in: folder)
+        #expect(none.status == 0, "\(none.stderr)")
+        #expect(try StemSimRunner.contents(folder) == ["network.json", "out"])
     }
 
     @Test func aGoldenSweepWritesItsFilesAndResumes() throws {

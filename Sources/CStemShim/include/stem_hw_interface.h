@@ -235,7 +235,7 @@ static inline uint64_t stem_put_tile_busy_router(uint64_t value) { return (value
 #define STEM_MIN_MULT_BITS 1u
 #define STEM_MAX_MULT_BITS 32u
 #define STEM_RTL_MIN_MULT_BITS 1u
-#define STEM_DEF_BIAS_BITS 32u /* The bias width (signed); fixed. */
+#define STEM_DEF_BIAS_BITS 32u /* The bias width (signed): the network's biasBits. */
 #define STEM_MIN_BIAS_BITS 2u
 #define STEM_MAX_BIAS_BITS 32u
 #define STEM_RTL_MIN_BIAS_BITS 2u

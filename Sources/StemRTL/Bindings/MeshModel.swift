@@ -140,7 +140,7 @@ public final class MeshModel {
         return ModelParameters(
             top: .mesh, timeSteps: Int(p.time_steps), weightBits: Int(p.weight_bits),
             accBits: Int(p.acc_bits), saturate: p.saturate != 0, numNeurons: Int(p.num_neurons),
-            numAxons: Int(p.num_axons), maxFanout: Int(p.max_fanout), meshX: Int(p.mesh_x),
+            numAxons: Int(p.num_axons), biasBits: Int(p.bias_bits), maxFanout: Int(p.max_fanout), meshX: Int(p.mesh_x),
             meshY: Int(p.mesh_y), fifoDepth: Int(p.fifo_depth),
             trace: p.trace_kind == 2 ? .fst : p.trace_kind == 1 ? .vcd : .none)
     }

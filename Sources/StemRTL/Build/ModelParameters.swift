@@ -46,6 +46,8 @@ public struct ModelParameters: Hashable, Codable, Sendable, CustomStringConverti
     public var numNeurons: Int
     /// `NumAxons`: inputs per core.
     public var numAxons: Int
+    /// `BiasBits`: the signed bias width (the network's `biasBits`).
+    public var biasBits: Int
     /// `MaxFanout`: fan-out table entries per neuron.
     public var maxFanout: Int
     /// `MeshX`: tiles along x.
@@ -62,7 +64,8 @@ public struct ModelParameters: Hashable, Codable, Sendable, CustomStringConverti
         top: Top = .mesh, timeSteps: Int = Defaults.timeSteps.defaultValue,
         weightBits: Int = Defaults.weightBits.defaultValue, accBits: Int = Defaults.accBits.defaultValue,
         saturate: Bool = Defaults.saturate.defaultValue != 0, numNeurons: Int = Defaults.numNeurons.defaultValue,
-        numAxons: Int = Defaults.numAxons.defaultValue, maxFanout: Int = Defaults.maxFanout.defaultValue,
+        numAxons: Int = Defaults.numAxons.defaultValue, biasBits: Int = Defaults.biasBits.defaultValue,
+        maxFanout: Int = Defaults.maxFanout.defaultValue,
         meshX: Int = Defaults.meshX.defaultValue, meshY: Int = Defaults.meshY.defaultValue,
         fifoDepth: Int = Defaults.fifoDepth.defaultValue, trace: Trace = .none
     ) {
@@ -73,6 +76,7 @@ public struct ModelParameters: Hashable, Codable, Sendable, CustomStringConverti
         self.saturate = saturate
         self.numNeurons = numNeurons
         self.numAxons = numAxons
+        self.biasBits = biasBits
         self.maxFanout = maxFanout
         self.meshX = meshX
         self.meshY = meshY
@@ -91,6 +95,7 @@ public struct ModelParameters: Hashable, Codable, Sendable, CustomStringConverti
         saturate = try c.decodeIfPresent(Bool.self, forKey: .saturate) ?? defaults.saturate
         numNeurons = try c.decodeIfPresent(Int.self, forKey: .numNeurons) ?? defaults.numNeurons
         numAxons = try c.decodeIfPresent(Int.self, forKey: .numAxons) ?? defaults.numAxons
+        biasBits = try c.decodeIfPresent(Int.self, forKey: .biasBits) ?? defaults.biasBits
         maxFanout = try c.decodeIfPresent(Int.self, forKey: .maxFanout) ?? defaults.maxFanout
         meshX = try c.decodeIfPresent(Int.self, forKey: .meshX) ?? defaults.meshX
         meshY = try c.decodeIfPresent(Int.self, forKey: .meshY) ?? defaults.meshY
@@ -123,7 +128,7 @@ public struct ModelParameters: Hashable, Codable, Sendable, CustomStringConverti
         [
             ("TimeSteps", timeSteps), ("WeightBits", weightBits), ("AccBits", accBits),
             ("Saturate", saturate ? 1 : 0), ("NumNeurons", numNeurons), ("NumAxons", numAxons),
-            ("MaxFanout", maxFanout), ("MeshX", meshX), ("MeshY", meshY), ("FifoDepth", fifoDepth),
+            ("BiasBits", biasBits), ("MaxFanout", maxFanout), ("MeshX", meshX), ("MeshY", meshY), ("FifoDepth", fifoDepth),
         ]
     }
 
@@ -192,6 +197,7 @@ public struct ModelParameters: Hashable, Codable, Sendable, CustomStringConverti
             saturate = value == 1
         case "NumNeurons": numNeurons = value
         case "NumAxons": numAxons = value
+        case "BiasBits": biasBits = value
         case "MaxFanout": maxFanout = value
         case "MeshX": meshX = value
         case "MeshY": meshY = value

@@ -170,7 +170,8 @@ public struct MeshMapping: Sendable {
         ModelParameters(
             top: .mesh, timeSteps: network.timeSteps, weightBits: network.weightBits,
             accBits: network.accumulatorBits, saturate: network.overflow == .saturate,
-            numNeurons: options.numNeurons, numAxons: options.numAxons, maxFanout: options.maxFanout,
+            numNeurons: options.numNeurons, numAxons: options.numAxons, biasBits: network.biasBits,
+            maxFanout: options.maxFanout,
             meshX: meshX, meshY: meshY, fifoDepth: options.fifoDepth, trace: trace)
     }
 
