@@ -28,12 +28,14 @@ public struct SweepConfiguration: Sendable {
     public var outputDirectory: String
     /// Discard the points of an earlier sweep in the folder instead of reusing them.
     public var restart: Bool
+    /// The energy per SOP and per MAC (`--sop-pj`, `--mac-pj`).
+    public var energy: EnergyModel
 
     public init(network: Network, networkFile: String, inputs: InputSet, inputsFile: String,
                 accBits: [Int], scaled: [ScaledIntegration] = [.none, .auto], overflow: [OverflowMode] = [.wrap],
                 rot: [Int?] = [nil], drlo: [Int?] = [nil], sparsifiedLayers: SparsifiedLayers = .hidden,
                 engine: SweepEngine = .both, jobs: Int = 2, measureArea: Bool = true,
-                outputDirectory: String, restart: Bool = false) {
+                outputDirectory: String, restart: Bool = false, energy: EnergyModel = .paper) {
         self.network = network
         self.networkFile = networkFile
         self.inputs = inputs
@@ -49,6 +51,7 @@ public struct SweepConfiguration: Sendable {
         self.measureArea = measureArea
         self.outputDirectory = outputDirectory
         self.restart = restart
+        self.energy = energy
     }
 
     /// The points, in ``SweepPointParameters`` order.
@@ -110,6 +113,11 @@ public struct SweepConfiguration: Sendable {
         if scaled.contains(.auto), let index = network.layers.firstIndex(where: { $0.shift != 0 }) {
             throw .invalidOption(option: "--scaled auto", message: "scaled integration starts from shift 0, but "
                 + "\(networkFile) has layers[\(index)].shift \(network.layers[index].shift)")
+        }
+        for (option, value) in [("--sop-pj", energy.sopPicojoules), ("--mac-pj", energy.macPicojoules)]
+        where !EnergyModel.isValidPicojoules(value) {
+            throw .invalidOption(option: option, message: "\(value) is out of range: picojoules per operation must be "
+                + "finite, greater than 0 and at most 1e6")
         }
         if outputDirectory.isEmpty {
             throw .invalidOption(option: "--out", message: "the folder name is empty")

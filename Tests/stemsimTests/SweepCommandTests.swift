@@ -23,6 +23,9 @@ import StemModel
         (["--rot", "1,-1"], "--rot: '-1' is not a non-negative integer"),
         (["--rot", "8", "--engine", "golden", "--no-area"], "--rot: 8 is out of range 0...7 (timeSteps 8 of"),
         (["--drlo", "9", "--engine", "golden", "--no-area"], "--drlo: 9 is out of range 0...8"),
+        (["--sop-pj", "0"], "--sop-pj must be a number of picojoules, finite, greater than 0 and at most 1e6, got 0"),
+        (["--mac-pj", "nan"], "--mac-pj must be a number of picojoules, finite, greater than 0 and at most 1e6, got nan"),
+        (["--mac-pj", "inf"], "got inf"),
     ])
     func badOptionsExitTwoWithAClearMessage(arguments: [String], message: String) throws {
         let folder = try StemSimRunner.temporaryFolder()
