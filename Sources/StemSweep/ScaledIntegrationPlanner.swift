@@ -65,23 +65,39 @@ public struct ScaledIntegrationPlanner: Sendable {
     }
 
     /// `layer` with shift `s` and its requantization corrected, or nil if the multiplier would
-    /// not fit 16 bits.
+    /// not fit 16 bits. A layer with per-channel `multiplier`/`postShift` arrays has every
+    /// channel's pair corrected the same way.
     public static func scaled(_ layer: Layer, by s: Int) -> Layer? {
         var result = layer
         result.shift = s
-        if layer.postShift >= s {
-            result.postShift = layer.postShift - s
-        } else {
-            let extra = s - layer.postShift
-            guard extra < 17, layer.multiplier << extra <= Network.Limits.multiplier.upperBound else { return nil }
-            result.multiplier = layer.multiplier << extra
-            result.postShift = 0
+        guard !layer.hasScalarRequantization else {
+            guard let (m, n) = corrected(layer.multiplier, layer.postShift, by: s) else { return nil }
+            result.multiplier = m
+            result.postShift = n
+            return result
         }
+        var multipliers: [Int] = [], postShifts: [Int] = []
+        for c in 0..<layer.shape.channels {
+            guard let (m, n) = corrected(layer.multiplier(channel: c), layer.postShift(channel: c), by: s) else { return nil }
+            multipliers.append(m)
+            postShifts.append(n)
+        }
+        result.channelMultipliers = multipliers
+        result.channelPostShifts = postShifts
+        result.multiplier = multipliers[0]
+        result.postShift = postShifts[0]
         return result
     }
 
-    /// The accumulator width layer `l` of `network` needs on the samples: a golden run of
-    /// layers `1...l` with a 48-bit accumulator.
+    /// `(m, n)` corrected for a shift `s` before them: `n - s` while `n` allows, the rest moved
+    /// into `m` (nil if `m` would not fit 16 bits).
+    static func corrected(_ m: Int, _ n: Int, by s: Int) -> (Int, Int)? {
+        if n >= s { return (m, n - s) }
+        let extra = s - n
+        guard extra < 17, m << extra <= Network.Limits.multiplier.upperBound else { return nil }
+        return (m << extra, 0)
+    }
+
     func bitsNeeded(_ network: Network, layer l: Int) throws -> Int {
         var prefix = network
         prefix.layers = Array(network.layers.prefix(l))
