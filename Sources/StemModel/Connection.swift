@@ -115,6 +115,32 @@ public struct Connection: Sendable, Equatable {
 }
 
 extension Connection {
+    /// The synapses of this connection from a source of shape `input` into a layer of shape
+    /// `output`, zero weights included: the pairs (output neuron, source neuron) it connects. A
+    /// dense connection has `input.count * output.count`; a conv connection, per output position,
+    /// `Cin * Cout` times the kernel taps that lie inside the source (padding taps connect
+    /// nothing); a pool connection the kernel taps of every output; an identity connection one
+    /// per neuron.
+    public func synapseCount(from input: Shape, to output: Shape) -> Int {
+        switch kind {
+        case .dense: return input.count * output.count
+        case .identity: return output.count
+        case .pool: return output.count * kernel[0] * kernel[1]
+        case .conv:
+            func inside(_ size: Int, _ k: Int, _ s: Int, _ p: Int, _ outputs: Int) -> Int {
+                (0..<outputs).reduce(0) { total, o in
+                    let first = o * s - p
+                    return total + max(0, min(size, first + k) - max(0, first))
+                }
+            }
+            let rows = inside(input.height, kernel[0], stride[0], padding[0], output.height)
+            let columns = inside(input.width, kernel[1], stride[1], padding[1], output.width)
+            return input.channels * output.channels * rows * columns
+        }
+    }
+}
+
+extension Connection {
     /// Adds, per neuron of a source of shape `input`, the nonzero weights one of its spikes
     /// reaches through this connection into a layer of shape `output` (docs/stem-spec.md
     /// section 9): a conv spike reaches every (output position, kernel tap) pair that covers it,

@@ -33,12 +33,14 @@ public struct SweepConfiguration: Sendable {
     public var outputDirectory: String
     /// Discard the points of an earlier sweep in the folder instead of reusing them.
     public var restart: Bool
+    /// The energy per SOP and per MAC (`--sop-pj`, `--mac-pj`).
+    public var energy: EnergyModel
 
     public init(network: Network, networkFile: String, inputs: InputSet, inputsFile: String,
                 calibration: SweepCalibration? = nil, accBits: [Int], scaled: [ScaledIntegration] = [.none, .auto], overflow: [OverflowMode] = [.wrap],
                 rot: [Int?] = [nil], drlo: [Int?] = [nil], biasBits: [Int?] = [nil], sparsifiedLayers: SparsifiedLayers = .hidden,
                 engine: SweepEngine = .both, jobs: Int = 2, measureArea: Bool = true,
-                outputDirectory: String, restart: Bool = false) {
+                outputDirectory: String, restart: Bool = false, energy: EnergyModel = .paper) {
         self.network = network
         self.networkFile = networkFile
         self.inputs = inputs
@@ -56,6 +58,7 @@ public struct SweepConfiguration: Sendable {
         self.measureArea = measureArea
         self.outputDirectory = outputDirectory
         self.restart = restart
+        self.energy = energy
     }
 
     /// The points, in ``SweepPointParameters`` order.
@@ -139,6 +142,11 @@ public struct SweepConfiguration: Sendable {
             }
         } else if let calibration {
             throw .invalidOption(option: "--calibration", message: "\(calibration.file) is used only with --scaled auto")
+        }
+        for (option, value) in [("--sop-pj", energy.sopPicojoules), ("--mac-pj", energy.macPicojoules)]
+        where !EnergyModel.isValidPicojoules(value) {
+            throw .invalidOption(option: option, message: "\(value) is out of range: picojoules per operation must be "
+                + "finite, greater than 0 and at most 1e6")
         }
         if outputDirectory.isEmpty {
             throw .invalidOption(option: "--out", message: "the folder name is empty")

@@ -69,12 +69,18 @@ public struct SweepDocument: Sendable, Equatable {
         public var bitsNeeded: [Int]
         /// Multiply-accumulates per sample of the QANN.
         public var macsPerSample: Int
+        /// The energy per operation the energies are computed with (`--sop-pj`, `--mac-pj`);
+        /// recorded as `sopPicojoules`, `macPicojoules` and `energySource`. Not part of the
+        /// key: energies are derived from the SOP and MAC counts when the document is written.
+        public var energy: EnergyModel
 
-        public init(qannCorrect: Int?, peakMagnitudes: [Int64], bitsNeeded: [Int], macsPerSample: Int) {
+        public init(qannCorrect: Int?, peakMagnitudes: [Int64], bitsNeeded: [Int], macsPerSample: Int,
+                    energy: EnergyModel = .paper) {
             self.qannCorrect = qannCorrect
             self.peakMagnitudes = peakMagnitudes
             self.bitsNeeded = bitsNeeded
             self.macsPerSample = macsPerSample
+            self.energy = energy
         }
     }
 
@@ -175,6 +181,7 @@ extension SweepDocument: Codable {
 
     private enum ReferenceKeys: String, CodingKey {
         case qannCorrect, qannAccuracy, peakMagnitudes, bitsNeeded, macsPerSample, sopPicojoules, macPicojoules
+        case energySource
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -191,9 +198,10 @@ extension SweepDocument: Codable {
         try r.encode(reference.peakMagnitudes, forKey: .peakMagnitudes)
         try r.encode(reference.bitsNeeded, forKey: .bitsNeeded)
         try r.encode(reference.macsPerSample, forKey: .macsPerSample)
-        try r.encode(EnergyModel.sopPicojoules, forKey: .sopPicojoules)
-        try r.encode(EnergyModel.macPicojoules, forKey: .macPicojoules)
-        try root.encode(points.map(PointCoding.init), forKey: .points)
+        try r.encode(reference.energy.sopPicojoules, forKey: .sopPicojoules)
+        try r.encode(reference.energy.macPicojoules, forKey: .macPicojoules)
+        try r.encode(reference.energy.source, forKey: .energySource)
+        try root.encode(points.map { PointCoding($0, energy: reference.energy) }, forKey: .points)
     }
 
     public init(from decoder: any Decoder) throws {
@@ -216,7 +224,11 @@ extension SweepDocument: Codable {
             qannCorrect: try r.decodeIfPresent(Int.self, forKey: .qannCorrect),
             peakMagnitudes: try r.decode([Int64].self, forKey: .peakMagnitudes),
             bitsNeeded: try r.decode([Int].self, forKey: .bitsNeeded),
-            macsPerSample: try r.decode(Int.self, forKey: .macsPerSample))
+            macsPerSample: try r.decode(Int.self, forKey: .macsPerSample),
+            energy: EnergyModel(sopPicojoules: try r.decodeIfPresent(Double.self, forKey: .sopPicojoules)
+                                    ?? EnergyModel.paper.sopPicojoules,
+                                macPicojoules: try r.decodeIfPresent(Double.self, forKey: .macPicojoules)
+                                    ?? EnergyModel.paper.macPicojoules))
         points = try root.decode([PointCoding].self, forKey: .points).map(\.point)
     }
 }
@@ -257,8 +269,13 @@ extension SweepDocument.Key: Codable {
 /// them (accuracies, energies), flat, `null` for what the point did not measure.
 private struct PointCoding: Codable {
     var point: SweepPoint
+    /// The energy per operation the point's energies are written at.
+    var energy: EnergyModel = .paper
 
-    init(_ point: SweepPoint) { self.point = point }
+    init(_ point: SweepPoint, energy: EnergyModel) {
+        self.point = point
+        self.energy = energy
+    }
 
     private enum Keys: String, CodingKey {
         case accBits, scaled, overflow, rot, drlo, biasBits, status, reason, samples, correct, accuracy, rtlCorrect
@@ -308,8 +325,8 @@ private struct PointCoding: Codable {
         }
         try c.encode(point.sops, forKey: .sops)
         try c.encode(point.macs, forKey: .macs)
-        try c.encode(point.snnEnergyMicrojoules, forKey: .snnEnergyMicrojoules)
-        try c.encode(point.qannEnergyMicrojoules, forKey: .qannEnergyMicrojoules)
+        try c.encode(point.snnEnergyMicrojoules(energy), forKey: .snnEnergyMicrojoules)
+        try c.encode(point.qannEnergyMicrojoules(energy), forKey: .qannEnergyMicrojoules)
         try c.encode(point.rtlCycles, forKey: .rtlCycles)
         try c.encode(point.area?.cells, forKey: .coreCells)
         try c.encode(point.area?.flops, forKey: .coreFlops)

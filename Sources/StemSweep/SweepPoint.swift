@@ -114,8 +114,8 @@ public struct SweepPoint: Sendable, Equatable {
             || (goldenOverflows != nil && rtlOverflows != nil && goldenOverflows != rtlOverflows)
     }
 
-    /// The spiking run's energy in microjoules at ``EnergyModel/sopPicojoules`` per SOP.
-    public var snnEnergyMicrojoules: Double? { sops.map { EnergyModel.energyMicrojoules(sops: $0) } }
-    /// The quantized ANN's energy in microjoules at ``EnergyModel/macPicojoules`` per MAC.
-    public var qannEnergyMicrojoules: Double? { macs.map { EnergyModel.energyMicrojoules(macs: $0) } }
+    /// The spiking run's energy in microjoules at `energy`'s ``EnergyModel/sopPicojoules`` per SOP.
+    public func snnEnergyMicrojoules(_ energy: EnergyModel) -> Double? { sops.map { energy.energyMicrojoules(sops: $0) } }
+    /// The quantized ANN's energy in microjoules at `energy`'s ``EnergyModel/macPicojoules`` per MAC.
+    public func qannEnergyMicrojoules(_ energy: EnergyModel) -> Double? { macs.map { energy.energyMicrojoules(macs: $0) } }
 }

@@ -48,7 +48,8 @@ struct SweepPointRunner: Sendable {
         let statistics = model.layerStatistics
         return SweepDocument.Reference(
             qannCorrect: correct, peakMagnitudes: statistics.map(\.peakMagnitude),
-            bitsNeeded: statistics.map(\.bitsNeeded), macsPerSample: EnergyModel.macsPerSample(config.network))
+            bitsNeeded: statistics.map(\.bitsNeeded), macsPerSample: EnergyModel.macsPerSample(config.network),
+            energy: config.energy)
     }
 
     /// The QANN outputs of the network with `sparsification`.

@@ -8,7 +8,9 @@ import StemSupport
 ///
 /// Columns: the parameters (`acc_bits, scaled, overflow, rot, drlo, bias_bits`; an empty
 /// rot/drlo/bias_bits keeps the network's own), the outcome (`status, reason`), accuracy and the QANN reference,
-/// RTL-vs-golden mismatches, overflows, SOPs against the QANN's MACs with the energy estimate,
+/// RTL-vs-golden mismatches, overflows, SOPs against the QANN's MACs with the energy estimate
+/// (at the document's ``SweepDocument/Reference/energy``; `snn_energy_uj` = SOPs x pJ per 8-bit
+/// add, `qann_energy_uj` = MACs x pJ per 8-bit MAC, in microjoules),
 /// the SOP reduction against the point with rot 0 and drlo 0 of the same width and setting
 /// (when the sweep has one), RTL cycles, the core size, and per layer `l` its shift,
 /// multiplier, post-shift, largest `|V|`, the bits that needs and its overflow events. A point
@@ -39,27 +41,30 @@ public enum SweepTable {
         let reductions = SweepAnalysis(document: document).sopReductions
         for point in document.points {
             lines.append(row(point, depth: depth, sopReduction: reductions[point.parameters],
-                             calibration: point.parameters.setting.scaled == .auto ? document.calibrationColumns : ["", "", ""])
+                             calibration: point.parameters.setting.scaled == .auto ? document.calibrationColumns : ["", "", ""],
+                             energy: document.reference.energy)
                 .map(quoted)
                 .joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"
     }
 
-    static func row(_ point: SweepPoint, depth: Int, sopReduction: Double?, calibration: [String]) -> [String] {
+    static func row(_ point: SweepPoint, depth: Int, sopReduction: Double?, calibration: [String],
+                    energy: EnergyModel) -> [String] {
         let p = point.parameters
         func int(_ v: Int?) -> String { v.map(String.init) ?? "" }
         func number(_ v: Double?, _ digits: Int) -> String { v.map { fixed($0, digits) } ?? "" }
         var ratio: Double?
-        if let snn = point.snnEnergyMicrojoules, let qann = point.qannEnergyMicrojoules, qann > 0 { ratio = snn / qann }
+        let snnEnergy = point.snnEnergyMicrojoules(energy), qannEnergy = point.qannEnergyMicrojoules(energy)
+        if let snn = snnEnergy, let qann = qannEnergy, qann > 0 { ratio = snn / qann }
         var fields = [
             String(p.accBits), p.setting.scaled.rawValue, p.setting.overflow.rawValue, int(p.setting.rot),
             int(p.setting.drlo), int(p.setting.biasBits), point.status.rawValue, point.reason ?? "", String(point.samples),
             int(point.correct), number(point.accuracy, 6), int(point.rtlCorrect), int(point.qannCorrect),
             number(point.qannAccuracy, 6), int(point.qannAgreement), int(point.qannMatches),
             int(point.mismatchSteps), int(point.mismatchSpikes), int(point.goldenOverflows), int(point.rtlOverflows),
-            int(point.bitsNeeded), int(point.sops), int(point.macs), number(point.snnEnergyMicrojoules, 6),
-            number(point.qannEnergyMicrojoules, 6), number(ratio, 6), number(sopReduction, 6),
+            int(point.bitsNeeded), int(point.sops), int(point.macs), number(snnEnergy, 6),
+            number(qannEnergy, 6), number(ratio, 6), number(sopReduction, 6),
             int(point.rtlCycles), int(point.area?.cells), int(point.area?.flops), int(point.area?.memoryBits),
             fixed(point.seconds, 3), point.networkFile ?? "",
         ] + calibration

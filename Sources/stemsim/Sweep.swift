@@ -14,7 +14,8 @@ struct SweepCommand: ParsableCommand {
         abstract: "Sweep the accumulator width (and RoT/DRLO): accuracy, overflow, SOPs, energy and core size per point.",
         discussion: """
             Every list option takes comma-separated values; --acc-bits also takes ranges \
-            (8...32, or 8...12,16,24). A point is one combination of --acc-bits, --scaled, \
+            (8...32, or 8...12,16,24). Energies are SOPs x --sop-pj and MACs x --mac-pj \
+            (default: the SDANN paper's 0.03 pJ per 8-bit add and 0.23 pJ per 8-bit MAC). A point is one combination of --acc-bits, --scaled, \
             --overflow, --rot and --drlo. Files in --out: sweep.csv, sweep.json, sweep.svg \
             (accuracy against width), sweep-sparsity.svg (when RoT/DRLO are swept) and \
             networks/<point>.json (the network each point ran). Rerunning with the same --out \
@@ -77,6 +78,9 @@ struct SweepCommand: ParsableCommand {
     @Flag(help: "Discard the points of an earlier sweep in --out instead of reusing them.")
     var restart = false
 
+    @OptionGroup(title: "Energy")
+    var energy: EnergyArguments
+
     func validate() throws {
         _ = try Self.widths(accBits)
         _ = try Self.choices(scaled, option: "--scaled", as: ScaledIntegration.self)
@@ -121,7 +125,8 @@ struct SweepCommand: ParsableCommand {
             drlo: try drlo.map { try Self.integers($0, bounds: OptionBounds.drlo) } ?? [nil],
             biasBits: try biasBits.map { try Self.integers($0, bounds: OptionBounds.biasBits) } ?? [nil],
             sparsifiedLayers: sparsifyOutput ? .all : .hidden, engine: engine, jobs: jobs,
-            measureArea: !noArea, outputDirectory: out, restart: restart)
+            measureArea: !noArea, outputDirectory: out, restart: restart,
+            energy: energy.model)
         do {
             try configuration.validate()
         } catch {

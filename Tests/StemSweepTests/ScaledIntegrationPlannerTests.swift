@@ -17,6 +17,33 @@ import Testing
         #expect(ScaledIntegrationPlanner.scaled(Layer(weights: [[1]], multiplier: 65535, postShift: 0), by: 1) == nil)
     }
 
+    /// Per-channel requantization: every channel's pair is corrected (before, only the scalar
+    /// pair was, and the channels' arrays, which the model uses, were left as they were).
+    @Test func theCorrectionCoversEveryChannel() throws {
+        let layer = Layer(name: "c", shape: Shape(channels: 3, height: 1, width: 1), inputs: [.dense([[1], [1], [1]])],
+                          channelMultipliers: [100, 33000, 7], channelPostShifts: [2, 24, 5])
+        let scaled = try #require(ScaledIntegrationPlanner.scaled(layer, by: 5))
+        #expect((0..<3).map(scaled.multiplier(channel:)) == [800, 33000, 7])
+        #expect((0..<3).map(scaled.postShift(channel:)) == [0, 19, 0])
+        #expect(ScaledIntegrationPlanner.scaled(layer, by: 12) == nil)  // 100 * 2^10 does not fit
+
+        // On the digits CNN (per-channel everywhere) at 16 bits the plan keeps the accuracy.
+        let cnn = try Network.load(from: SweepTestSupport.root + "/examples/digits-cnn/network.json")
+        let inputs = try InputSet.load(from: SweepTestSupport.root + "/examples/digits-cnn/test.json", for: cnn).prefix(40)
+        var narrow = cnn
+        narrow.accumulatorBits = 16
+        guard case .feasible(let planned) = try ScaledIntegrationPlanner(samples: inputs.samples).plan(narrow) else {
+            Issue.record("16 bits infeasible")
+            return
+        }
+        #expect(planned.layers.contains { $0.shift > 0 })
+        let golden = try GoldenModel(network: planned)
+        let outputs = try golden.run(samples: inputs.samples)
+        let expected = QuantizedANN(network: cnn).outputs(for: inputs.samples)
+        let agreeing = zip(outputs, expected).filter { argmax($0) == argmax($1) }.count
+        #expect(golden.overflows == 0 && agreeing >= 38, "\(agreeing) of 40 predictions equal the QANN's")
+    }
+
     /// On the digits network at 12 bits: without scaling the golden model overflows; the plan
     /// overflows nowhere, every layer fits 12 bits, and each shift is the smallest that does.
     @Test func theDigitsPlanAtTwelveBitsRemovesEveryOverflowWithTheSmallestShifts() throws {

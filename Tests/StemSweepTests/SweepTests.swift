@@ -37,7 +37,7 @@ import Testing
         #expect(Int(auto12["golden_overflows"]!)! * 10 < Int(none12["golden_overflows"]!)! && Int(auto12["shift_l1"]!)! > 0)
         #expect(Int(auto12["bits_needed"]!)! < Int(none12["bits_needed"]!)! && Int(none12["bits_needed"]!)! > 12)
 
-        // The energy columns: SOPs at 0.03 pJ and MACs at 0.23 pJ, in microjoules.
+        // The energy columns: SOPs at 0.03 pJ (8-bit add) and MACs at 0.23 pJ (8-bit MAC), in microjoules.
         let sops = Double(none12["sops"]!)!
         #expect(abs(Double(none12["snn_energy_uj"]!)! - sops * 0.03e-6) < 1e-6)
         #expect(abs(Double(none12["qann_energy_uj"]!)! - Double(6464 * 30) * 0.23e-6) < 1e-6)

@@ -25,6 +25,9 @@ import StemModel
         (["--drlo", "9", "--engine", "golden", "--no-area"], "--drlo: 9 is out of range 0...8"),
         (["--bias-bits", "16,33"], "--bias-bits: 33 is out of range 2...32"),
         (["--bias-bits", "1", "--engine", "golden", "--no-area"], "--bias-bits: 1 is out of range 2...32"),
+        (["--sop-pj", "0"], "--sop-pj must be a number of picojoules, finite, greater than 0 and at most 1e6, got 0"),
+        (["--mac-pj", "nan"], "--mac-pj must be a number of picojoules, finite, greater than 0 and at most 1e6, got nan"),
+        (["--mac-pj", "inf"], "got inf"),
     ])
     func badOptionsExitTwoWithAClearMessage(arguments: [String], message: String) throws {
         let folder = try StemSimRunner.temporaryFolder()
