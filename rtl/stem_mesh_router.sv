@@ -162,6 +162,16 @@ module stem_mesh_router #(
     end
   end
 
+  // The destination of the flit at each output (the host's is (0, 0)).
+  logic                        f_host [NumPorts];
+  logic [stem_pkg::CoordW-1:0] f_dx [NumPorts];
+  logic [stem_pkg::CoordW-1:0] f_dy [NumPorts];
+  for (genvar o = 0; o < NumPorts; o++) begin : g_f_dst
+    assign f_host[o] = out_flit_o[o*FlitW + stem_pkg::FlitHostBit];
+    assign f_dx[o]   = f_host[o] ? '0 : out_flit_o[o*FlitW + stem_pkg::FlitDstXLsb +: stem_pkg::CoordW];
+    assign f_dy[o]   = f_host[o] ? '0 : out_flit_o[o*FlitW + stem_pkg::FlitDstYLsb +: stem_pkg::CoordW];
+  end
+
   for (genvar o = 0; o < NumPorts; o++) begin : g_f_out
     logic [NumPorts-1:0] row;
     for (genvar i = 0; i < NumPorts; i++) begin : g_row
@@ -172,9 +182,17 @@ module stem_mesh_router #(
         // Each output grants at most one input, and only with the downstream side ready.
         assert ((row & (row - NumPorts'(1))) == '0);  // p_grant_onehot
         assert (row == '0 || out_ready_i[o]);  // p_grant_ready
-        // The flit leaving through output o is one whose XY route is o (routing correct).
+        // The flit leaving through output o is one XY routing sends there: X first, then Y;
+        // flits for the host go to (0, 0) and leave it westwards. (Stated here from the
+        // coordinates, independently of stem_pkg::xy_route, which the router uses.)
         if (out_valid_o[o]) begin
-          assert (stem_pkg::xy_route(out_flit_o[o*FlitW +: FlitW], x_i, y_i) == 3'(o));  // p_xy_port
+          assert (o != stem_pkg::PortEast || f_dx[o] > x_i);  // p_xy_port
+          assert (o != stem_pkg::PortWest || f_dx[o] < x_i ||
+                  (f_host[o] && x_i == '0 && y_i == '0));  // p_xy_port
+          assert (o != stem_pkg::PortSouth || (f_dx[o] == x_i && f_dy[o] > y_i));  // p_xy_port
+          assert (o != stem_pkg::PortNorth || (f_dx[o] == x_i && f_dy[o] < y_i));  // p_xy_port
+          assert (o != stem_pkg::PortLocal ||
+                  (!f_host[o] && f_dx[o] == x_i && f_dy[o] == y_i));  // p_xy_port
         end
         assert (32'(g_out[o].rr_q) < NumPorts);  // p_rr_range
       end

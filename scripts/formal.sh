@@ -7,6 +7,7 @@
 #   scripts/formal.sh --planted  plant each known bug in a copy of rtl/ and check that the set
 #                                it targets fails (exits non-zero if a planted bug is missed)
 #   scripts/formal.sh SET...     only these sets (fifo-d3 fifo-d1 router-d1 router-d2 core)
+#   scripts/formal.sh --planted NAME...  only these planted bugs
 #
 # Engines (all from Debian's yosys and z3 packages):
 #   fifo:   yosys-smtbmc with z3 (--unroll): BMC of depth 12, then k-induction (depth 8).
@@ -23,7 +24,12 @@ for tool in yosys yosys-smtbmc yosys-abc z3; do
 done
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/stem-formal.XXXXXX")"
-trap 'rm -rf "$work"' EXIT
+# STEM_FORMAL_KEEP=1 keeps the models, logs and yosys scripts (the folder is printed).
+if [ "${STEM_FORMAL_KEEP:-0}" = 1 ]; then
+    echo "formal: keeping $work" >&2
+else
+    trap 'rm -rf "$work"' EXIT
+fi
 
 # The files of each harness (relative to rtl/, then the harness).
 core_files="stem_round_shift.sv stem_fit.sv stem_ffs.sv stem_index_split.sv stem_integrate.sv
@@ -67,6 +73,12 @@ run_fifo() {
     return 1
 }
 
+# name_failed OUTPREFIX: the failure ABC reports (its output index, in the order write_aiger
+# emits the $assert cells, and the cycle).
+name_failed() {
+    sed -n 's/^Output \([0-9]*\) of miter.*asserted in frame \([0-9]*\).*/    assertion \1 failed in cycle \2/p' "$1.log" | head -n 3
+}
+
 # run_abc RTLDIR OUT NAME TOP HARNESS BMCDEPTH EXTRA FILES...: an ABC set (bmc3, then pdr).
 run_abc() {
     local rtl="$1" out="$2" name="$3" top="$4" harness="$5" bmc="$6" extra="$7"; shift 7
@@ -101,7 +113,7 @@ run_abc() {
     yosys-abc -c "read_aiger $out/$name.aig; fold; strash; bmc3 -F $bmc" > "$log" 2>&1 || true
     if grep -q 'asserted in frame' "$log"; then
         echo "formal $name: FAIL (BMC, $((SECONDS - start)) s)"
-        grep 'asserted in frame' "$log" | sed 's/^/    /' | head -n 3
+        name_failed "$out/$name"
         return 1
     fi
     yosys-abc -c "read_aiger $out/$name.aig; fold; strash; pdr -T 600" >> "$log" 2>&1 || true
@@ -110,7 +122,11 @@ run_abc() {
         return 0
     fi
     echo "formal $name: FAIL ($((SECONDS - start)) s)"
-    grep -E 'asserted in frame|Property|Timeout|UNDECIDED' "$log" | sed 's/^/    /' | head -n 3
+    if grep -q 'asserted in frame' "$log"; then
+        name_failed "$out/$name"
+    else
+        grep -E 'Property|Timeout|UNDECIDED' "$log" | sed 's/^/    /' | head -n 3
+    fi
     return 1
 }
 
@@ -135,7 +151,7 @@ all_sets=(fifo-d3 fifo-d1 router-d1 router-d2 core)
 # The planted bugs: NAME | SET | FILE | perl substitution (on the whole file) | what must fail.
 planted=(
     "fifo-full|fifo-d3|stem_fifo.sv|s/assign in_ready_o  = \(count_q != CntW'\(Depth\)\);/assign in_ready_o  = 1'b1;/|writes when full: p_no_overflow"
-    "fifo-order|fifo-d3|stem_fifo.sv|s/if \(pop\) rptr_q <= next_ptr\(rptr_q\);/if (pop) rptr_q <= rptr_q;/|the read pointer stuck: p_ptrs, p_order"
+    "fifo-order|fifo-d3|stem_fifo.sv|s/assign out_data_o  = mem_q\[rptr_q\];/assign out_data_o  = mem_q[wptr_q];/|the head read from the write slot: p_order"
     "fifo-count|fifo-d1|stem_fifo.sv|s/count_q <= count_q - CntW'\(1\);/count_q <= count_q;/|a pop not counted: p_fill_count"
     "router-xy|router-d1|stem_pkg.sv|s/xy_route = 3'\(PortEast\);/xy_route = 3'(PortWest);/|east and west swapped: p_xy_port"
     "router-lose|router-d1|stem_mesh_router.sv|s/assign grant\[o\*NumPorts \+ i\] = found && out_ready_i\[o\] &&/assign grant[o*NumPorts + i] = found \&\&/|popped without the output ready (a lost flit): p_count"
@@ -146,8 +162,10 @@ planted=(
 
 if [ "${1:-}" = "--planted" ]; then
     missed=0
+    shift
     for entry in "${planted[@]}"; do
         IFS='|' read -r name set file subst what <<< "$entry"
+        if [ $# -gt 0 ] && [[ " $* " != *" $name "* ]]; then continue; fi
         rtl="$work/rtl-$name"
         out="$work/out-$name"
         mkdir -p "$out"
