@@ -3,7 +3,7 @@
 #   1. the RTL's own checks: lint (verilator --lint-only -Wall), the C++ testbenches with
 #      hand-computed directed tests and the NoC scoreboard runs (scripts/test-rtl.sh);
 #   1b. formal proofs of the FIFO, the mesh router and the core's control (scripts/formal.sh,
-#      about 2 minutes);
+#      80 s of CPU);
 #   2. version-2 (graph) networks on the golden engine against an independent Python reference
 #      (scripts/graph_reference.py);
 #   3. the Swift test suite: golden model and formats, model builder and cache, the RTL
