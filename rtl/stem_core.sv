@@ -811,6 +811,40 @@ module stem_core #(
     end
   end
 
+`ifdef FORMAL
+  // ---------------------------------------------------------------------------------------
+  // Formal properties of the control (scripts/formal.sh; formal/stem_core_fv.sv constrains the
+  // environment as the tile drives it: step and start pulses only while the core is idle).
+  // ---------------------------------------------------------------------------------------
+  // Consecutive cycles the core has been closing a step, clearing or initializing.
+  localparam int unsigned FBound = 2 * PassLen + 4 * NumNeurons + 8;
+  logic [7:0] f_closing_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      f_closing_q <= '0;
+    end else if (state_q == StIdle && !step_req_q) begin
+      f_closing_q <= '0;
+    end else if (f_closing_q != 8'hff) begin
+      f_closing_q <= f_closing_q + 8'd1;
+    end
+  end
+
+  always_comb begin
+    if (rst_ni) begin
+      // No spike is accepted while a step is waiting to be closed or being closed.
+      p_no_spike_closing: assert (!in_fire || (state_q == StIdle && !step_req_q));
+      // The current of an accepted spike is added while idle, never during a pass.
+      p_add_idle: assert (!acc_v_q || state_q == StIdle);
+      p_add_not_cleared: assert (!(acc_v_q && cur_clear));
+      // The state is a legal one.
+      p_state_legal: assert (state_q == StClear || state_q == StIdle || state_q == StInit ||
+                             state_q == StInteg || state_q == StFinish || state_q == StLoad);
+      // Always back to idle: within FBound cycles of a step pulse (or of reset, or start).
+      p_returns_idle: assert (32'(f_closing_q) <= FBound);
+    end
+  end
+`endif
+
   /* verilator lint_on WIDTHCONCAT */
 
 endmodule

@@ -18,6 +18,10 @@ module stem_fifo #(
   output logic             out_valid_o,
   output logic [Width-1:0] out_data_o,
   input  logic             out_ready_i
+`ifdef FORMAL
+  ,
+  output logic [$clog2(Depth + 1)-1:0] f_count_o  // (formal builds only) the fill level
+`endif
 );
 
   localparam int unsigned PtrW = (Depth > 1) ? $clog2(Depth) : 1;
@@ -59,5 +63,98 @@ module stem_fifo #(
       mem_q[wptr_q] <= in_data_i;
     end
   end
+
+`ifdef FORMAL
+  // ---------------------------------------------------------------------------------------
+  // Formal properties (scripts/formal.sh; formal/stem_fifo_fv.sv applies the reset). Proved
+  // by k-induction: the invariants on the pointers and the tracked entry make the set inductive.
+  // ---------------------------------------------------------------------------------------
+  assign f_count_o = count_q;
+
+  // Shadow fill level, wide enough never to wrap: pushes minus pops.
+  logic [7:0] f_fill_q;
+  // The tracked entry: the f_track-th push (any index, chosen by the solver) and its data.
+  (* anyconst *) logic [7:0] f_track;
+  logic [7:0]       f_pushes_q, f_pops_q;
+  logic [Width-1:0] f_data_q;
+  logic             f_in_q;   // the tracked entry is in the FIFO
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      f_fill_q   <= '0;
+      f_pushes_q <= '0;
+      f_pops_q   <= '0;
+      f_in_q     <= 1'b0;
+      f_data_q   <= '0;
+    end else begin
+      f_fill_q <= f_fill_q + 8'(push) - 8'(pop);
+      if (push) f_pushes_q <= f_pushes_q + 8'd1;
+      if (pop) f_pops_q <= f_pops_q + 8'd1;
+      if (push && f_pushes_q == f_track) begin
+        f_in_q   <= 1'b1;
+        f_data_q <= in_data_i;
+      end else if (pop && f_pops_q == f_track) begin
+        f_in_q <= 1'b0;
+      end
+    end
+  end
+
+  // (p + k) mod Depth for p < Depth, k <= Depth.
+  function automatic logic [PtrW-1:0] f_wrap(input logic [PtrW-1:0] p, input logic [7:0] k);
+    logic [8:0] s;
+    s = 9'(p) + 9'(k);
+    f_wrap = (s >= 9'(Depth)) ? PtrW'(s - 9'(Depth)) : PtrW'(s);
+  endfunction
+
+  logic [7:0] f_ahead;  // entries in front of the tracked one
+  assign f_ahead = f_track - f_pops_q;
+
+  always_comb begin
+    if (rst_ni) begin
+      // No overflow, no underflow: the fill level stays in 0..Depth and matches the shadow.
+      p_fill_range: assert (f_fill_q <= 8'(Depth));
+      p_fill_count: assert (8'(count_q) == f_fill_q);
+      p_no_underflow: assert (!(pop && f_fill_q == 8'd0));
+      p_no_overflow: assert (!(push && f_fill_q == 8'(Depth)));
+      // Ready/valid: ready and valid follow the fill level.
+      p_ready: assert (in_ready_o == (f_fill_q != 8'(Depth)));
+      p_valid: assert (out_valid_o == (f_fill_q != 8'd0));
+      // Pointers: in range, write pointer = read pointer + fill level (mod Depth).
+      p_rptr_range: assert (32'(rptr_q) < Depth);
+      p_wptr_range: assert (32'(wptr_q) < Depth);
+      p_ptrs: assert (wptr_q == f_wrap(rptr_q, f_fill_q));
+      // Order and data: the tracked entry is in the FIFO exactly while it has been pushed and
+      // not popped, sits f_ahead places behind the head, and leaves with its data when all
+      // entries pushed before it have left.
+      p_track_in: assert (f_in_q == ((f_track - f_pops_q) < (f_pushes_q - f_pops_q)));
+      p_pushes: assert (f_pushes_q - f_pops_q == f_fill_q);
+      if (f_in_q) begin
+        p_track_mem: assert (mem_q[f_wrap(rptr_q, f_ahead)] == f_data_q);
+      end
+      if (pop && f_in_q && f_pops_q == f_track) begin
+        p_order: assert (out_data_o == f_data_q);
+      end
+    end
+  end
+
+  // Ready/valid on the output: once valid, the head stays valid and unchanged until taken.
+  logic             f_stall_q;
+  logic [Width-1:0] f_head_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      f_stall_q <= 1'b0;
+      f_head_q  <= '0;
+    end else begin
+      f_stall_q <= out_valid_o && !out_ready_i;
+      f_head_q  <= out_data_o;
+    end
+  end
+  always_comb begin
+    if (rst_ni && f_stall_q) begin
+      p_hold_valid: assert (out_valid_o);
+      p_hold_data: assert (out_data_o == f_head_q);
+    end
+  end
+`endif
 
 endmodule

@@ -44,6 +44,9 @@ module stem_mesh_router #(
   logic [NumPorts*FlitW-1:0] head_flit;
   logic [NumPorts-1:0]       head_pop;
   logic [NumPorts*3-1:0]     head_route;
+`ifdef FORMAL
+  logic [$clog2(FifoDepth + 1)-1:0] f_fill [NumPorts];  // each input FIFO's fill level
+`endif
 
   for (genvar i = 0; i < NumPorts; i++) begin : g_in
     stem_fifo #(
@@ -58,6 +61,10 @@ module stem_mesh_router #(
       .out_valid_o (head_valid[i]),
       .out_data_o  (head_flit[i*FlitW +: FlitW]),
       .out_ready_i (head_pop[i])
+`ifdef FORMAL
+      ,
+      .f_count_o   (f_fill[i])
+`endif
     );
 
     assign head_route[i*3 +: 3] = stem_pkg::xy_route(head_flit[i*FlitW +: FlitW], x_i, y_i);
@@ -116,5 +123,128 @@ module stem_mesh_router #(
   end
 
   assign busy_o = |head_valid;
+
+`ifdef FORMAL
+  // ---------------------------------------------------------------------------------------
+  // Formal properties (scripts/formal.sh; formal/stem_mesh_router_fv.sv applies the reset and
+  // leaves every input free, x_i and y_i included). Proved by k-induction.
+  // ---------------------------------------------------------------------------------------
+  function automatic logic [3:0] f_popcount(input logic [NumPorts-1:0] v);
+    f_popcount = '0;
+    for (int k = 0; k < NumPorts; k++) f_popcount = f_popcount + 4'(v[k]);
+  endfunction
+
+  logic [NumPorts-1:0] f_accepted, f_departed;
+  assign f_accepted = in_valid_i & in_ready_o;
+  assign f_departed = out_valid_o & out_ready_i;
+
+  // Flits inside the router: accepted minus departed, counted here, against the sum of the
+  // input FIFOs' fill levels: no flit created or lost.
+  logic [7:0] f_inside_q, f_stored;
+  always_comb begin
+    f_stored = '0;
+    for (int k = 0; k < NumPorts; k++) f_stored = f_stored + 8'(f_fill[k]);
+  end
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      f_inside_q <= '0;
+    end else begin
+      f_inside_q <= f_inside_q + 8'(f_popcount(f_accepted)) - 8'(f_popcount(f_departed));
+    end
+  end
+
+  always_comb begin
+    if (rst_ni) begin
+      p_count: assert (f_inside_q == f_stored);
+      // Every departure pops exactly one input FIFO.
+      p_pop_per_departure: assert (f_popcount(head_pop) == f_popcount(f_departed));
+      p_busy: assert (busy_o == (f_stored != '0));
+    end
+  end
+
+  // The destination of the flit at each output (the host's is (0, 0)).
+  logic                        f_host [NumPorts];
+  logic [stem_pkg::CoordW-1:0] f_dx [NumPorts];
+  logic [stem_pkg::CoordW-1:0] f_dy [NumPorts];
+  for (genvar o = 0; o < NumPorts; o++) begin : g_f_dst
+    assign f_host[o] = out_flit_o[o*FlitW + stem_pkg::FlitHostBit];
+    assign f_dx[o]   = f_host[o] ? '0 : out_flit_o[o*FlitW + stem_pkg::FlitDstXLsb +: stem_pkg::CoordW];
+    assign f_dy[o]   = f_host[o] ? '0 : out_flit_o[o*FlitW + stem_pkg::FlitDstYLsb +: stem_pkg::CoordW];
+  end
+
+  for (genvar o = 0; o < NumPorts; o++) begin : g_f_out
+    logic [NumPorts-1:0] row;
+    for (genvar i = 0; i < NumPorts; i++) begin : g_row
+      assign row[i] = grant[o*NumPorts + i];
+    end
+    always_comb begin
+      if (rst_ni) begin
+        // Each output grants at most one input, and only with the downstream side ready.
+        assert ((row & (row - NumPorts'(1))) == '0);  // p_grant_onehot
+        assert (row == '0 || out_ready_i[o]);  // p_grant_ready
+        // The flit leaving through output o is one XY routing sends there: X first, then Y;
+        // flits for the host go to (0, 0) and leave it westwards. (Stated here from the
+        // coordinates, independently of stem_pkg::xy_route, which the router uses.)
+        if (out_valid_o[o]) begin
+          assert (o != stem_pkg::PortEast || f_dx[o] > x_i);  // p_xy_port
+          assert (o != stem_pkg::PortWest || f_dx[o] < x_i ||
+                  (f_host[o] && x_i == '0 && y_i == '0));  // p_xy_port
+          assert (o != stem_pkg::PortSouth || (f_dx[o] == x_i && f_dy[o] > y_i));  // p_xy_port
+          assert (o != stem_pkg::PortNorth || (f_dx[o] == x_i && f_dy[o] < y_i));  // p_xy_port
+          assert (o != stem_pkg::PortLocal ||
+                  (!f_host[o] && f_dx[o] == x_i && f_dy[o] == y_i));  // p_xy_port
+        end
+        assert (32'(g_out[o].rr_q) < NumPorts);  // p_rr_range
+      end
+    end
+  end
+
+  for (genvar i = 0; i < NumPorts; i++) begin : g_f_in
+    logic [NumPorts-1:0] col;
+    for (genvar o = 0; o < NumPorts; o++) begin : g_col
+      assign col[o] = grant[o*NumPorts + i];
+    end
+    always_comb begin
+      if (rst_ni) begin
+        // An input is served by at most one output in a cycle.
+        assert ((col & (col - NumPorts'(1))) == '0);  // p_input_onehot
+        // A valid head is delivered with its data: the input popped is the one selected.
+        assert (head_valid[i] == (f_fill[i] != '0));  // p_valid_fill
+      end
+    end
+  end
+
+  // Fairness: while the head of input i waits for output o, o grants other inputs at most
+  // NumPorts - 1 times before i (round robin). f_wait counts those grants; with the distance
+  // from the round-robin pointer to i it never exceeds NumPorts - 1 (the inductive form).
+  for (genvar o = 0; o < NumPorts; o++) begin : g_f_fair
+    for (genvar i = 0; i < NumPorts; i++) begin : g_in
+      logic       waiting;
+      logic [3:0] wait_q;
+      logic [2:0] dist;   // (i - rr_q) mod NumPorts
+      assign waiting = head_valid[i] && (head_route[i*3 +: 3] == 3'(o)) &&
+                       !grant[o*NumPorts + i];
+      assign dist = (3'(i) >= g_out[o].rr_q) ? 3'(i) - g_out[o].rr_q :
+                                               3'(i) + 3'(NumPorts) - g_out[o].rr_q;
+      always_ff @(posedge clk_i or negedge rst_ni) begin
+        if (!rst_ni) begin
+          wait_q <= '0;
+        end else if (!waiting) begin
+          wait_q <= '0;
+        end else if (out_valid_o[o] && out_ready_i[o]) begin
+          wait_q <= wait_q + 4'd1;
+        end
+      end
+      always_comb begin
+        if (rst_ni) begin
+          assert (wait_q <= 4'(NumPorts - 1));  // p_fair
+          if (head_valid[i] && head_route[i*3 +: 3] == 3'(o)) begin
+            assert (4'(dist) + wait_q <= 4'(NumPorts - 1));  // p_fair_dist
+          end
+        end
+      end
+    end
+  end
+`endif
 
 endmodule

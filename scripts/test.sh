@@ -2,6 +2,8 @@
 # Runs every test of stem-cosim:
 #   1. the RTL's own checks: lint (verilator --lint-only -Wall), the C++ testbenches with
 #      hand-computed directed tests and the NoC scoreboard runs (scripts/test-rtl.sh);
+#   1b. formal proofs of the FIFO, the mesh router and the core's control (scripts/formal.sh,
+#      80 s of CPU);
 #   2. version-2 (graph) networks on the golden engine against an independent Python reference
 #      (scripts/graph_reference.py); the example ONNX models imported and checked against ONNX
 #      Runtime (scripts/check_onnx.py);
@@ -23,6 +25,9 @@ export STEM_CACHE_DIR="${STEM_CACHE_DIR:-$PWD/.stem-cache}"
 
 echo "== RTL: lint and C++ testbenches (scripts/test-rtl.sh)"
 bash scripts/test-rtl.sh
+
+echo "== RTL: formal proofs (scripts/formal.sh)"
+bash scripts/formal.sh
 
 echo "== swift build"
 swift build --build-tests
