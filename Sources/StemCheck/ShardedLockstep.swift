@@ -77,7 +77,7 @@ public struct ShardedLockstep {
     public func run(makeEngines: (_ shard: Int) throws -> Engines) throws -> LockstepResult {
         let engines = try shards.indices.map(makeEngines)
         let timeSteps = network.timeSteps
-        let state = SharedState(shardCount: shards.count)
+        let state = SharedState(totalSteps: shards.map { network.stepCount(samples: $0.count) })
         let works = shards.indices.map { index in
             let range = shards[index]
             let offset = range.lowerBound * timeSteps
@@ -244,8 +244,9 @@ private final class SharedState: @unchecked Sendable {
     private var stop: Int?
     private var progress: [LockstepProgress]
 
-    init(shardCount: Int) {
-        progress = Array(repeating: LockstepProgress(step: 0, totalSteps: 0, divergentSteps: 0), count: shardCount)
+    /// Every shard at step 0 of its `totalSteps`.
+    init(totalSteps: [Int]) {
+        progress = totalSteps.map { LockstepProgress(step: 0, totalSteps: $0, divergentSteps: 0) }
     }
 
     /// The earliest global step at which some shard diverged (without keep-going).
