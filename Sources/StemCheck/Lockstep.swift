@@ -33,6 +33,9 @@ public struct Lockstep {
     /// Called every ``progressInterval`` steps and after the last one.
     public var progress: ((LockstepProgress) -> Void)?
     public var progressInterval = 256
+    /// Called with the step of every divergent step (of spikes, or with ``checksState`` of
+    /// state), before the run stops at it or (``keepGoing``) goes on.
+    public var divergentStepObserver: ((_ step: Int) throws -> Void)?
     /// At most this many differing neurons are detailed (with their state) in a divergence.
     public var detailLimit = 16
     /// Also compare every neuron's state at the end of every step (needs engines that can
@@ -81,6 +84,7 @@ public struct Lockstep {
                     let (divergence, count) = try describe(step: tau, expected: expected, actual: actual,
                                                            device: device)
                     differingSpikes += count
+                    try divergentStepObserver?(tau)
                     if firstDivergence == nil { firstDivergence = divergence }
                     if !keepGoing {
                         stepsRun = tau
@@ -90,6 +94,7 @@ public struct Lockstep {
                     deviceDecoder?.consume(step: tau, spikes: record)
                     if checksState, let divergence = try stateDivergence(step: tau, spikes: expected, device: device) {
                         divergentSteps += 1
+                        try divergentStepObserver?(tau)
                         if firstDivergence == nil { firstDivergence = divergence }
                         if !keepGoing {
                             stepsRun = tau

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CStemBench
 import StemModel
+import StemSupport
 
 /// `stemsim bench`: synaptic operations per second of the golden model, beside a plain C loop
 /// doing the same adds on the same spike events.
@@ -10,7 +11,9 @@ struct Bench: ParsableCommand {
         discussion: """
             Builds a random network (default 64-256-256-10, 8-bit weights, seeded), runs the golden \
             model on random samples, then replays the same spike events as plain C row adds. \
-            Reports the best of --repeat runs. Build with -c release for meaningful figures.
+            Times the two sides alternately, pair by pair (golden, C, golden, C, ...), and reports \
+            the median of the --repeat pairs' ratios with their spread, so a drift of the machine's \
+            speed cancels within each pair. Build with -c release for meaningful figures.
             """)
 
     @Option(help: ArgumentHelp("Layer widths, input first.", valueName: "widths"))
@@ -22,7 +25,7 @@ struct Bench: ParsableCommand {
     @Option(help: OptionBounds.benchTimeSteps.help("Time steps (bits per activation)"), transform: OptionBounds.benchTimeSteps.parse)
     var timeSteps = OptionBounds.benchTimeSteps.defaultValue
 
-    @Option(help: OptionBounds.benchRepeat.help("Timed runs of each side; the best is reported"),
+    @Option(help: OptionBounds.benchRepeat.help("Timed pairs (one run of each side); the median pair ratio is reported"),
             transform: OptionBounds.benchRepeat.parse)
     var `repeat` = OptionBounds.benchRepeat.defaultValue
 
@@ -84,17 +87,6 @@ struct Bench: ParsableCommand {
         let sops = model.sops
         let steps = model.stepCount
 
-        let clock = ContinuousClock()
-        var goldenBest = Double.infinity
-        for _ in 0..<`repeat` {
-            let started = clock.now
-            let outputs = try model.run(samples: inputs.samples)
-            goldenBest = min(goldenBest, (clock.now - started).seconds)
-            guard outputs == reference, model.sops == sops else {
-                throw CommandFailure(.environment, "the golden model is not deterministic")
-            }
-        }
-
         // The same adds in C: transposed int16 weights, int32 currents.
         let layerCount = network.depth
         let weightRows = UnsafeMutablePointer<UnsafePointer<Int16>?>.allocate(capacity: layerCount)
@@ -120,13 +112,22 @@ struct Bench: ParsableCommand {
             currentRows.deallocate()
         }
         let layerWidths = network.layers.map { Int32($0.width) }
-        var cBest = Double.infinity
+        // Pair by pair: one golden run, then one C run right after it.
+        let clock = ContinuousClock()
+        var goldenTimes: [Double] = []
+        var cTimes: [Double] = []
         var checksum: Int64 = 0
         for _ in 0..<`repeat` {
-            let started = clock.now
+            var started = clock.now
+            let outputs = try model.run(samples: inputs.samples)
+            goldenTimes.append((clock.now - started).seconds)
+            guard outputs == reference, model.sops == sops else {
+                throw CommandFailure(.environment, "the golden model is not deterministic")
+            }
+            started = clock.now
             checksum = stem_bench_replay(Int32(layerCount), weightRows, layerWidths, currentRows, eventLayers,
                                          eventRows, stepEnds, Int64(stepEnds.count))
-            cBest = min(cBest, (clock.now - started).seconds)
+            cTimes.append((clock.now - started).seconds)
         }
 
         guard checksum == goldenChecksum else {
@@ -134,16 +135,21 @@ struct Bench: ParsableCommand {
                 + "model's (\(goldenChecksum))")
         }
 
-        let goldenAdds = Double(adds) / goldenBest
-        let cAdds = Double(adds) / cBest
+        // golden / C in adds per second: the C run's time over the golden run's, per pair.
+        let ratio = PairedRatio(pairs: zip(cTimes, goldenTimes).map { (a: $0, b: $1) })
+        let goldenTime = PairedRatio.quantile(goldenTimes.sorted(), 0.5)
+        let cTime = PairedRatio.quantile(cTimes.sorted(), 0.5)
+        let goldenAdds = Double(adds) / goldenTime
+        let cAdds = Double(adds) / cTime
         print("""
             network       \(shape) (seeded \(seed)), timeSteps \(timeSteps), 8-bit weights
             run           \(samples) samples, \(steps) steps, \(spikeCount) spikes (layers 0...\(depth))
             work          \(adds) adds (synapses reached by a spike), \(sops) SOPs (the nonzero ones)
-            golden model  \(Run.fixed(goldenBest * 1e3, 2)) ms  \(Self.rate(Double(sops) / goldenBest)) SOP/s  \
+            golden model  \(Run.fixed(goldenTime * 1e3, 2)) ms  \(Self.rate(Double(sops) / goldenTime)) SOP/s  \
             \(Self.rate(goldenAdds)) adds/s  (whole model: adds, integration, requantization)
-            plain C loop  \(Run.fixed(cBest * 1e3, 2)) ms  \(Self.rate(cAdds)) adds/s  (the same adds only; same currents)
-            ratio         golden / C = \(Run.fixed(goldenAdds / cAdds, 2))  (best of \(`repeat`) runs each)
+            plain C loop  \(Run.fixed(cTime * 1e3, 2)) ms  \(Self.rate(cAdds)) adds/s  (the same adds only; same currents)
+            times         median of \(`repeat`) runs each, timed alternately (golden, C, golden, C, ...)
+            ratio         golden / C = \(ratio.text(places: 2))
             """)
     }
 

@@ -104,6 +104,9 @@ enum OptionBounds {
     /// `stemsim bench-rtl --rounds` and `--passes`.
     static let rounds = IntegerOption("--rounds", 1...1_000, default: 5)
     static let passes = IntegerOption("--passes", 1...1_000, default: 3)
+    /// `stemsim run --jobs`: shards of the samples run side by side (clamped to the sample
+    /// count).
+    static let runJobs = IntegerOption("--jobs", 1...64, "shards, one thread each", default: 1)
     /// `stemsim sweep --jobs`.
     static let jobs = IntegerOption("--jobs", 1...64, default: 2)
     /// `stemsim sweep --acc-bits` items.

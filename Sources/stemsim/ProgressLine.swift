@@ -1,4 +1,5 @@
 import Foundation
+import StemCheck
 import StemSupport
 import StemSweep
 
@@ -61,6 +62,20 @@ final class ProgressLine: @unchecked Sendable {
     func update(step: Int, total: Int, note: String = "") {
         let percent = total > 0 ? step * 100 / total : 100
         show("step \(step)/\(total) (\(percent)%)\(note)", final: step == total)
+    }
+
+    /// Reports the shards of `stemsim run --jobs N`: the steps of all shards together, then
+    /// each shard's share done (`step 1200/2400 (50%), 2 jobs 62% 38%`).
+    func update(shards: [LockstepProgress]) {
+        let step = shards.reduce(0) { $0 + $1.step }
+        let total = shards.reduce(0) { $0 + $1.totalSteps }
+        let divergent = shards.reduce(0) { $0 + $1.divergentSteps }
+        let each = shards.map { $0.totalSteps > 0 ? "\($0.step * 100 / $0.totalSteps)%" : "0%" }
+        let note = ", \(shards.count) jobs " + each.joined(separator: " ")
+            + (divergent > 0 ? ", \(divergent) divergent" : "")
+        let done = shards.allSatisfy { $0.totalSteps > 0 && $0.step == $0.totalSteps }
+        let percent = total > 0 ? step * 100 / total : 100
+        show("step \(step)/\(total) (\(percent)%)\(note)", final: done)
     }
 
     /// Reports a sweep's progress (`stemsim sweep`).

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import StemModel
 import StemRTL
+import StemSupport
 
 /// `stemsim bench-rtl`: time steps and clock cycles per second of the Verilated mesh driven
 /// from Swift (the RTL engine, as `stemsim run` drives it) against the bare C++ driver on the
@@ -15,7 +16,8 @@ struct RTLBench: ParsableCommand {
             driver (testbenches/stem_driver.cpp) replays the exported host flits of every step; \
             the Swift side is the RTL engine, which also computes each step's input spikes, builds \
             the flits and maps the monitor's spikes back to layers. Configuration and start are \
-            not timed. Rounds alternate between the two sides; the best round of each is reported.
+            not timed. Rounds alternate between the two sides (C++, Swift, C++, Swift, ...); the \
+            median of the rounds' Swift / C++ ratios is reported with its spread.
             """)
 
     @Option(help: ArgumentHelp("The network file (default: the digits example).", valueName: "file"))
@@ -27,7 +29,8 @@ struct RTLBench: ParsableCommand {
     @Option(help: ArgumentHelp("Use only the first N samples.", valueName: "N"), transform: OptionBounds.limit.parse)
     var limit: Int?
 
-    @Option(help: OptionBounds.rounds.help("Rounds per side (alternating); the best is reported"), transform: OptionBounds.rounds.parse)
+    @Option(help: OptionBounds.rounds.help("Rounds (one C++ and one Swift run each, alternating); the median round ratio is reported"),
+            transform: OptionBounds.rounds.parse)
     var rounds = OptionBounds.rounds.defaultValue
 
     @Option(help: OptionBounds.passes.help("Passes over the samples per round"), transform: OptionBounds.passes.parse)
@@ -59,25 +62,29 @@ struct RTLBench: ParsableCommand {
                                    configurationPath: mesh.configPath)
         let input = InputStimulus(network: net, samples: samples)
         let steps = net.stepCount(samples: samples.count)
-        var bestCpp: CppDriver.Measurement?
-        var bestSwift: CppDriver.Measurement?
+        var cppRounds: [CppDriver.Measurement] = []
+        var swiftRounds: [CppDriver.Measurement] = []
         for _ in 0..<rounds {
             let cpp = try driver.run(library: product.libraryURL, stimulus: stimulus, passes: passes)
-            if cpp.seconds / Double(cpp.steps) < (bestCpp.map { $0.seconds / Double($0.steps) } ?? .infinity) { bestCpp = cpp }
             let swift = try swiftRound(engine: engine, input: input, steps: steps, samples: samples.count)
-            if swift.seconds / Double(swift.steps) < (bestSwift.map { $0.seconds / Double($0.steps) } ?? .infinity) { bestSwift = swift }
+            guard cpp.cycles == swift.cycles else {
+                throw CommandFailure(.mismatch, "the two sides ran different cycle counts (C++ \(cpp.cycles), Swift \(swift.cycles)): not the same work")
+            }
+            cppRounds.append(cpp)
+            swiftRounds.append(swift)
         }
-        guard let cpp = bestCpp, let swift = bestSwift else { return }
-        guard cpp.cycles == swift.cycles else {
-            throw CommandFailure(.mismatch, "the two sides ran different cycle counts (C++ \(cpp.cycles), Swift \(swift.cycles)): not the same work")
-        }
+        let ratio = PairedRatio(pairs: zip(swiftRounds, cppRounds).map { (a: $0.stepsPerSecond, b: $1.stepsPerSecond) })
+        let cycles = cppRounds[0].cycles
+        let cppRate = PairedRatio.quantile(cppRounds.map(\.stepsPerSecond).sorted(), 0.5)
+        let swiftRate = PairedRatio.quantile(swiftRounds.map(\.stepsPerSecond).sorted(), 0.5)
+        let cyclesPerStep = Double(cycles) / Double(passes * steps)
         let shape = net.layerSummary
         print("network    \(networkPath): \(shape), \(samples.count) samples, \(steps) steps per pass")
-        print("mesh       \(mapping.meshX)x\(mapping.meshY), \(mapping.cores.count) cores; \(cpp.cycles / (passes * steps)) cycles per step on average")
-        print("work       \(passes) passes per round, best of \(rounds) rounds per side, configuration not timed")
-        print("C++        \(Self.rate(cpp.stepsPerSecond)) steps/s, \(Self.rate(cpp.cyclesPerSecond)) cycles/s  (testbenches/stem_driver.cpp)")
-        print("Swift      \(Self.rate(swift.stepsPerSecond)) steps/s, \(Self.rate(swift.cyclesPerSecond)) cycles/s  (RTLEngine)")
-        print("ratio      Swift / C++ = \(Run.fixed(swift.stepsPerSecond / cpp.stepsPerSecond, 3))")
+        print("mesh       \(mapping.meshX)x\(mapping.meshY), \(mapping.cores.count) cores; \(cycles / (passes * steps)) cycles per step on average")
+        print("work       \(passes) passes per round, \(rounds) rounds (C++ then Swift in each), configuration not timed")
+        print("C++        \(Self.rate(cppRate)) steps/s, \(Self.rate(cppRate * cyclesPerStep)) cycles/s  (testbenches/stem_driver.cpp; median round)")
+        print("Swift      \(Self.rate(swiftRate)) steps/s, \(Self.rate(swiftRate * cyclesPerStep)) cycles/s  (RTLEngine; median round)")
+        print("ratio      Swift / C++ = \(ratio.text(places: 3))")
     }
 
     /// One round of the Swift side: `passes` runs of every step through the RTL engine.

@@ -45,6 +45,12 @@ struct Run: ParsableCommand {
     @Flag(help: "With --engine both: also compare every neuron's I, V and Y at the end of every step, so a divergence shows where a value first differs.")
     var checkState = false
 
+    @Option(help: OptionBounds.runJobs.help(
+        "Split the samples into N contiguous shards, each run on its own engines on its own thread; "
+            + "the spike record, report and counters are those of --jobs 1, byte for byte. At most the sample count",
+        valueName: "N"), transform: OptionBounds.runJobs.parse)
+    var jobs = OptionBounds.runJobs.defaultValue
+
     @OptionGroup(title: "Mesh (RTL engines)")
     var mesh: MeshArguments
 
@@ -62,6 +68,13 @@ struct Run: ParsableCommand {
         if keepGoing && !engine.isCrossCheck { throw ValidationError("--keep-going needs --engine both or systemc") }
         if systemC.isUsed && engine != .systemc { throw ValidationError("--tlm, --clock-mhz and --systemc-files need --engine systemc") }
         if checkState && engine != .both { throw ValidationError("--check-state needs --engine both") }
+        if jobs > 1 && engine == .systemc {
+            throw ValidationError("--jobs \(jobs) needs --engine golden, rtl or both (the SystemC testbench runs "
+                + "all samples in one process); use --jobs 1 with --engine systemc")
+        }
+        if jobs > 1, let option = waveforms.usedOptions.first {
+            throw ValidationError("\(option) needs --jobs 1 (a waveform records one run of all samples), got --jobs \(jobs)")
+        }
     }
 
     func run() throws {
@@ -86,33 +99,52 @@ struct Run: ParsableCommand {
             reportWriter?.discard()
         }
 
-        var lockstep = Lockstep(network: net, samples: inputSet.samples, reference: engines.reference,
-                                device: engines.device)
-        lockstep.keepGoing = keepGoing
-        lockstep.checksState = checkState
+        var recordSink: ((Int, [[Int32]]) throws -> Void)?
         if let spikeWriter {
-            lockstep.recordSink = { step, spikes in try spikeWriter.write(SpikeRecordWriter.line(step: step, spikes: spikes)) }
-        }
-        if recorder.isRecording {
-            lockstep.stepObserver = { step, reference, device in
-                try recorder.record(step: step, reference: reference, device: device)
-            }
+            recordSink = { step, spikes in try spikeWriter.write(SpikeRecordWriter.line(step: step, spikes: spikes)) }
         }
         if let pauseStep = TestPause.step {
-            let sink = lockstep.recordSink
-            lockstep.recordSink = { step, spikes in
+            let sink = recordSink
+            recordSink = { step, spikes in
                 try sink?(step, spikes)
                 if step == pauseStep { TestPause.hold(afterStep: step) }
             }
         }
         let progressLine = ProgressLine(quietStart: .milliseconds(500), plainInterval: .seconds(5), plainLineAtStart: false)
-        lockstep.progress = { progress in
-            let note = progress.divergentSteps > 0 ? ", \(progress.divergentSteps) divergent" : ""
-            progressLine.update(step: progress.step, total: progress.totalSteps, note: note)
-        }
         let clock = ContinuousClock()
         let started = clock.now
-        let result = try lockstep.run()
+        let result: LockstepResult
+        var shardEngines = [engines]
+        let shardCount = ShardedLockstep.shards(sampleCount: inputSet.count, jobs: jobs).count
+        if shardCount == 1 {
+            var lockstep = Lockstep(network: net, samples: inputSet.samples, reference: engines.reference,
+                                    device: engines.device)
+            lockstep.keepGoing = keepGoing
+            lockstep.checksState = checkState
+            lockstep.recordSink = recordSink
+            if recorder.isRecording {
+                lockstep.stepObserver = { step, reference, device in
+                    try recorder.record(step: step, reference: reference, device: device)
+                }
+            }
+            lockstep.progress = { progress in
+                let note = progress.divergentSteps > 0 ? ", \(progress.divergentSteps) divergent" : ""
+                progressLine.update(step: progress.step, total: progress.totalSteps, note: note)
+            }
+            result = try lockstep.run()
+        } else {
+            var sharded = ShardedLockstep(network: net, samples: inputSet.samples, jobs: jobs)
+            sharded.keepGoing = keepGoing
+            sharded.checksState = checkState
+            sharded.recordSink = recordSink
+            sharded.progress = { progressLine.update(shards: $0) }
+            result = try sharded.run { shard in
+                let made = shard == 0 ? engines : try EngineFactory.makeEngines(engine, network: net, mesh: mesh, trace: traceKind)
+                // The last call is for the short rerun at a divergence: not a shard.
+                if shard > 0 && shard < shardCount { shardEngines.append(made) }
+                return (made.reference, made.device)
+            }
+        }
         let elapsed = clock.now - started
         progressLine.finish()
 
@@ -139,7 +171,7 @@ struct Run: ParsableCommand {
         try AtomicFileWriter.commitAll([reportWriter, spikeWriter].compactMap { $0 } + waveforms.outputs)
         let waveformLines = waveforms.lines
 
-        print(try summary(network: net, networkPath: networkPath, inputsPath: inputsPath, engines: engines,
+        print(try summary(network: net, networkPath: networkPath, inputsPath: inputsPath, engines: shardEngines,
                           result: result, report: runReport, seconds: elapsed.seconds))
         for line in waveformLines { print(line) }
 
@@ -217,8 +249,11 @@ struct Run: ParsableCommand {
         return path
     }
 
-    private func summary(network: Network, networkPath: String, inputsPath: String, engines: EngineSet,
+    /// The summary printed after a run; `shards` holds the engines of every shard (one
+    /// without --jobs), whose RTL statistics are added up.
+    private func summary(network: Network, networkPath: String, inputsPath: String, engines shards: [EngineSet],
                          result: LockstepResult, report: RunReport, seconds: Double) throws -> String {
+        let engines = shards[0]
         let shape = network.layerSummary
         var lines: [String] = []
         lines.append("network    \(networkPath): \(shape), timeSteps \(network.timeSteps), "
@@ -226,7 +261,7 @@ struct Run: ParsableCommand {
         lines.append("samples    \(report.samples.count) from \(inputsPath)")
         let engineText = engines.device.map { "\(engines.reference.name) and \($0.name) in lockstep" }
             ?? engines.reference.name
-        lines.append("engine     \(engineText)")
+        lines.append("engine     \(engineText)" + (shards.count > 1 ? ", \(shards.count) jobs" : ""))
         let name = engines.reference.name
         if let correct = report.correct, let qannCorrect = report.qannCorrect {
             let labels = report.samples.map { $0.label ?? -1 }
@@ -249,7 +284,7 @@ struct Run: ParsableCommand {
         lines.append("overflows  \(overflowText)")
         if let rtl = engines.rtl {
             let mapping = rtl.mapping
-            let stats = try rtl.networkStatistics()
+            let stats = RTLEngine.NetworkStatistics.combined(try shards.compactMap(\.rtl).map { try $0.networkStatistics() })
             let relays = mapping.relayCount == 0 ? "" : " (\(mapping.relayCount) relay\(mapping.relayCount == 1 ? "" : "s"))"
             lines.append("mesh       \(mapping.meshX)x\(mapping.meshY) tiles, \(mapping.cores.count) cores\(relays) of "
                 + "\(mapping.options.numNeurons) neurons x \(mapping.options.numAxons) axons")

@@ -26,6 +26,12 @@ struct TraceArguments: ParsableArguments {
                                valueName: "file.vcd"))
     var compareTrace: String?
 
+    /// The waveform options given (`--trace`, `--golden-trace`, `--compare-trace`).
+    var usedOptions: [String] {
+        [("--trace", trace), ("--golden-trace", goldenTrace), ("--compare-trace", compareTrace)]
+            .filter { $0.1 != nil }.map(\.0)
+    }
+
     /// The steps to record.
     var window: ClosedRange<Int> { (traceFrom ?? 0)...(traceTo ?? Int.max) }
 

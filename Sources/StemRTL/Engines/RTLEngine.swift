@@ -25,6 +25,27 @@ public final class RTLEngine: SpikingEngine {
         public var cycles: Int, maxStepCycles: Int
         /// Steps run.
         public var steps: Int
+
+        /// The statistics of several runs together (the shards of `stemsim run --jobs`):
+        /// counts and cycles added, the mean latency over all delivered flits, the maxima.
+        public static func combined(_ parts: [NetworkStatistics]) -> NetworkStatistics {
+            var total = NetworkStatistics(coreFlits: 0, hostFlits: 0, injectedFlits: 0, meanLatency: 0, maxLatency: 0,
+                                          cycles: 0, maxStepCycles: 0, steps: 0)
+            var latencySum = 0.0
+            for part in parts {
+                total.coreFlits += part.coreFlits
+                total.hostFlits += part.hostFlits
+                total.injectedFlits += part.injectedFlits
+                latencySum += part.meanLatency * Double(part.coreFlits + part.hostFlits)
+                total.maxLatency = max(total.maxLatency, part.maxLatency)
+                total.cycles += part.cycles
+                total.maxStepCycles = max(total.maxStepCycles, part.maxStepCycles)
+                total.steps += part.steps
+            }
+            let delivered = total.coreFlits + total.hostFlits
+            total.meanLatency = delivered == 0 ? 0 : latencySum / Double(delivered)
+            return total
+        }
     }
 
     public let name = "rtl"
