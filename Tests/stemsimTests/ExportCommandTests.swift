@@ -42,7 +42,7 @@ import Testing
         #expect(outcome.stdout.contains("mesh       mesh.json: 3x3 tiles, 3 cores"), "\(outcome.stdout)")
         #expect(outcome.stdout.contains("stem_systemc=$(scripts/build-systemc.sh --export run)"), "\(outcome.stdout)")
         #expect(outcome.stdout.contains("testbenches/systemc/build.sh TimeSteps=5 WeightBits=6 AccBits=11 Saturate=1 NumNeurons=16 "
-            + "NumAxons=32 MaxFanout=4 MeshX=3 MeshY=3 FifoDepth=4"))
+            + "NumAxons=32 BiasBits=32 MaxFanout=4 MeshX=3 MeshY=3 FifoDepth=4"))
         let golden = try GoldenModel(network: network)
         var record = ""
         try golden.run(samples: Array(inputs.samples.prefix(2))) { step, spikes in

@@ -5,7 +5,7 @@
 #   testbenches/systemc/build.sh [--cache DIR] [--jobs N] [--quiet] [--key] [Name=Value ...]
 #   testbenches/systemc/build.sh [options] --export DIR      (the parameters of DIR/mesh.json)
 #
-# Name=Value: the RTL parameters (TimeSteps WeightBits AccBits Saturate NumNeurons NumAxons
+# Name=Value: the RTL parameters (TimeSteps WeightBits AccBits Saturate NumNeurons NumAxons BiasBits
 # MaxFanout MeshX MeshY FifoDepth); the others keep their defaults (rtl/stem_interface.json).
 # --export DIR takes them from the "parameters" object of an export folder's mesh.json.
 # Prints the path of the binary (the last line of stdout); progress goes to stderr.
@@ -66,7 +66,7 @@ cache=""
 jobs=""
 quiet=0
 only_key=0
-order=(TimeSteps WeightBits AccBits Saturate NumNeurons NumAxons MaxFanout MeshX MeshY FifoDepth)
+order=(TimeSteps WeightBits AccBits Saturate NumNeurons NumAxons BiasBits MaxFanout MeshX MeshY FifoDepth)
 # The defaults and ranges: STEM_DEF_*, STEM_MIN_*, STEM_MAX_* of the generated header (from the
 # "parameters" section of rtl/stem_interface.json, as ModelParameters and the RTL's Def*).
 interface_h="Sources/CStemShim/include/stem_hw_interface.h"

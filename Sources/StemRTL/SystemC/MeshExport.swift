@@ -106,13 +106,8 @@ public struct MeshExport: Sendable {
     /// The content of mesh.json; `golden` adds the golden model's counts.
     public func meshDescription(golden: Golden?) -> JSONValue {
         let p = mapping.modelParameters()
-        let parameters: [(String, JSONValue)] = [
-            ("TimeSteps", .integer(Int64(p.timeSteps))), ("WeightBits", .integer(Int64(p.weightBits))),
-            ("AccBits", .integer(Int64(p.accBits))), ("Saturate", .integer(p.saturate ? 1 : 0)),
-            ("NumNeurons", .integer(Int64(p.numNeurons))), ("NumAxons", .integer(Int64(p.numAxons))),
-            ("MaxFanout", .integer(Int64(p.maxFanout))), ("MeshX", .integer(Int64(p.meshX))),
-            ("MeshY", .integer(Int64(p.meshY))), ("FifoDepth", .integer(Int64(p.fifoDepth))),
-        ]
+        // Exactly the build's Name=Value arguments (build.sh --export reads them from here).
+        let parameters: [(String, JSONValue)] = p.allVerilatorParameters.map { ($0.name, .integer(Int64($0.value))) }
         let cores: [JSONValue] = mapping.cores.map { core in
             let first = core.neurons.first ?? 0
             var members: [(String, JSONValue)] = [
