@@ -16,20 +16,9 @@ struct DigitsCNNOnTheMeshTests {
     @Test func aSliceOfTheTestSetAgreesSpikeForSpikeWithTheQuantizedANN() throws {
         let network = try Network.load(from: Self.folder.appendingPathComponent("network.json").path)
         let inputs = try InputSet.load(from: Self.folder.appendingPathComponent("test.json").path, for: network).prefix(24)
-        let labels = try #require(inputs.labels)
-        let mapping = try MeshChooser().map(network)
+        _ = try #require(inputs.labels)
+        let (mapping, correct) = try RTLTestSupport.expectLockstepOnTheChosenMesh(network, inputs)
         #expect(mapping.relayCount == 1 && mapping.options.numNeurons == 256 && mapping.options.numAxons == 256)
-        let rtl = try RTLEngine.make(mapping: mapping, builder: try RTLTestSupport.builder())
-        var lockstep = Lockstep(network: network, samples: inputs.samples, reference: try GoldenModel(network: network),
-                                device: rtl)
-        lockstep.checksState = true
-        let result = try lockstep.run()
-        #expect(result.firstDivergence == nil, "\(String(describing: result.firstDivergence))")
-        #expect(result.completed && result.agrees && result.deviceOutputs == result.outputs)
-        let qann = QuantizedANN(network: network).outputs(for: inputs.samples)
-        #expect(result.outputs == qann, "golden/RTL outputs equal the quantized ANN's for every sample")
-        let correct = zip(result.predictions, labels).filter { $0 == $1 }.count
         #expect(correct >= 22, "\(correct) of 24 correct")
-        #expect(try rtl.networkStatistics().steps == (inputs.samples.count + network.stageCount) * network.timeSteps)
     }
 }

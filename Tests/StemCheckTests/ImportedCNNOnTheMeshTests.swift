@@ -26,19 +26,8 @@ struct ImportedCNNOnTheMeshTests {
             samples: try NPYArray.load(from: Self.path("digits-cnn-x.npy")), file: "digits-cnn-x.npy",
             labels: try NPYArray.load(from: Self.path("digits-cnn-y.npy")), labelsFile: "digits-cnn-y.npy",
             outputs: network.outputSize).prefix(12)
-        let labels = try #require(inputs.labels)
-        let mapping = try MeshChooser().map(network)
-        let rtl = try RTLEngine.make(mapping: mapping, builder: try RTLTestSupport.builder())
-        var lockstep = Lockstep(network: network, samples: inputs.samples, reference: try GoldenModel(network: network),
-                                device: rtl)
-        lockstep.checksState = true
-        let result = try lockstep.run()
-        #expect(result.firstDivergence == nil, "\(String(describing: result.firstDivergence))")
-        #expect(result.completed && result.agrees && result.deviceOutputs == result.outputs)
-        let qann = QuantizedANN(network: network).outputs(for: inputs.samples)
-        #expect(result.outputs == qann, "golden/RTL outputs equal the quantized ANN's for every sample")
-        let correct = zip(result.predictions, labels).filter { $0 == $1 }.count
+        _ = try #require(inputs.labels)
+        let correct = try RTLTestSupport.expectLockstepOnTheChosenMesh(network, inputs).correct
         #expect(correct >= 9, "\(correct) of 12 correct")
-        #expect(try rtl.networkStatistics().steps == (inputs.samples.count + network.stageCount) * network.timeSteps)
     }
 }
