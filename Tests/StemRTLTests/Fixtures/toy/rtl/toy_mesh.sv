@@ -3,7 +3,7 @@
 // an AccBits-wide register (wrapping), and one cycle later echoes each flit to the host with
 // to_host set and reports a spike of neuron (flit[31:0] mod NumNeurons) on the monitor. The
 // debug port reads the accumulator (0), the step counter (1), a magic word (2) and the build
-// parameters (16..25), so the tests can see that -G reached the RTL.
+// parameters (16..26), so the tests can see that -G reached the RTL.
 module toy_mesh
   import toy_pkg::*;
 #(
@@ -13,6 +13,7 @@ module toy_mesh
   parameter bit          Saturate   = 1'b0,
   parameter int unsigned NumNeurons = 64,
   parameter int unsigned NumAxons   = 64,
+  parameter int unsigned BiasBits   = 32,
   parameter int unsigned MaxFanout  = 4,
   parameter int unsigned MeshX      = 2,
   parameter int unsigned MeshY      = 2,
@@ -108,6 +109,7 @@ module toy_mesh
         22'd23:  dbg_rdata_o = 64'(MeshX);
         22'd24:  dbg_rdata_o = 64'(MeshY);
         22'd25:  dbg_rdata_o = 64'(FifoDepth);
+        22'd26:  dbg_rdata_o = 64'(BiasBits);
         default: dbg_rdata_o = '0;
       endcase
     end

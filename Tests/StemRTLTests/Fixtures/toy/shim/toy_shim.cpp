@@ -83,7 +83,7 @@ struct Toy {
         out->num_neurons = (uint32_t)debug_read(20);
         out->num_axons = (uint32_t)debug_read(21);
         out->mult_bits = 16;
-        out->bias_bits = 32;
+        out->bias_bits = (uint32_t)debug_read(26);
         out->max_fanout = (uint32_t)debug_read(22);
         out->mesh_x = (uint32_t)debug_read(23);
         out->mesh_y = (uint32_t)debug_read(24);
