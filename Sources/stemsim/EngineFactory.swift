@@ -41,21 +41,20 @@ struct EngineSet {
 enum EngineFactory {
     static func makeEngines(_ choice: EngineChoice, network: Network, mesh: MeshArguments = MeshArguments(),
                             trace: ModelParameters.Trace = .none, samples: [[Int64]] = [],
-                            systemC: SystemCArguments = SystemCArguments()) throws -> EngineSet {
+                            systemC: SystemCArguments = SystemCArguments(), announce: Bool = true) throws -> EngineSet {
         switch choice {
         case .golden:
             return EngineSet(reference: try GoldenModel(network: network), device: nil)
         case .rtl:
-            return EngineSet(reference: try makeRTLEngine(network: network, mesh: mesh, trace: trace), device: nil)
+            return EngineSet(reference: try makeRTLEngine(network: network, mesh: mesh, trace: trace, announce: announce),
+                             device: nil)
         case .both:
             let golden = try GoldenModel(network: network)
-            return EngineSet(reference: golden, device: try makeRTLEngine(network: network, mesh: mesh, trace: trace))
+            return EngineSet(reference: golden,
+                             device: try makeRTLEngine(network: network, mesh: mesh, trace: trace, announce: announce))
         case .systemc:
             let golden = try GoldenModel(network: network)
-            let mapping = try mesh.map(network)
-            if mesh.chooser.choosesSomething && !network.isDenseChain {
-                printToStandardError("stemsim: \(MeshArguments.summary(of: mapping, chosen: true))\n")
-            }
+            let mapping = try map(network, mesh: mesh, announce: announce)
             let device = try SystemCEngine.make(
                 mapping: mapping, samples: samples, configurationPath: mesh.configPath,
                 initiator: systemC.initiator, clockMHz: systemC.clockMhz, keepFolder: systemC.systemcFiles,
@@ -66,12 +65,21 @@ enum EngineFactory {
 
     /// The RTL engine: the network mapped onto the Verilated mesh, its model library built
     /// (or taken from the cache) for this parameter set; build progress goes to stderr.
-    static func makeRTLEngine(network: Network, mesh: MeshArguments, trace: ModelParameters.Trace) throws -> RTLEngine {
-        let mapping = try mesh.map(network)
-        if mesh.chooser.choosesSomething && !network.isDenseChain {
-            printToStandardError("stemsim: \(MeshArguments.summary(of: mapping, chosen: true))\n")
-        }
+    static func makeRTLEngine(network: Network, mesh: MeshArguments, trace: ModelParameters.Trace,
+                              announce: Bool = true) throws -> RTLEngine {
+        let mapping = try map(network, mesh: mesh, announce: announce)
         return try RTLEngine.make(mapping: mapping, configurationPath: mesh.configPath,
                                   trace: trace, progress: { printToStandardError("stemsim: \($0)\n") })
+    }
+
+    /// Maps `network` onto the mesh the options name; when the mapper chose the core size for
+    /// a graph network, says which on stderr (once per run: `announce` is false for the
+    /// second and later shards of `--jobs`).
+    static func map(_ network: Network, mesh: MeshArguments, announce: Bool) throws -> MeshMapping {
+        let mapping = try mesh.map(network)
+        if announce && mesh.chooser.choosesSomething && !network.isDenseChain {
+            printToStandardError("stemsim: \(MeshArguments.summary(of: mapping, chosen: true))\n")
+        }
+        return mapping
     }
 }

@@ -139,7 +139,7 @@ struct Run: ParsableCommand {
             sharded.recordSink = recordSink
             sharded.progress = { progressLine.update(shards: $0) }
             result = try sharded.run { shard in
-                let made = shard == 0 ? engines : try EngineFactory.makeEngines(engine, network: net, mesh: mesh, trace: traceKind)
+                let made = shard == 0 ? engines : try EngineFactory.makeEngines(engine, network: net, mesh: mesh, trace: traceKind, announce: false)
                 // The last call is for the short rerun at a divergence: not a shard.
                 if shard > 0 && shard < shardCount { shardEngines.append(made) }
                 return (made.reference, made.device)
