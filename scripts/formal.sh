@@ -69,14 +69,14 @@ run_fifo() {
         return 0
     fi
     echo "formal $name: FAIL ($((SECONDS - start)) s)"
-    grep -E 'Assert failed|BMC failed|Induction failed' "$log" | sed 's/^/    /' | sort -u | head -n 12
+    grep -E 'Assert failed|BMC failed|Induction failed' "$log" | sed 's/^/    /' | sort -u | sed -n '1,12p'
     return 1
 }
 
 # name_failed OUTPREFIX: the failure ABC reports (its output index, in the order write_aiger
 # emits the $assert cells, and the cycle).
 name_failed() {
-    sed -n 's/^Output \([0-9]*\) of miter.*asserted in frame \([0-9]*\).*/    assertion \1 failed in cycle \2/p' "$1.log" | head -n 3
+    sed -n 's/^Output \([0-9]*\) of miter.*asserted in frame \([0-9]*\).*/    assertion \1 failed in cycle \2/p' "$1.log" | sed -n '1,3p'
 }
 
 # run_abc RTLDIR OUT NAME TOP HARNESS BMCDEPTH EXTRA FILES...: an ABC set (bmc3, then pdr).
@@ -125,7 +125,7 @@ run_abc() {
     if grep -q 'asserted in frame' "$log"; then
         name_failed "$out/$name"
     else
-        grep -E 'Property|Timeout|UNDECIDED' "$log" | sed 's/^/    /' | head -n 3
+        grep -E 'Property|Timeout|UNDECIDED' "$log" | sed -n -e 's/^/    /' -e '1,3p'
     fi
     return 1
 }
@@ -181,7 +181,7 @@ if [ "${1:-}" = "--planted" ]; then
             missed=1
         else
             echo "planted $name ($what): caught by $set"
-            echo "$result" | sed -n '2,$p' | head -n 4
+            echo "$result" | sed -n '2,5p'
         fi
     done
     exit $missed

@@ -33,8 +33,14 @@ sources=(Sources/StemONNX/*.swift fuzz/onnx/FuzzONNXImport.swift)
 binary="$out/fuzz-onnx-import"
 objects=()
 for module in "${dependencies[@]}"; do objects+=("$debug/$module.build/"*.o); done
-newest=$(ls -t "${sources[@]}" "${objects[@]}" "$0" | head -1)
-if [ ! -x "$binary" ] || [ "$newest" -nt "$binary" ]; then
+# Rebuilt when missing or older than any of its inputs (a loop, not `ls -t | head`: under
+# pipefail, head closing the pipe early kills ls with SIGPIPE and the script with status 141).
+stale=0
+[ -x "$binary" ] || stale=1
+for input in "${sources[@]}" "${objects[@]}" "$0"; do
+    if [ "$input" -nt "$binary" ]; then stale=1; break; fi
+done
+if [ $stale = 1 ]; then
     echo "== building $binary (swiftc -sanitize=fuzzer,address)"
     # ld.gold warns about ASan's local symbols; those warnings are harmless.
     swiftc -sanitize=fuzzer,address -parse-as-library -O -g -I "$debug/Modules" -module-name StemONNX \

@@ -20,8 +20,14 @@ mkdir -p "$out/corpus"
 support=(Sources/StemSupport/*.swift)
 sources=(Sources/StemModel/*.swift Sources/StemModel/JSON/*.swift fuzz/json/FuzzJSONInputs.swift)
 binary="$out/fuzz-json-inputs"
-newest=$(ls -t "${support[@]}" "${sources[@]}" "$0" | head -1)
-if [ ! -x "$binary" ] || [ "$newest" -nt "$binary" ]; then
+# Rebuilt when missing or older than any of its inputs (a loop, not `ls -t | head`: under
+# pipefail, head closing the pipe early kills ls with SIGPIPE and the script with status 141).
+stale=0
+[ -x "$binary" ] || stale=1
+for input in "${support[@]}" "${sources[@]}" "$0"; do
+    if [ "$input" -nt "$binary" ]; then stale=1; break; fi
+done
+if [ $stale = 1 ]; then
     echo "== building $binary (swiftc -sanitize=fuzzer,address)"
     # StemModel imports StemSupport: build that first as a static library with its module.
     # ld.gold warns about ASan's local symbols; those warnings are harmless.

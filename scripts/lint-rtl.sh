@@ -13,7 +13,7 @@ filelist=(-F "$root/rtl/stem.f")
 # Every .sv file of rtl/ is in the list (else it would be neither linted nor built).
 for f in "$root"/rtl/*.sv; do
     name="$(basename "$f")"
-    if ! sed 's://.*$::' "$root/rtl/stem.f" | grep -qx "[[:space:]]*$name[[:space:]]*"; then
+    if ! sed 's://.*$::' "$root/rtl/stem.f" | grep -x "[[:space:]]*$name[[:space:]]*" >/dev/null; then
         echo "lint FAILED: rtl/$name is not listed in rtl/stem.f"
         exit 1
     fi

@@ -198,8 +198,8 @@ for name in "${order[@]}"; do
 done
 params_line="${params_line% }"
 
-verilator_version="$(verilator --version 2>&1 | head -n 1)"
-compiler_version="$("$cxx" --version 2>&1 | head -n 1)"
+verilator_version="$(verilator --version 2>&1 | sed -n 1p)"
+compiler_version="$("$cxx" --version 2>&1 | sed -n 1p)"
 cflags="-std=c++17 -O2 -I$src/testbenches/systemc -I$src/$(dirname "$interface_h")"
 ldflags=""
 case "$sc_libdir" in
