@@ -811,6 +811,35 @@ module stem_core #(
     end
   end
 
+`ifndef SYNTHESIS
+  // Simulation assertions (Verilator --assert builds; docs/verification.md), the control
+  // properties scripts/formal.sh proves, checked in every cycle of a test run too.
+  localparam int unsigned ABound = 2 * PassLen + 4 * NumNeurons + 8;
+  logic [31:0] a_closing_q;  // consecutive cycles spent closing a step, clearing or initializing
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      a_closing_q <= '0;
+    end else if (state_q == StIdle && !step_req_q) begin
+      a_closing_q <= '0;
+    end else begin
+      a_closing_q <= a_closing_q + 32'd1;
+      assert (!in_fire || (state_q == StIdle && !step_req_q))
+        else $error("stem_core: a spike was accepted while the core is busy (state %0d, step request %0d)",
+                    state_q, step_req_q);
+      assert (!acc_v_q || state_q == StIdle)
+        else $error("stem_core: a spike's current was added outside the idle state (state %0d)", state_q);
+      assert (!(acc_v_q && cur_clear))
+        else $error("stem_core: a spike's current was added while the currents are being cleared");
+      assert (state_q == StClear || state_q == StIdle || state_q == StInit ||
+              state_q == StInteg || state_q == StFinish || state_q == StLoad)
+        else $error("stem_core: illegal state %0d", state_q);
+      assert (a_closing_q <= ABound)
+        else $error("stem_core: not back to idle %0d cycles after a step, clear or start (bound %0d)",
+                    a_closing_q, ABound);
+    end
+  end
+`endif
+
 `ifdef FORMAL
   // ---------------------------------------------------------------------------------------
   // Formal properties of the control (scripts/formal.sh; formal/stem_core_fv.sv constrains the

@@ -64,6 +64,33 @@ module stem_fifo #(
     end
   end
 
+`ifndef SYNTHESIS
+  // Simulation assertions (model libraries built with Verilator --assert: ModelParameters'
+  // assertions; docs/verification.md). A failure stops the run with this module's instance,
+  // the time and the message.
+  logic a_in_wait_q, a_out_wait_q;  // a flit was offered last cycle and not taken
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      a_in_wait_q  <= 1'b0;
+      a_out_wait_q <= 1'b0;
+    end else begin
+      a_in_wait_q  <= in_valid_i && !in_ready_o;
+      a_out_wait_q <= out_valid_o && !out_ready_i;
+      // Never written when full, never read when empty: the fill level stays in 0..Depth.
+      assert (32'(count_q) <= Depth)
+        else $error("stem_fifo: fill level %0d exceeds the depth %0d (written when full)", count_q, Depth);
+      assert (!(pop && count_q == '0))
+        else $error("stem_fifo: popped while empty");
+      // Valid/ready: the producer keeps offering a flit the FIFO did not take, and the
+      // FIFO keeps offering its head until the consumer takes it.
+      assert (!a_in_wait_q || in_valid_i)
+        else $error("stem_fifo: the producer withdrew a flit the FIFO had not taken (valid dropped before ready)");
+      assert (!a_out_wait_q || out_valid_o)
+        else $error("stem_fifo: the head was withdrawn before the consumer took it (valid dropped before ready)");
+    end
+  end
+`endif
+
 `ifdef FORMAL
   // ---------------------------------------------------------------------------------------
   // Formal properties (scripts/formal.sh; formal/stem_fifo_fv.sv applies the reset). Proved

@@ -124,6 +124,36 @@ module stem_mesh_router #(
 
   assign busy_o = |head_valid;
 
+`ifndef SYNTHESIS
+  // Simulation assertions (Verilator --assert builds; docs/verification.md).
+  logic [NumPorts-1:0] a_out_wait_q;  // an output offered a flit last cycle that was not taken
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      a_out_wait_q <= '0;
+    end else begin
+      a_out_wait_q <= out_valid_o & ~out_ready_i;
+      for (int o = 0; o < NumPorts; o++) begin
+        // Each output grants at most one input, and only when the downstream side is ready.
+        assert ($countones(grant[o*NumPorts +: NumPorts]) <= 1)
+          else $error("stem_mesh_router (%0d,%0d): output %0d granted %0d inputs at once", x_i, y_i, o,
+                      $countones(grant[o*NumPorts +: NumPorts]));
+        assert (grant[o*NumPorts +: NumPorts] == '0 || out_ready_i[o])
+          else $error("stem_mesh_router (%0d,%0d): output %0d granted while its downstream is not ready", x_i, y_i, o);
+        // Valid/ready: an output keeps offering a flit until the downstream side takes one.
+        assert (!a_out_wait_q[o] || out_valid_o[o])
+          else $error("stem_mesh_router (%0d,%0d): output %0d withdrew a flit before it was taken", x_i, y_i, o);
+      end
+      // Each input is popped by at most one output.
+      for (int i = 0; i < NumPorts; i++) begin
+        automatic int takers = 0;
+        for (int o = 0; o < NumPorts; o++) takers += int'(grant[o*NumPorts + i]);
+        assert (takers <= 1)
+          else $error("stem_mesh_router (%0d,%0d): input %0d was taken by %0d outputs at once", x_i, y_i, i, takers);
+      end
+    end
+  end
+`endif
+
 `ifdef FORMAL
   // ---------------------------------------------------------------------------------------
   // Formal properties (scripts/formal.sh; formal/stem_mesh_router_fv.sv applies the reset and

@@ -4,17 +4,21 @@
 # checkout via STEM_RTL_DIR), copies the sources it compiles (rtl/, Sources/CStemShim/) into
 # OUTDIR/src as ModelBuilder does into its build folder, and runs the command there.
 #
-#   scripts/build-model.sh OUTDIR TOP [none|vcd|fst] [Name=Value ...]
+#   scripts/build-model.sh [--assertions] OUTDIR TOP [none|vcd|fst] [Name=Value ...]
 #
 # TOP is stem_mesh (shim: stem_shim.cpp, entry stem_shim_v1) or stem_noc (stem_noc_shim.cpp,
 # entry stem_noc_v1). Name=Value are RTL parameters (TimeSteps, AccBits, MeshX, ...).
+# --assertions compiles the RTL's simulation assertions in (Verilator --assert); a failing one
+# makes the shim's call return STEM_E_ASSERTION with the instance, time and message.
 # Prints the path of the library: OUTDIR/libstem_model.so. The Verilator log is OUTDIR/build.log.
 # stemsim: $STEMSIM, else .build/debug/stemsim (built with `swift build --product stemsim` if
 # missing). Jobs: $JOBS, else 2.
 set -euo pipefail
 
+assertions=()
+if [ "${1:-}" = "--assertions" ]; then assertions=(--assertions); shift; fi
 if [ $# -lt 2 ]; then
-    echo "usage: $0 OUTDIR stem_mesh|stem_noc [none|vcd|fst] [Name=Value ...]" >&2
+    echo "usage: $0 [--assertions] OUTDIR stem_mesh|stem_noc [none|vcd|fst] [Name=Value ...]" >&2
     exit 2
 fi
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -38,7 +42,7 @@ if [ ! -x "$stemsim" ]; then
     (cd "$root" && swift build --product stemsim >&2)
 fi
 # The command line, shell-quoted by stemsim; parameters are checked there (exit 2 names them).
-line="$(STEM_RTL_DIR="$root" "$stemsim" cache path --command --top "$top_name" --trace "$trace" \
+line="$(STEM_RTL_DIR="$root" "$stemsim" cache path --command --top "$top_name" --trace "$trace" "${assertions[@]}" \
         --jobs "${JOBS:-2}" "$@")"
 eval "cmd=($line)"
 

@@ -5,7 +5,8 @@
 #
 #   scripts/build-tb.sh [DIR]      (default: .build-rtl-tb)
 #
-# Libraries (DIR/<name>/libstem_model.so):
+# Libraries (DIR/<name>/libstem_model.so), all with the RTL's simulation assertions compiled in
+# (build-model.sh --assertions):
 #   tiny      1x1 mesh, TimeSteps 4, WeightBits 8, AccBits 8, wrap, 4 neurons, 4 axons, fan-out 2
 #   tiny-sat  the same, saturate
 #   mesh      2x2 mesh, TimeSteps 4, WeightBits 6, AccBits 12, wrap, 8 neurons, 8 axons, fan-out 2
@@ -29,7 +30,7 @@ tiny=(MeshX=1 MeshY=1 TimeSteps=4 WeightBits=8 AccBits=8 NumNeurons=4 NumAxons=4
 build() {
     local name="$1"; shift
     local start=$SECONDS
-    "$b" "$dir/$name" "$@" > /dev/null
+    "$b" --assertions "$dir/$name" "$@" > /dev/null
     echo "built $name in $((SECONDS - start)) s"
 }
 build tiny stem_mesh none "${tiny[@]}" Saturate=0

@@ -9,6 +9,9 @@ public struct Divergence: Error, CustomStringConvertible, Sendable {
         case spikes
         /// The spikes agree, but some neuron's I, V or Y differs (``Lockstep/checksState``).
         case state
+        /// The device stopped on a failed hardware assertion in this step
+        /// (``HardwareAssertionFailure``); ``assertion`` holds its message.
+        case assertion
     }
 
     /// One neuron that spiked on one side only.
@@ -57,6 +60,8 @@ public struct Divergence: Error, CustomStringConvertible, Sendable {
     public var layerName = ""
     public var layerShape: Shape?
     public var layerStage: Int?
+    /// With kind ``Kind/assertion``: the failed assertion's message (instance, time, text).
+    public var assertion = ""
 
     public init(referenceName: String, deviceName: String, step: Int, timeSteps: Int, layer: Int,
                 neurons: [Neuron], differingNeuronCount: Int, otherLayers: [Int], sampleCount: Int) {
@@ -82,6 +87,10 @@ public struct Divergence: Error, CustomStringConvertible, Sendable {
     }
 
     public var description: String {
+        if kind == .assertion {
+            return "\(deviceName) stopped on a failed RTL assertion at step \(step) "
+                + "(window \(window), step \(stepInWindow) of \(timeSteps)): \(assertion)"
+        }
         var text = "\(kind == .spikes ? "spikes" : "neuron states") differ at step \(step) "
             + "(window \(window), step \(stepInWindow) of \(timeSteps)), layer \(layer)"
             + (layerName.isEmpty ? "" : " \"\(layerName)\"") + (layerShape.map { " \($0)" } ?? "")

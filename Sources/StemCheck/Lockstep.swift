@@ -74,7 +74,23 @@ public struct Lockstep {
             var record = [input]
             record.append(contentsOf: expected)
             if let device {
-                let actual = try checked(try device.step(inputSpikes: input), from: device, step: tau)
+                let deviceSpikes: [[Int32]]
+                do {
+                    deviceSpikes = try device.step(inputSpikes: input)
+                } catch let failure as HardwareAssertionFailure {
+                    // The device stopped: the run ends here, with or without keepGoing.
+                    var divergence = Divergence(
+                        referenceName: reference.name, deviceName: device.name, step: tau, timeSteps: network.timeSteps,
+                        layer: 0, neurons: [], differingNeuronCount: 0, otherLayers: [], sampleCount: samples.count)
+                    divergence.kind = .assertion
+                    divergence.assertion = failure.message
+                    divergentSteps += 1
+                    try divergentStepObserver?(tau)
+                    if firstDivergence == nil { firstDivergence = divergence }
+                    stepsRun = tau
+                    break
+                }
+                let actual = try checked(deviceSpikes, from: device, step: tau)
                 if let stepObserver { try stepObserver(tau, record, [input] + actual) }
                 if actual != expected {
                     divergentSteps += 1

@@ -116,6 +116,9 @@ extension CacheCommand {
         @Option(help: "Waveform tracing compiled in: none, vcd or fst.")
         var trace: String = "none"
 
+        @Flag(help: "The build with the RTL's simulation assertions compiled in (Verilator --assert).")
+        var assertions = false
+
         @Option(help: "Parallel compile jobs (-j) in the printed command.")
         var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
@@ -123,8 +126,8 @@ extension CacheCommand {
         var parameters: [String] = []
 
         func validate() throws {
-            guard command || (parameters.isEmpty && top == "mesh" && trace == "none") else {
-                throw ValidationError("--top, --trace, --jobs and parameters need --command")
+            guard command || (parameters.isEmpty && top == "mesh" && trace == "none" && !assertions) else {
+                throw ValidationError("--top, --trace, --assertions, --jobs and parameters need --command")
             }
             guard ModelParameters.Top(rawValue: top) != nil else {
                 throw ValidationError("--top \(top): allowed are " + ModelParameters.Top.allCases.map(\.rawValue).joined(separator: ", "))
@@ -140,7 +143,8 @@ extension CacheCommand {
                 print(ModelCache.standard().directory.path)
                 return
             }
-            var model = ModelParameters(top: ModelParameters.Top(rawValue: top)!, trace: ModelParameters.Trace(rawValue: trace)!)
+            var model = ModelParameters(top: ModelParameters.Top(rawValue: top)!, trace: ModelParameters.Trace(rawValue: trace)!,
+                                        assertions: assertions)
             do {
                 try model.apply(parameters, ranges: ModelParameters.rtlRanges)
             } catch {

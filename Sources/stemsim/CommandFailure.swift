@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import StemCheck
 import StemModel
 import StemRTL
 import StemSupport
@@ -63,6 +64,9 @@ extension ParsableCommand {
             return (CommandFailure.Kind.badInput.rawValue, error.description)
         case let error as EngineError:
             return (CommandFailure.Kind.environment.rawValue, error.description)
+        case let failure as HardwareAssertionFailure:
+            // The hardware broke one of its own rules (while being configured): a hardware fault.
+            return (CommandFailure.Kind.mismatch.rawValue, "\(failure.engine) stopped on a failed RTL assertion: \(failure.message)")
         default:
             break
         }

@@ -40,18 +40,20 @@ struct EngineSet {
 /// Makes the engines for `--engine`. The one place that knows the concrete engine types.
 enum EngineFactory {
     static func makeEngines(_ choice: EngineChoice, network: Network, mesh: MeshArguments = MeshArguments(),
-                            trace: ModelParameters.Trace = .none, samples: [[Int64]] = [],
+                            trace: ModelParameters.Trace = .none, assertions: Bool = false, samples: [[Int64]] = [],
                             systemC: SystemCArguments = SystemCArguments(), announce: Bool = true) throws -> EngineSet {
         switch choice {
         case .golden:
             return EngineSet(reference: try GoldenModel(network: network), device: nil)
         case .rtl:
-            return EngineSet(reference: try makeRTLEngine(network: network, mesh: mesh, trace: trace, announce: announce),
+            return EngineSet(reference: try makeRTLEngine(network: network, mesh: mesh, trace: trace, assertions: assertions,
+                                                          announce: announce),
                              device: nil)
         case .both:
             let golden = try GoldenModel(network: network)
             return EngineSet(reference: golden,
-                             device: try makeRTLEngine(network: network, mesh: mesh, trace: trace, announce: announce))
+                             device: try makeRTLEngine(network: network, mesh: mesh, trace: trace, assertions: assertions,
+                                                       announce: announce))
         case .systemc:
             let golden = try GoldenModel(network: network)
             let mapping = try map(network, mesh: mesh, announce: announce)
@@ -66,10 +68,10 @@ enum EngineFactory {
     /// The RTL engine: the network mapped onto the Verilated mesh, its model library built
     /// (or taken from the cache) for this parameter set; build progress goes to stderr.
     static func makeRTLEngine(network: Network, mesh: MeshArguments, trace: ModelParameters.Trace,
-                              announce: Bool = true) throws -> RTLEngine {
+                              assertions: Bool = false, announce: Bool = true) throws -> RTLEngine {
         let mapping = try map(network, mesh: mesh, announce: announce)
         return try RTLEngine.make(mapping: mapping, configurationPath: mesh.configPath,
-                                  trace: trace, progress: { printToStandardError("stemsim: \($0)\n") })
+                                  trace: trace, assertions: assertions, progress: { printToStandardError("stemsim: \($0)\n") })
     }
 
     /// Maps `network` onto the mesh the options name; when the mapper chose the core size for

@@ -45,6 +45,9 @@ struct Run: ParsableCommand {
     @Flag(help: "With --engine both: also compare every neuron's I, V and Y at the end of every step, so a divergence shows where a value first differs.")
     var checkState = false
 
+    @Flag(help: "With --engine rtl or both: compile the RTL's simulation assertions into the model (Verilator --assert, a separate cached build); a failing one stops the run, naming the instance, the time and the assertion (exit 1).")
+    var assertions = false
+
     @Option(help: OptionBounds.runJobs.help(
         "Split the samples into N contiguous shards, each run on its own engines on its own thread; "
             + "the spike record, report and counters are those of --jobs 1, byte for byte. At most the sample count",
@@ -68,6 +71,7 @@ struct Run: ParsableCommand {
         if keepGoing && !engine.isCrossCheck { throw ValidationError("--keep-going needs --engine both or systemc") }
         if systemC.isUsed && engine != .systemc { throw ValidationError("--tlm, --clock-mhz and --systemc-files need --engine systemc") }
         if checkState && engine != .both { throw ValidationError("--check-state needs --engine both") }
+        if assertions && !engine.runsRTL { throw ValidationError("--assertions needs --engine rtl or both") }
         if jobs > 1 && engine == .systemc {
             throw ValidationError("--jobs \(jobs) needs --engine golden, rtl or both (the SystemC testbench runs "
                 + "all samples in one process); use --jobs 1 with --engine systemc")
@@ -87,7 +91,7 @@ struct Run: ParsableCommand {
 
         let traceKind: ModelParameters.Trace = waveforms.trace.map { $0.hasSuffix(".fst") ? .fst : .vcd } ?? .none
         let engines = try EngineFactory.makeEngines(engine, network: net, mesh: mesh, trace: traceKind,
-                                                    samples: inputSet.samples, systemC: systemC)
+                                                    assertions: assertions, samples: inputSet.samples, systemC: systemC)
         let recorder = try RunWaveforms(waveforms.request, network: net, engines: engines, sampleCount: inputSet.count)
         defer { recorder.cancel() }
         // Create the outputs now so that a bad path fails before a long run; they appear
@@ -139,7 +143,8 @@ struct Run: ParsableCommand {
             sharded.recordSink = recordSink
             sharded.progress = { progressLine.update(shards: $0) }
             result = try sharded.run { shard in
-                let made = shard == 0 ? engines : try EngineFactory.makeEngines(engine, network: net, mesh: mesh, trace: traceKind, announce: false)
+                let made = shard == 0 ? engines : try EngineFactory.makeEngines(engine, network: net, mesh: mesh, trace: traceKind,
+                                                                                      assertions: assertions, announce: false)
                 // The last call is for the short rerun at a divergence: not a shard.
                 if shard > 0 && shard < shardCount { shardEngines.append(made) }
                 return (made.reference, made.device)
@@ -148,7 +153,8 @@ struct Run: ParsableCommand {
         let elapsed = clock.now - started
         progressLine.finish()
 
-        if let divergence = result.firstDivergence, !keepGoing {
+        // A failed assertion stopped the device: nothing after it ran, with or without --keep-going.
+        if let divergence = result.firstDivergence, !keepGoing || divergence.kind == .assertion {
             recorder.cancel()
             var message = "\(divergence)\n"
             if engine == .both {
@@ -200,7 +206,7 @@ struct Run: ParsableCommand {
                                           window: max(0, step - 2 * network.timeSteps)...step,
                                           highlighted: divergence.neurons.map { NeuronID(layer: divergence.layer, neuron: $0.index) })
             printToStandardError("stemsim: rerunning up to step \(step) with a traced model for the waveforms\n")
-            let engines = try EngineFactory.makeEngines(.both, network: network, mesh: mesh, trace: .vcd)
+            let engines = try EngineFactory.makeEngines(.both, network: network, mesh: mesh, trace: .vcd, assertions: assertions)
             let recorder = try RunWaveforms(request, network: network, engines: engines, sampleCount: samples.count)
             var lockstep = Lockstep(network: network, samples: samples, reference: engines.reference, device: engines.device)
             lockstep.checksState = checkState

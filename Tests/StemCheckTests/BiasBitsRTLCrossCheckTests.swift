@@ -32,7 +32,7 @@ struct BiasBitsRTLCrossCheckTests {
         let parameters = ModelParameters(
             timeSteps: b.timeSteps, weightBits: b.weightBits, accBits: b.accBits, saturate: false,
             numNeurons: b.options.numNeurons, numAxons: b.options.numAxons, biasBits: 16,
-            maxFanout: b.options.maxFanout, meshX: 3, meshY: 3, fifoDepth: b.options.fifoDepth)
+            maxFanout: b.options.maxFanout, meshX: 3, meshY: 3, fifoDepth: b.options.fifoDepth, assertions: true)
         let model = try MeshModel(library: try RTLTestSupport.builder().load(parameters), randomSeed: 0xB1A5)
         #expect(try model.parameters().biasBits == 16)
         var accumulatorBias = 0, outputBias = 0, outputSpikes = 0
@@ -42,7 +42,7 @@ struct BiasBitsRTLCrossCheckTests {
             try network.validate()
             let samples = InputSet.random(for: network, count: Int.random(in: 1...4, using: &generator), using: &generator)
             let mapping = try Mapper(options: b.options).map(network)
-            #expect(mapping.modelParameters() == parameters, "seed \(seed): the model the mapper asks for")
+            #expect(mapping.modelParameters(assertions: true) == parameters, "seed \(seed): the model the mapper asks for")
             let rtl = try RTLEngine(mapping: mapping, model: model, configurationPath: seed % 2 == 0 ? .backdoor : .packets)
             var lockstep = Lockstep(network: network, samples: samples.samples, reference: try GoldenModel(network: network),
                                     device: rtl)

@@ -17,7 +17,7 @@ struct GraphRTLCrossCheckTests {
     static func parameters(accBits: Int) -> ModelParameters {
         ModelParameters(timeSteps: 6, weightBits: 6, accBits: accBits, numNeurons: options.numNeurons,
                         numAxons: options.numAxons, maxFanout: options.maxFanout, meshX: 4, meshY: 4,
-                        fifoDepth: options.fifoDepth)
+                        fifoDepth: options.fifoDepth, assertions: true)
     }
 
     static func network(seed: UInt64) -> Network {

@@ -59,6 +59,32 @@ private final class FlippingEngine: SpikingEngine {
     func counters() throws -> EngineCounters { EngineCounters(overflows: inner.overflows) }
 }
 
+/// The golden model that stops on a "hardware assertion" at one step, as an RTL engine with
+/// assertions compiled in does.
+private final class AssertingEngine: SpikingEngine {
+    let inner: GoldenModel
+    let failStep: Int
+    private var tau = 0
+    var name: String { "asserting" }
+    init(network: Network, failStep: Int) throws {
+        inner = try GoldenModel(network: network)
+        self.failStep = failStep
+    }
+    func start(sampleCount: Int) throws {
+        tau = 0
+        try inner.start(sampleCount: sampleCount)
+    }
+    func step(inputSpikes: [Int32]) throws -> [[Int32]] {
+        defer { tau += 1 }
+        if tau == failStep {
+            throw HardwareAssertionFailure(engine: name, message: "[1235] %Error: stem_fifo.sv:80: Assertion failed in TOP.x: planted")
+        }
+        return try inner.step(inputSpikes: inputSpikes)
+    }
+    func state(layer: Int, neuron: Int) throws -> NeuronState? { nil }
+    func counters() throws -> EngineCounters { EngineCounters(overflows: inner.overflows) }
+}
+
 /// Breaks the protocol: returns its spikes in descending order.
 private final class DescendingEngine: SpikingEngine {
     let inner: GoldenModel
@@ -213,6 +239,28 @@ private final class DescendingEngine: SpikingEngine {
         #expect(divergence.neurons.map(\.index) == [1])
         #expect(divergence.neurons[0].actual == nil && divergence.neurons[0].expected != nil)
         #expect(divergence.description.contains("state not observable"))
+    }
+
+    /// A failed hardware assertion is the run's divergence at its step, and ends the run even
+    /// with keepGoing: the device cannot go on.
+    @Test(arguments: [false, true])
+    func aFailedHardwareAssertionEndsTheRunAsItsDivergence(keepGoing: Bool) throws {
+        let network = Network.random(RandomNetworkOptions(layerSizes: [6, 5, 4]), seed: 3)
+        let samples = InputSet.random(for: network, count: 3, seed: 4).samples
+        let failStep = 2 * network.timeSteps + 3
+        var lockstep = Lockstep(network: network, samples: samples, reference: try GoldenModel(network: network),
+                                device: try AssertingEngine(network: network, failStep: failStep))
+        lockstep.keepGoing = keepGoing
+        var recorded = 0
+        lockstep.recordSink = { _, _ in recorded += 1 }
+        let result = try lockstep.run()
+        let divergence = try #require(result.firstDivergence)
+        #expect(divergence.kind == .assertion && divergence.step == failStep)
+        #expect(divergence.assertion.hasSuffix("Assertion failed in TOP.x: planted"))
+        #expect(divergence.description.hasPrefix("asserting stopped on a failed RTL assertion at step \(failStep) "
+            + "(window 2, step 3 of \(network.timeSteps)): [1235] %Error"), "\(divergence)")
+        #expect(result.stepsRun == failStep && !result.completed && !result.agrees)
+        #expect(recorded == failStep, "the steps before the assertion are recorded, none after")
     }
 
     @Test func anEngineBreakingTheProtocolIsAnError() throws {

@@ -37,7 +37,8 @@ struct RTLCrossCheckTests {
             timeSteps: build.timeSteps, weightBits: build.weightBits, accBits: build.accBits,
             saturate: build.overflow == .saturate, numNeurons: build.options.numNeurons,
             numAxons: build.options.numAxons, maxFanout: build.options.maxFanout,
-            meshX: build.options.meshSize!.x, meshY: build.options.meshSize!.y, fifoDepth: build.options.fifoDepth)
+            meshX: build.options.meshSize!.x, meshY: build.options.meshSize!.y, fifoDepth: build.options.fifoDepth,
+            assertions: true)
         // Random initial values (randReset(2), a fixed seed per build): state the reset does not
         // clear would make the RTL diverge instead of starting at a convenient zero.
         let model = try MeshModel(library: try RTLTestSupport.builder().load(parameters),
@@ -86,7 +87,7 @@ struct RTLCrossCheckTests {
         let parameters = ModelParameters(
             timeSteps: build.timeSteps, weightBits: build.weightBits, accBits: build.accBits, saturate: true,
             numNeurons: build.options.numNeurons, numAxons: build.options.numAxons,
-            maxFanout: build.options.maxFanout, meshX: 3, meshY: 3, fifoDepth: build.options.fifoDepth)
+            maxFanout: build.options.maxFanout, meshX: 3, meshY: 3, fifoDepth: build.options.fifoDepth, assertions: true)
         let model = try MeshModel(library: try RTLTestSupport.builder().load(parameters))
         var checked = 0
         for seed in UInt64(100)..<400 where checked < 3 {

@@ -28,7 +28,7 @@ extension RTLTestSupport {
                                               sourceLocation: SourceLocation = #_sourceLocation) throws
         -> (mapping: MeshMapping, correct: Int) {
         let mapping = try MeshChooser().map(network)
-        let rtl = try RTLEngine.make(mapping: mapping, builder: try builder())
+        let rtl = try RTLEngine.make(mapping: mapping, assertions: true, builder: try builder())
         var lockstep = Lockstep(network: network, samples: inputs.samples, reference: try GoldenModel(network: network),
                                 device: rtl)
         lockstep.checksState = true

@@ -75,7 +75,8 @@ import Testing
             "-GTimeSteps=8", "-GWeightBits=8", "-GAccBits=24", "-GSaturate=0", "-GNumNeurons=64",
             "-GNumAxons=64", "-GBiasBits=32", "-GMaxFanout=4", "-GMeshX=2", "-GMeshY=2", "-GFifoDepth=4",
             "--trace-fst", "--trace-max-array", "65536",
-            "-CFLAGS", "-fPIC -fvisibility=hidden -std=c++17 -I../Sources/CStemShim/include -DSTEM_TRACE=2",
+            "-CFLAGS", "-fPIC -fvisibility=hidden -std=c++17 -I../Sources/CStemShim/include "
+                + "-include stem_verilator_output.h -DVL_PRINTF=stem_vl_printf -DSTEM_TRACE=2",
             "-LDFLAGS", "-shared -Wl,-Bsymbolic", "-o", "libstem_model.so",
             "rtl/toy_pkg.sv", "rtl/toy_mesh.sv", "Sources/CStemShim/shim/toy_shim.cpp",
             "-Mdir", "obj",
@@ -83,6 +84,11 @@ import Testing
         let noc = try builder.verilatorArguments(for: ModelParameters(top: .noc, meshX: 3, trace: .vcd), jobs: 1)
         #expect(noc.filter { $0.hasPrefix("-G") } == ["-GMeshX=3", "-GMeshY=2", "-GFifoDepth=4"])
         #expect(noc.contains("--trace") && noc.contains { $0.hasSuffix("-DSTEM_TRACE=1") })
+        #expect(!noc.contains("--assert"))
+        var checked = ModelParameters(top: .noc, meshX: 3)
+        checked.assertions = true
+        let withAssertions = try builder.verilatorArguments(for: checked, jobs: 1)
+        #expect(withAssertions.filter { $0 == "--assert" }.count == 1)
     }
 
     @Test func standardLayoutNamesTheRealFiles() throws {

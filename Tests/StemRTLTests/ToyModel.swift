@@ -10,6 +10,8 @@ enum ToyModel {
         .appendingPathComponent("Fixtures/toy")
 
     static let header = "Sources/CStemShim/include/stem_shim.h"
+    /// Every library is compiled with `-include stem_verilator_output.h` (ModelBuilder).
+    static let outputHeader = "Sources/CStemShim/include/stem_verilator_output.h"
     static let shim = "Sources/CStemShim/shim/toy_shim.cpp"
     static let rtl = "rtl/toy_mesh.sv"
 
@@ -21,6 +23,7 @@ enum ToyModel {
             shim: read("shim/toy_shim.cpp"),
         ]
         texts[header] = HardwareSources.embedded.file(atPath: header)?.text ?? ""
+        texts[outputHeader] = HardwareSources.embedded.file(atPath: outputHeader)?.text ?? ""
         edit(&texts)
         return HardwareSources(files: texts.map { HardwareSources.File(path: $0.key, text: $0.value) })
     }

@@ -33,6 +33,12 @@ import Testing
         #expect(outcome.status == 0, "\(outcome.stderr)")
         #expect(outcome.stdout.contains("--top-module stem_noc -Irtl -GMeshX=2 -GMeshY=2 -GFifoDepth=1 -CFLAGS"))
         #expect(outcome.stdout.contains("stem_noc_shim.cpp -Mdir obj"))
+        #expect(!outcome.stdout.contains("--assert"))
+        let checked = try StemSimRunner.run(["cache", "path", "--command", "--top", "noc", "--assertions"],
+                                            in: Self.root.path, environment: ["STEM_RTL_DIR": Self.root.path])
+        #expect(checked.status == 0 && checked.stdout.contains(" --assert "), "\(checked.stderr)")
+        let misused = try StemSimRunner.run(["cache", "path", "--assertions"], in: Self.root.path)
+        #expect(misused.status == 2, "--assertions needs --command: \(misused.stderr)")
     }
 
     @Test(arguments: [

@@ -120,6 +120,32 @@ struct RTLRunCommandTests {
         #expect(stateStep < spikeStep)
     }
 
+    /// A protocol bug planted in a copy of the RTL (a core takes spikes while it closes a
+    /// step) stops a run built with --assertions at the first cycle it happens, and the report
+    /// names the step, the instance, the time and the broken rule; no output is written.
+    @Test func aPlantedProtocolBugIsStoppedByAnAssertion() throws {
+        let folder = try StemSimRunner.temporaryFolder()
+        defer { StemSimRunner.remove(folder) }
+        let network = Network.random(RandomNetworkOptions(layerSizes: [12, 10, 5]), seed: 4)
+        try network.write(to: folder + "/network.json")
+        try InputSet.random(for: network, count: 4, seed: 5).write(to: folder + "/inputs.json")
+        let sources = try Self.copyOfHardwareSources(into: folder + "/hw") { text in
+            text.replacingOccurrences(of: "assign in_ready_o   = (state_q == StIdle) && !step_req_q;",
+                                      with: "assign in_ready_o   = !step_req_q;")
+        }
+        let outcome = try StemSimRunner.run(ioArguments + ["--engine", "both", "--assertions", "--divergence-dir", "why"],
+                                            in: folder, environment: ["STEM_RTL_DIR": sources])
+        #expect(outcome.status == 1, "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("rtl stopped on a failed RTL assertion at step "), "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("stem_core: a spike was accepted while the core is busy"), "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("Assertion failed in TOP.stem_mesh."), "\(outcome.stderr)")
+        #expect(!outcome.stdout.contains("%Error"), "Verilator's output stays off stdout: \(outcome.stdout)")
+        #expect(!FileManager.default.fileExists(atPath: folder + "/spikes.jsonl"))
+        #expect(!FileManager.default.fileExists(atPath: folder + "/report.json"))
+        let misused = try StemSimRunner.run(["run", "--engine", "golden", "--assertions"], in: folder)
+        #expect(misused.status == 2 && misused.stderr.contains("--assertions needs --engine rtl or both"), "\(misused.stderr)")
+    }
+
     /// The speed comparison runs and reports both sides on the same work (the figures
     /// themselves belong in docs/performance.md, not in a test).
     @Test func benchRTLComparesSwiftWithTheCppDriverOnTheSameCycles() throws {

@@ -40,7 +40,10 @@ typedef enum stem_status {
     STEM_E_STATE = 3,       /* call out of order (step before start, trace on untraced build) */
     STEM_E_TIMEOUT = 4,     /* the mesh did not reach quiescence within the cycle limit */
     STEM_E_IO = 5,          /* a trace file could not be opened or written */
-    STEM_E_INTERNAL = 6     /* anything else (an exception inside the model) */
+    STEM_E_INTERNAL = 6,    /* anything else (an exception inside the model) */
+    STEM_E_ASSERTION = 7    /* an RTL assertion failed (libraries built with --assert); the
+                               message names the instance, the time and the assertion's text.
+                               The model then refuses to run until reset(). */
 } stem_status;
 
 /** Trace formats a model library was built with. */

@@ -2,8 +2,9 @@
 // stem_noc_shim.cpp for the stem_noc top): the handle registry, the message helpers, a small
 // deterministic random number generator, and bit access into Verilated ports of any width.
 //
-// Everything here has internal linkage (static / anonymous namespace): a model library
-// exports only its entry point (stem_shim_v1 or stem_noc_v1).
+// Everything here has internal linkage (static / anonymous namespace) but stem_vl_printf,
+// which Verilator's runtime calls; a model library exports only its entry point (stem_shim_v1
+// or stem_noc_v1): it is built with hidden visibility.
 #ifndef STEM_SHIM_COMMON_H
 #define STEM_SHIM_COMMON_H
 
@@ -59,6 +60,38 @@ __attribute__((format(printf, 1, 2))) inline std::string strprintf(const char* f
     va_end(ap);
     s.resize(static_cast<size_t>(n));
     return s;
+}
+
+/// What the Verilated model printed (an assertion's message, `$display`) since the last
+/// take_verilator_output() on this thread. Model libraries are compiled with
+/// `-DVL_PRINTF=stem_vl_printf` (ModelBuilder), so Verilator's output comes here rather than to
+/// stdout, which may be a spike record. Kept to kVerilatorOutputLimit bytes.
+constexpr std::size_t kVerilatorOutputLimit = 16384;
+thread_local std::string t_verilator_output;
+
+/// Returns and clears this thread's collected Verilator output.
+inline std::string take_verilator_output() {
+    std::string text;
+    text.swap(t_verilator_output);
+    return text;
+}
+
+/// The message of a failed assertion from Verilator's output: its `%Error: ... Assertion
+/// failed in <instance>: <message>` lines (with the time in brackets), without the `Verilog
+/// $stop` line that follows each.
+inline std::string assertion_message(const std::string& output) {
+    std::string message;
+    std::size_t start = 0;
+    while (start < output.size()) {
+        std::size_t end = output.find('\n', start);
+        if (end == std::string::npos) end = output.size();
+        const std::string line = output.substr(start, end - start);
+        start = end + 1;
+        if (line.empty() || line.find("Verilog $stop") != std::string::npos) continue;
+        if (!message.empty()) message += "; ";
+        message += line;
+    }
+    return message.empty() ? std::string("(Verilator printed no message)") : message;
 }
 
 /// xoshiro256** seeded through splitmix64: deterministic for a seed, fast, good enough for
@@ -167,5 +200,31 @@ inline uint64_t port_get_u64(const VlWide<N>& v, unsigned lsb) {
 }
 
 }  // namespace
+
+/// Verilator's VL_PRINTF in model libraries (see t_verilator_output). Not in the anonymous
+/// namespace: Verilator's runtime (verilated.cpp) calls it. The library's hidden visibility
+/// keeps it to the library.
+int stem_vl_printf(const char* format, ...) {
+    va_list ap;
+    va_start(ap, format);
+    const std::string text = [&] {
+        char buf[1024];
+        va_list copy;
+        va_copy(copy, ap);
+        const int n = std::vsnprintf(buf, sizeof buf, format, copy);
+        va_end(copy);
+        if (n < 0) return std::string("(formatting error)");
+        if (static_cast<std::size_t>(n) < sizeof buf) return std::string(buf, static_cast<std::size_t>(n));
+        std::string s(static_cast<std::size_t>(n) + 1, '\0');
+        std::vsnprintf(&s[0], s.size(), format, ap);
+        s.resize(static_cast<std::size_t>(n));
+        return s;
+    }();
+    va_end(ap);
+    if (t_verilator_output.size() < kVerilatorOutputLimit) {
+        t_verilator_output.append(text, 0, kVerilatorOutputLimit - t_verilator_output.size());
+    }
+    return static_cast<int>(text.size());
+}
 
 #endif  // STEM_SHIM_COMMON_H

@@ -138,6 +138,9 @@ void reset_noc(stem_noc* n) {
     top->host_in_flit_i = 0;
     top->host_out_ready_i = 1;
     top->rst_ni = 0;
+    n->ctx->gotError(false);
+    n->ctx->gotFinish(false);
+    take_verilator_output();
     for (int k = 0; k < 3; ++k) {
         top->clk_i = 0;
         top->eval();
@@ -167,6 +170,7 @@ int run_experiment(stem_noc* n, const stem_noc_run& spec, stem_noc_result& res) 
 
     std::vector<bool> in_valid(kNodes), out_ready(kNodes);
     for (uint64_t c = 0; c < end; ++c) {
+        n->ctx->time(c * 10);  // $time in assertion messages
         const bool measuring = c >= measure_begin && c < measure_end;
         if (c >= measure_end && outstanding == 0) break;
         // Sources create flits (not during the drain).
@@ -251,6 +255,12 @@ int run_experiment(stem_noc* n, const stem_noc_run& spec, stem_noc_result& res) 
         }
         top->clk_i = 1;
         top->eval();
+        if (n->ctx->gotError()) {
+            // An RTL assertion failed (--assert builds); Verilator printed its message.
+            return fail(n, STEM_E_ASSERTION,
+                        strprintf("run: RTL assertion failed in cycle %llu: %s", static_cast<unsigned long long>(c),
+                                  assertion_message(take_verilator_output()).c_str()));
+        }
     }
     res.lost = outstanding;
     res.mean_latency = res.delivered ? lat_sum / double(res.delivered) : 0.0;
@@ -285,6 +295,8 @@ int create_noc(stem_noc** out, bool randomized, uint64_t seed, const char* what)
     try {
         n = new stem_noc();
         n->ctx = std::make_unique<VerilatedContext>();
+        // An RTL assertion (--assert builds) stops a run with STEM_E_ASSERTION, not the process.
+        n->ctx->fatalOnError(false);
         if (randomized) {
             // Verilator's seed 0 means "pick one"; map every seed to 1..2^31-1 (as the mesh shim).
             uint64_t z = seed + 0x9E3779B97F4A7C15ull;

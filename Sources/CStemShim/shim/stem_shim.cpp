@@ -82,6 +82,7 @@ struct stem_model {
     uint64_t last_dump = UINT64_MAX;
 #endif
     bool in_step = false;      // traces dump only while step() runs: they hold time steps only
+    std::string assertion;     // the failed assertion that stopped the model (until reset)
 };
 
 namespace {
@@ -108,6 +109,7 @@ void dump(stem_model* m, uint64_t time) {
 
 /// Evaluates the clock-low phase of the current cycle with the inputs as set.
 void settle(stem_model* m) {
+    m->ctx->time(m->cycle * 10);  // $time in assertion messages: the trace's time
     m->top->clk_i = 0;
     m->top->eval();
     dump(m, m->cycle * 10);
@@ -115,6 +117,7 @@ void settle(stem_model* m) {
 
 /// The rising edge that ends the current cycle.
 void edge(stem_model* m) {
+    m->ctx->time(m->cycle * 10 + 5);
     m->top->clk_i = 1;
     m->top->eval();
     dump(m, m->cycle * 10 + 5);
@@ -143,6 +146,25 @@ bool host_ready_this_cycle(stem_model* m) {
 int fail(stem_model* m, int status, const std::string& msg) {
     m->error = msg;
     return status;
+}
+
+/// STEM_E_ASSERTION if an RTL assertion failed (Verilator sets the context's error flag and
+/// prints the message, which stem_vl_printf kept): the model stops until reset().
+int check_assertions(stem_model* m, const char* what) {
+    if (!m->ctx->gotError()) return STEM_OK;
+    if (m->assertion.empty()) {
+        m->assertion = strprintf("%s: RTL assertion failed in mesh cycle %llu: %s", what,
+                                 static_cast<unsigned long long>(m->mesh_cycle),
+                                 assertion_message(take_verilator_output()).c_str());
+    }
+    return fail(m, STEM_E_ASSERTION, m->assertion);
+}
+
+/// STEM_E_ASSERTION naming the earlier failure, for calls after an assertion stopped the model.
+int refuse_after_assertion(stem_model* m, const char* what) {
+    if (m->assertion.empty()) return STEM_OK;
+    return fail(m, STEM_E_ASSERTION, std::string(what) + ": the model stopped on an RTL assertion (reset() it): " +
+                                         m->assertion);
 }
 
 uint64_t peek1(stem_model* m, uint32_t tile, uint32_t addr) {
@@ -215,6 +237,11 @@ int run_until_quiescent(stem_model* m, const uint64_t* flits, size_t count, bool
         if (record) sample_monitor(m);
         edge(m);
         if (in_fire) ++i;
+        const int asserted = check_assertions(m, what);
+        if (asserted != STEM_OK) {
+            m->top->host_in_valid_i = 0;
+            return asserted;
+        }
     }
     m->top->host_in_valid_i = 0;
     m->top->host_out_ready_i = 1;
@@ -252,6 +279,11 @@ int do_reset(stem_model* m) {
     top->dbg_addr_i = 0;
     top->dbg_wdata_i = 0;
     top->rst_ni = 0;
+    // A failed assertion stopped the model; reset starts it afresh.
+    m->assertion.clear();
+    m->ctx->gotError(false);
+    m->ctx->gotFinish(false);
+    take_verilator_output();
     for (int k = 0; k < 3; ++k) {
         settle(m);
         edge(m);
@@ -399,6 +431,7 @@ int api_reset(stem_model* m) {
 int api_configure(stem_model* m, const uint64_t* flits, size_t count) {
     CHECK_HANDLE(m);
     if (flits == nullptr && count != 0) return fail(m, STEM_E_ARGUMENT, "configure: flits is NULL");
+    if (const int st = refuse_after_assertion(m, "configure"); st != STEM_OK) return st;
     GUARD_BEGIN
     for (size_t i = 0; i < count; ++i) {
         if (stem_get_flit_kind(flits[i]) == STEM_KIND_CONFIG) m->ctr.config_writes++;
@@ -425,6 +458,7 @@ int api_configure_backdoor(stem_model* m, const uint32_t* tiles, const uint32_t*
                                   "0..0x3fffff", i, addrs[i]));
         }
     }
+    if (const int st = refuse_after_assertion(m, "configure_backdoor"); st != STEM_OK) return st;
     GUARD_BEGIN
     Vstem_mesh* top = m->top.get();
     top->host_in_valid_i = 0;
@@ -442,12 +476,13 @@ int api_configure_backdoor(stem_model* m, const uint32_t* tiles, const uint32_t*
     top->dbg_req_i = 0;
     top->dbg_we_i = 0;
     top->eval();
-    return STEM_OK;
+    return check_assertions(m, "configure_backdoor");
     GUARD_END(m)
 }
 
 int api_start(stem_model* m) {
     CHECK_HANDLE(m);
+    if (const int st = refuse_after_assertion(m, "start"); st != STEM_OK) return st;
     GUARD_BEGIN
     m->tau = 0;
     m->spikes.clear();
@@ -471,6 +506,7 @@ int api_step(stem_model* m, const uint64_t* host_flits, size_t count, stem_step_
     if (out == nullptr) return fail(m, STEM_E_ARGUMENT, "step: out is NULL");
     if (host_flits == nullptr && count != 0) return fail(m, STEM_E_ARGUMENT, "step: host_flits is NULL");
     if (!m->started) return fail(m, STEM_E_STATE, "step: start() has not been called since create() or reset()");
+    if (const int st = refuse_after_assertion(m, "step"); st != STEM_OK) return st;
     GUARD_BEGIN
     std::memset(out, 0, sizeof *out);
     m->spikes.clear();

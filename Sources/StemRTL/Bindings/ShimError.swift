@@ -14,6 +14,9 @@ public enum ShimStatus: Hashable, Sendable, CustomStringConvertible {
     case io
     /// `STEM_E_INTERNAL`: anything else inside the model.
     case internalError
+    /// `STEM_E_ASSERTION`: an RTL assertion failed (a library built with assertions); the
+    /// message names the instance, the time and the assertion's text.
+    case assertion
     /// A code this version does not know.
     case unknown(Int32)
 
@@ -26,6 +29,7 @@ public enum ShimStatus: Hashable, Sendable, CustomStringConvertible {
         case Int32(STEM_E_TIMEOUT.rawValue): self = .timeout
         case Int32(STEM_E_IO.rawValue): self = .io
         case Int32(STEM_E_INTERNAL.rawValue): self = .internalError
+        case Int32(STEM_E_ASSERTION.rawValue): self = .assertion
         default: self = .unknown(code)
         }
     }
@@ -39,6 +43,7 @@ public enum ShimStatus: Hashable, Sendable, CustomStringConvertible {
         case .timeout: "STEM_E_TIMEOUT"
         case .io: "STEM_E_IO"
         case .internalError: "STEM_E_INTERNAL"
+        case .assertion: "STEM_E_ASSERTION"
         case .unknown(let code): "status \(code)"
         }
     }

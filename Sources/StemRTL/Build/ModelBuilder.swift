@@ -135,13 +135,18 @@ public struct ModelBuilder: Sendable {
         case .vcd: arguments += ["--trace", "--trace-max-array", "65536"]
         case .fst: arguments += ["--trace-fst", "--trace-max-array", "65536"]
         }
+        // The RTL's `ifndef SYNTHESIS` assertions; the shim turns a failure into
+        // STEM_E_ASSERTION with Verilator's message.
+        if parameters.assertions { arguments.append("--assert") }
         let include = includeFolder ?? "../" + layout.shimIncludeFolder
         // No -O2: -CFLAGS reaches Verilator's large generated files too, whose own flags
         // (OPT_FAST) already optimize; -O2 made an 8x8 NoC build 10x slower for no speed-up
         // (docs/rtl.md). Hidden visibility and -Bsymbolic keep each library's Verilator runtime
-        // to itself, so several libraries live in one process.
+        // to itself, so several libraries live in one process. Verilator prints through the
+        // shim's stem_vl_printf (stem_verilator_output.h), never to the process's stdout.
         arguments += [
-            "-CFLAGS", "-fPIC -fvisibility=hidden -std=c++17 -I\(include) -DSTEM_TRACE=\(parameters.trace.shimValue)",
+            "-CFLAGS", "-fPIC -fvisibility=hidden -std=c++17 -I\(include) -include stem_verilator_output.h "
+                + "-DVL_PRINTF=stem_vl_printf -DSTEM_TRACE=\(parameters.trace.shimValue)",
             "-LDFLAGS", "-shared -Wl,-Bsymbolic",
             "-o", layout.libraryName,
         ]

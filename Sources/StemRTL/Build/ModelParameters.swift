@@ -58,6 +58,11 @@ public struct ModelParameters: Hashable, Codable, Sendable, CustomStringConverti
     public var fifoDepth: Int
     /// The waveform format compiled in.
     public var trace: Trace
+    /// Whether the RTL's simulation assertions are compiled in (Verilator `--assert`): a
+    /// failing one stops the run with ``ShimStatus/assertion``, naming the instance, the time
+    /// and the message. The tests build with them; runs leave them out unless asked
+    /// (`--assertions`).
+    public var assertions: Bool = false
 
     /// Parameters with the defaults of `rtl/stem_interface.json` for everything not given.
     public init(
@@ -67,7 +72,7 @@ public struct ModelParameters: Hashable, Codable, Sendable, CustomStringConverti
         numAxons: Int = Defaults.numAxons.defaultValue, biasBits: Int = Defaults.biasBits.defaultValue,
         maxFanout: Int = Defaults.maxFanout.defaultValue,
         meshX: Int = Defaults.meshX.defaultValue, meshY: Int = Defaults.meshY.defaultValue,
-        fifoDepth: Int = Defaults.fifoDepth.defaultValue, trace: Trace = .none
+        fifoDepth: Int = Defaults.fifoDepth.defaultValue, trace: Trace = .none, assertions: Bool = false
     ) {
         self.top = top
         self.timeSteps = timeSteps
@@ -82,6 +87,7 @@ public struct ModelParameters: Hashable, Codable, Sendable, CustomStringConverti
         self.meshY = meshY
         self.fifoDepth = fifoDepth
         self.trace = trace
+        self.assertions = assertions
     }
 
     /// Decodes, taking the default for every field the JSON leaves out.
@@ -101,6 +107,7 @@ public struct ModelParameters: Hashable, Codable, Sendable, CustomStringConverti
         meshY = try c.decodeIfPresent(Int.self, forKey: .meshY) ?? defaults.meshY
         fifoDepth = try c.decodeIfPresent(Int.self, forKey: .fifoDepth) ?? defaults.fifoDepth
         trace = try c.decodeIfPresent(Trace.self, forKey: .trace) ?? defaults.trace
+        assertions = try c.decodeIfPresent(Bool.self, forKey: .assertions) ?? defaults.assertions
     }
 
     // MARK: Ranges
@@ -145,7 +152,8 @@ public struct ModelParameters: Hashable, Codable, Sendable, CustomStringConverti
     /// two values that build the same library compare equal.
     public var normalized: ModelParameters {
         guard top == .noc else { return self }
-        return ModelParameters(top: .noc, meshX: meshX, meshY: meshY, fifoDepth: fifoDepth, trace: trace)
+        return ModelParameters(top: .noc, meshX: meshX, meshY: meshY, fifoDepth: fifoDepth, trace: trace,
+                               assertions: assertions)
     }
 
     /// Checks every parameter against its range and the address map's limits.
@@ -228,7 +236,7 @@ public struct ModelParameters: Hashable, Codable, Sendable, CustomStringConverti
     public var description: String {
         let name = top == .mesh ? "stem_mesh" : "stem_noc"
         let values = verilatorParameters.map { "\($0.name)=\($0.value)" }.joined(separator: " ")
-        return "\(name) \(values)" + (trace == .none ? "" : " trace=\(trace.rawValue)")
+        return "\(name) \(values)" + (trace == .none ? "" : " trace=\(trace.rawValue)") + (assertions ? " assertions" : "")
     }
 
     /// The top and the parameters that differ from the defaults, e.g.
@@ -240,6 +248,7 @@ public struct ModelParameters: Hashable, Codable, Sendable, CustomStringConverti
             parts.append("\(name)=\(value)")
         }
         if trace != .none { parts.append("trace=\(trace.rawValue)") }
+        if assertions { parts.append("assertions") }
         if parts.isEmpty { parts.append("(defaults)") }
         return ([top == .mesh ? "stem_mesh" : "stem_noc"] + parts).joined(separator: " ")
     }

@@ -95,6 +95,21 @@ public final class RTLEngine: SpikingEngine {
     }
 
     public func start(sampleCount: Int) throws {
+        do {
+            try configureAndStart(sampleCount: sampleCount)
+        } catch {
+            throw Self.stopped(error, engine: name)
+        }
+        hostLatencySum = 0; hostLatencyMax = 0; hostFlitCount = 0; maxStepCycles = 0
+    }
+
+    /// A failed RTL assertion as ``HardwareAssertionFailure``; any other shim error as is.
+    private static func stopped(_ error: ShimError, engine: String) -> any Error {
+        guard error.status == .assertion else { return error }
+        return HardwareAssertionFailure(engine: engine, message: error.message)
+    }
+
+    private func configureAndStart(sampleCount: Int) throws(ShimError) {
         // The model may have run another network before: start from reset.
         try model.reset()
         let image = mapping.configuration(sampleCount: sampleCount)
@@ -107,13 +122,16 @@ public final class RTLEngine: SpikingEngine {
                 data: image.writes.map(\.data))
         }
         try model.start()
-        hostLatencySum = 0; hostLatencyMax = 0; hostFlitCount = 0; maxStepCycles = 0
     }
 
     public func step(inputSpikes: [Int32]) throws -> [[Int32]] {
         hostFlits.removeAll(keepingCapacity: true)
         for input in inputSpikes { hostFlits.append(contentsOf: inputFlits[Int(input)]) }
-        try model.step(hostFlits: hostFlits, into: &result)
+        do {
+            try model.step(hostFlits: hostFlits, into: &result)
+        } catch {
+            throw Self.stopped(error, engine: name)
+        }
         var spikes = [[Int32]](repeating: [], count: depth)
         for spike in result.spikes {
             let tile = Int(spike.tile), local = Int(spike.neuron)
@@ -203,20 +221,23 @@ extension RTLEngine {
     ///   - progress: build events (waiting, building, built, cached), for a progress line.
     public static func make(network: Network, options: MeshOptions = MeshOptions(),
                             configurationPath: ConfigurationPath = .packets,
-                            trace: ModelParameters.Trace = .none,
+                            trace: ModelParameters.Trace = .none, assertions: Bool = false,
                             builder: ModelBuilder? = nil,
                             progress: (ModelBuilder.Event) -> Void = { _ in }) throws -> RTLEngine {
         try make(mapping: try Mapper(options: options).map(network), configurationPath: configurationPath,
-                 trace: trace, builder: builder, progress: progress)
+                 trace: trace, assertions: assertions, builder: builder, progress: progress)
     }
 
     /// An engine for `mapping`: builds (or takes from the cache) its model library and returns
-    /// an engine on a fresh model.
+    /// an engine on a fresh model. With `assertions` the library has the RTL's simulation
+    /// assertions compiled in: a failing one ends ``step(inputSpikes:)`` with
+    /// ``HardwareAssertionFailure``.
     public static func make(mapping: MeshMapping, configurationPath: ConfigurationPath = .packets,
-                            trace: ModelParameters.Trace = .none, builder: ModelBuilder? = nil,
+                            trace: ModelParameters.Trace = .none, assertions: Bool = false,
+                            builder: ModelBuilder? = nil,
                             progress: (ModelBuilder.Event) -> Void = { _ in }) throws -> RTLEngine {
         let builder = try builder ?? ModelBuilder()
-        let library = try builder.load(mapping.modelParameters(trace: trace), progress: progress)
+        let library = try builder.load(mapping.modelParameters(trace: trace, assertions: assertions), progress: progress)
         return try RTLEngine(mapping: mapping, model: try MeshModel(library: library),
                              configurationPath: configurationPath)
     }

@@ -165,14 +165,15 @@ public struct MeshMapping: Sendable {
         cores.map { core in core.neurons.indices.map { flits(core: core, local: $0) }.max() ?? 0 }.max() ?? 0
     }
 
-    /// The model library this mapping runs on.
-    public func modelParameters(trace: ModelParameters.Trace = .none) -> ModelParameters {
+    /// The model library this mapping runs on (with the RTL's assertions compiled in when
+    /// `assertions` is set).
+    public func modelParameters(trace: ModelParameters.Trace = .none, assertions: Bool = false) -> ModelParameters {
         ModelParameters(
             top: .mesh, timeSteps: network.timeSteps, weightBits: network.weightBits,
             accBits: network.accumulatorBits, saturate: network.overflow == .saturate,
             numNeurons: options.numNeurons, numAxons: options.numAxons, biasBits: network.biasBits,
             maxFanout: options.maxFanout,
-            meshX: meshX, meshY: meshY, fifoDepth: options.fifoDepth, trace: trace)
+            meshX: meshX, meshY: meshY, fifoDepth: options.fifoDepth, trace: trace, assertions: assertions)
     }
 
     /// The weight from axon `axon` of `core` to its local neuron `local`, or nil when they are

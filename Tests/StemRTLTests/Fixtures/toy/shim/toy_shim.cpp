@@ -18,6 +18,18 @@
 #include <unordered_set>
 #include <vector>
 
+#include <cstdarg>
+
+// Model libraries route Verilator's printing here (-DVL_PRINTF=stem_vl_printf,
+// stem_verilator_output.h); the toy has nothing to keep it for and passes it to stderr.
+int stem_vl_printf(const char *format, ...) {
+    va_list ap;
+    va_start(ap, format);
+    const int n = std::vfprintf(stderr, format, ap);
+    va_end(ap);
+    return n;
+}
+
 #ifndef TOY_ABI_VERSION
 #define TOY_ABI_VERSION STEM_SHIM_ABI_VERSION
 #endif
