@@ -160,7 +160,9 @@ struct Run: ParsableCommand {
             if engine == .both {
                 message += divergenceWaveforms(network: net, samples: inputSet.samples, divergence: divergence)
             }
-            throw CommandFailure(.mismatch, message + "no output file written (use --keep-going to run to the end)")
+            throw CommandFailure(.mismatch, message + (divergence.kind == .assertion
+                ? "no output file written (the model cannot run past a failed assertion)"
+                : "no output file written (use --keep-going to run to the end)"))
         }
         guard result.completed else {
             throw CommandFailure(.environment, "the run stopped after \(result.stepsRun) of \(result.totalSteps) steps")
