@@ -433,17 +433,6 @@ module stem_core #(
   assign mult_sel       = neuron_requant ? mmem[nidx] : mult_q;
   assign post_shift_sel = neuron_requant ? nmem[nidx] : post_shift_q;
 
-`ifndef SYNTHESIS
-  // n is 0..62 (docs/stem-spec.md); the mapper writes nothing else. (Checked in simulations
-  // built with --assert; synthesis leaves it out.)
-  always_ff @(posedge clk_i) begin
-    if (state_q == StFinish && rst_ni) begin
-      assert (post_shift_sel <= stem_pkg::PostShiftW'(62))
-        else $error("stem_core: post shift n = %0d of neuron %0d is outside 0..62",
-                    post_shift_sel, nidx);
-    end
-  end
-`endif
   // Bit offsets of the pass's neuron in the flat vectors (narrow, so that the shifters a
   // synthesis tool builds for them stay small).
   logic [CurOffW-1:0] cur_off;
@@ -833,6 +822,10 @@ module stem_core #(
       assert (state_q == StClear || state_q == StIdle || state_q == StInit ||
               state_q == StInteg || state_q == StFinish || state_q == StLoad)
         else $error("stem_core: illegal state %0d", state_q);
+      // n is 0..62 (docs/stem-spec.md); the mapper writes nothing else.
+      assert (state_q != StFinish || post_shift_sel <= stem_pkg::PostShiftW'(62))
+        else $error("stem_core: post shift n = %0d of neuron %0d is outside 0..62",
+                    post_shift_sel, nidx);
       assert (a_closing_q <= ABound)
         else $error("stem_core: not back to idle %0d cycles after a step, clear or start (bound %0d)",
                     a_closing_q, ABound);
