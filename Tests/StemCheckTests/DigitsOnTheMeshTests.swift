@@ -15,7 +15,7 @@ struct DigitsOnTheMeshTests {
         let network = try Network.load(from: Self.folder.appendingPathComponent("network.json").path)
         let inputs = try InputSet.load(from: Self.folder.appendingPathComponent("test.json").path, for: network)
         let labels = try #require(inputs.labels)
-        let rtl = try RTLEngine.make(network: network, assertions: true, builder: try RTLTestSupport.builder())
+        let rtl = try RTLEngine.make(network: network, builder: try RTLTestSupport.builder())
         let result = try Lockstep(network: network, samples: inputs.samples,
                                   reference: try GoldenModel(network: network), device: rtl).run()
         #expect(result.firstDivergence == nil, "\(String(describing: result.firstDivergence))")
