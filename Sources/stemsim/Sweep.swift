@@ -21,6 +21,10 @@ struct SweepCommand: ParsableCommand {
             networks/<point>.json (the network each point ran). Rerunning with the same --out \
             skips the points already done; a folder holding a sweep of another network, \
             inputs, engine or hardware is refused unless --restart is given. \
+            On a cluster (docs/cluster.md): --plan writes plan.json (the points in task order), \
+            --point N runs point N of it into tasks/ (a job-array task), --merge builds the \
+            same files a local run writes from the tasks' results; give all three the same \
+            options. \
             Exit codes: 0 success, 1 the RTL and the golden model disagree in some point, \
             2 bad input or usage, 3 a point failed (build error) or a tool or environment failure.
             """)
@@ -78,6 +82,18 @@ struct SweepCommand: ParsableCommand {
     @Flag(help: "Discard the points of an earlier sweep in --out instead of reusing them.")
     var restart = false
 
+    @Flag(name: .customLong("plan"),
+          help: "Write --out/plan.json, the points in the order of the tasks of a job array (--point), and stop.")
+    var writePlan = false
+
+    @Option(help: ArgumentHelp("Run only point N of --out/plan.json (a job-array task: --point $SLURM_ARRAY_TASK_ID) and "
+                               + "write its result to --out/tasks/.", valueName: "N"),
+            transform: SweepCommand.taskIndex)
+    var point: Int?
+
+    @Flag(help: "Build sweep.json, sweep.csv and the plots from the results of the tasks of --out/plan.json.")
+    var merge = false
+
     @OptionGroup(title: "Energy")
     var energy: EnergyArguments
 
@@ -89,6 +105,21 @@ struct SweepCommand: ParsableCommand {
         if let drlo { _ = try Self.integers(drlo, bounds: OptionBounds.drlo) }
         if let biasBits { _ = try Self.integers(biasBits, bounds: OptionBounds.biasBits) }
         if out.isEmpty { throw ValidationError("--out must name a folder") }
+        let modes = [writePlan ? "--plan" : nil, point.map { "--point \($0)" }, merge ? "--merge" : nil].compactMap { $0 }
+        if modes.count > 1 {
+            throw ValidationError("\(modes.joined(separator: ", ")): give at most one of --plan, --point and --merge")
+        }
+        if restart, let mode = modes.first, !writePlan {
+            throw ValidationError("--restart: not with \(mode); it discards the folder's results, pass it with --plan")
+        }
+    }
+
+    /// A task index: an integer (its range is the plan's, checked when the plan is read).
+    static func taskIndex(_ text: String) throws -> Int {
+        guard let value = Int(text) else {
+            throw ValidationError("--point: '\(text)' is not a task index (an integer from 0)")
+        }
+        return value
     }
 
     func run() throws {
@@ -107,6 +138,8 @@ struct SweepCommand: ParsableCommand {
             plan.output("--out (its \(name))", out + "/" + name, use: .laterOutput)
         }
         plan.ownedFolder("--out (its \(SweepFiles.networksFolder) folder)", out + "/" + SweepFiles.networksFolder)
+        plan.output("--out (its \(SweepFiles.planName))", out + "/" + SweepFiles.planName, use: .laterOutput)
+        plan.ownedFolder("--out (its \(SweepFiles.tasksFolder) folder)", out + "/" + SweepFiles.tasksFolder)
         try plan.validate()
         let calibrationPath = try Self.calibrationPath(calibration, networkPath: networkPath,
                                                        auto: scaledChoices.contains(.auto))
@@ -136,20 +169,27 @@ struct SweepCommand: ParsableCommand {
         var hardware: SweepHardware?
         if engine.runsRTL || !noArea {
             var builder = try ModelBuilder()
-            // The sweep runs up to --jobs builds at once; share the cores between them.
-            builder.jobs = max(1, ProcessInfo.processInfo.activeProcessorCount / jobs)
+            // The sweep runs up to --jobs builds at once; share the cores between them (a task
+            // of a job array builds one model at most).
+            builder.jobs = max(1, ProcessInfo.processInfo.activeProcessorCount / (point == nil ? jobs : 1))
             hardware = .verilated(builder: builder)
         }
         let line = ProgressLine()
-        let sweep = StemSweep.Sweep(configuration: configuration, hardware: hardware) { event in
+        let events: @Sendable (SweepEvent) -> Void = { event in
             switch event {
             case .progress(let progress): line.update(progress)
             case .note(let text): line.note(text)
             }
         }
+        let array = SweepArray(configuration: configuration, hardware: hardware, events: events)
+        if writePlan || point != nil {
+            try runTask(array, line: line)
+            return
+        }
+        let sweep = StemSweep.Sweep(configuration: configuration, hardware: hardware, events: events)
         let outcome: StemSweep.Sweep.Outcome
         do {
-            outcome = try sweep.run()
+            outcome = try merge ? array.merge() : sweep.run()
         } catch let error as SweepError {
             // Bad options, an unusable --out, or a folder holding another sweep.
             line.finish()
@@ -175,6 +215,37 @@ struct SweepCommand: ParsableCommand {
         if !failed.isEmpty {
             throw CommandFailure(.environment, "\(failed.count) point(s) failed (see the reason column of "
                 + "\(outcome.files.path(SweepFiles.csvName))); rerun to retry them")
+        }
+    }
+
+    /// `--plan` (write the plan) or `--point N` (run one point of it).
+    private func runTask(_ array: SweepArray, line: ProgressLine) throws {
+        let files = SweepFiles(directory: out)
+        do {
+            if writePlan {
+                let plan = try array.writePlan()
+                let count = plan.points.count
+                print("plan       \(files.path(SweepFiles.planName))")
+                print("points     \(count) (tasks 0...\(count - 1): --point N, or sbatch --array=0-\(count - 1) "
+                    + "scripts/slurm/sweep.sbatch with these options; then --merge)")
+                return
+            }
+            guard let point else { return }
+            let result = try array.runPoint(point)
+            line.finish()
+            let accuracy = result.correct.map { " \($0)/\(result.samples) correct," } ?? ""
+            print("point      \(point): \(result.parameters): \(result.status.rawValue),\(accuracy) "
+                + "\(decimalText(result.seconds, places: 1)) s -> \(files.path(SweepFiles.taskFile(for: result.parameters)))")
+            if result.hasMismatch {
+                throw CommandFailure(.mismatch, "point \(point) (\(result.parameters)): the RTL and the golden model disagree "
+                    + "(\(result.mismatchSteps ?? 0) divergent steps, \(result.mismatchSpikes ?? 0) differing spikes)")
+            }
+            if result.status == .failed {
+                throw CommandFailure(.environment, "point \(point) (\(result.parameters)) failed: \(result.reason ?? "")")
+            }
+        } catch let error as SweepError {
+            line.finish()
+            throw CommandFailure(.badInput, error.description)
         }
     }
 
