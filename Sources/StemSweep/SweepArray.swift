@@ -44,11 +44,11 @@ public struct SweepArray: Sendable {
         }
     }
 
-    /// The plan of the options: every point, the key and the reference figures.
+    /// The plan of the options: every point, the key and the reference figures (computed by
+    /// `runner`, which keeps the QANN outputs for the points it runs later).
     /// - Throws: ``EngineError`` if the reference run of the network as given fails.
-    func expectedPlan() throws -> SweepArrayPlan {
+    func expectedPlan(runner: SweepPointRunner) throws -> SweepArrayPlan {
         let config = configuration
-        let runner = SweepPointRunner(configuration: config, hardware: hardware, files: files)
         let frame = SweepDocument(key: SweepPlan.key(of: config, hardware: hardware), networkFile: config.networkFile,
                                   inputsFile: config.inputsFile, calibrationFile: config.calibration?.file,
                                   reference: try runner.referenceFigures(), points: [])
@@ -66,7 +66,7 @@ public struct SweepArray: Sendable {
         try validate()
         let files = self.files
         try files.create()
-        let plan = try expectedPlan()
+        let plan = try expectedPlan(runner: SweepPointRunner(configuration: configuration, hardware: hardware, files: files))
         if configuration.restart {
             files.removeNetworks()
             files.removeTasks()
@@ -85,13 +85,13 @@ public struct SweepArray: Sendable {
 
     /// The folder's plan, checked against the options.
     /// - Parameter option: the option named in the errors (`--point`, `--merge`).
-    private func checkedPlan(option: String) throws -> SweepArrayPlan {
+    private func checkedPlan(option: String, runner: SweepPointRunner) throws -> SweepArrayPlan {
         let files = self.files
         guard let plan = try files.plan() else {
             throw SweepError.invalidOption(option: option, message: "\(files.path(SweepFiles.planName)) does not exist; "
                 + "write the plan first with the same options and --plan")
         }
-        let differences = try expectedPlan().differences(from: plan)
+        let differences = try expectedPlan(runner: runner).differences(from: plan)
         if !differences.isEmpty {
             throw SweepError.invalidOption(option: option, message: "\(files.path(SweepFiles.planName)) was written for "
                 + "other options; it differs in: \(differences.joined(separator: ", ")). Write it again with these "
@@ -108,7 +108,8 @@ public struct SweepArray: Sendable {
     ///   plan, it is for other options, or `index` is outside it; ``OutputFileError``.
     public func runPoint(_ index: Int) throws -> SweepPoint {
         try validate()
-        let plan = try checkedPlan(option: "--point")
+        let runner = SweepPointRunner(configuration: configuration, hardware: hardware, files: files)
+        let plan = try checkedPlan(option: "--point", runner: runner)
         guard plan.points.indices.contains(index) else {
             throw SweepError.invalidOption(option: "--point", message: "\(index) is out of range 0...\(plan.points.count - 1) "
                 + "(\(files.path(SweepFiles.planName)) has \(plan.points.count) points)")
@@ -134,7 +135,7 @@ public struct SweepArray: Sendable {
         if let problem {
             point = SweepPoint(parameters: parameters, status: .failed, reason: problem, samples: config.inputs.count)
         } else {
-            point = SweepPointRunner(configuration: config, hardware: hardware, files: files).run(parameters)
+            point = runner.run(parameters)
         }
         point.seconds = (clock.now - begun).seconds
         if config.measureArea, let hardware {
@@ -159,7 +160,8 @@ public struct SweepArray: Sendable {
     ///   another sweep; ``OutputFileError``.
     public func merge() throws -> Sweep.Outcome {
         try validate()
-        let plan = try checkedPlan(option: "--merge")
+        let plan = try checkedPlan(option: "--merge",
+                                   runner: SweepPointRunner(configuration: configuration, hardware: hardware, files: files))
         let files = self.files
         let (results, skipped) = files.taskPoints(key: plan.frame.key)
         let missing = plan.points.indices.filter { results[plan.points[$0]] == nil }

@@ -142,6 +142,7 @@ count=$(awk '$1 == "points" { print $2 }' <<<"$plan")
 [ "$count" = 8 ] || fail "the plan has '$count' points, expected 8"
 
 start=$(date +%s%N)
+submitted=$start
 sbatch --wait --quiet --array="0-$((count - 1))" --output="$work/shared/logs/%A_%a.out" \
     "$root/scripts/slurm/sweep.sbatch" "${options[@]}" --out cluster || fail "the array job failed"
 cluster_ms=$((($(date +%s%N) - start) / 1000000))
@@ -157,7 +158,7 @@ for jobs in 1 2; do
 done
 
 # --- merged = local, except the points' wall times.
-python3 - cluster local-1 <<'PY' || fail "the merged results differ from the local run's"
+python3 - cluster local-1 "$submitted" <<'PY' || fail "the merged results differ from the local run's"
 import csv, io, json, sys
 merged, local = sys.argv[1], sys.argv[2]
 def read(path):
@@ -184,6 +185,9 @@ if problems:
     print("differ: " + ", ".join(problems), file=sys.stderr)
     sys.exit(1)
 print(f"compare: merged = local in sweep.json, sweep.csv ({points} points, all but the seconds field) and sweep.svg")
+import glob, os
+last = max(os.path.getmtime(f) for f in glob.glob(merged + "/tasks/*.json")) - int(sys.argv[3]) / 1e9
+print(f"tasks: the last task result was written {last:.1f} s after the submission")
 mean = lambda path: sum(p["seconds"] for p in json.loads(read(path))["points"]) / points
 print(f"points: mean {mean(merged + '/sweep.json'):.2f} s in a task, {mean(local + '/sweep.json'):.2f} s in the local run "
       "(--jobs 1; the point's runs only)")
