@@ -5,7 +5,8 @@ import StemSupport
 
 /// A sweep run as a job array (Slurm, or any scheduler that runs numbered tasks on machines
 /// sharing a folder): ``writePlan()`` fixes the points and their order in `plan.json`, task `i`
-/// runs point `i` with ``runPoint(_:)`` and writes `tasks/<point>.json`, and ``merge()``
+/// runs point `i` with ``runPoint(_:)`` (or shard `i` of `n`, every `n`-th point, with
+/// ``runShard(_:of:)``) and writes `tasks/<point>.json`, and ``merge()``
 /// builds the same `sweep.json`, `sweep.csv` and plots a local ``Sweep`` of the same options
 /// writes (only the points' wall times differ). A local ``Sweep`` with the same folder also
 /// takes the finished task results as done points, so a sweep whose tasks partly failed can be
@@ -114,41 +115,79 @@ public struct SweepArray: Sendable {
             throw SweepError.invalidOption(option: "--point", message: "\(index) is out of range 0...\(plan.points.count - 1) "
                 + "(\(files.path(SweepFiles.planName)) has \(plan.points.count) points)")
         }
-        let parameters = plan.points[index]
+        return try run([index], of: plan, runner: runner)[0]
+    }
+
+    /// Runs shard `shard` of `count` of the plan: the points `shard`, `shard + count`,
+    /// `shard + 2 * count`, ... (strided, so every shard gets a share of each setting), one
+    /// after the other in this process, each as ``runPoint(_:)`` runs it. One task running a
+    /// shard pays the start and the reference figures once for its points.
+    /// - Throws: ``SweepError/invalidOption(option:message:)`` (`--shard`) when there is no
+    ///   plan, it is for other options, `count` exceeds its points or `shard` is not below
+    ///   `count`; ``OutputFileError``.
+    public func runShard(_ shard: Int, of count: Int) throws -> [(index: Int, point: SweepPoint)] {
+        try validate()
+        let runner = SweepPointRunner(configuration: configuration, hardware: hardware, files: files)
+        let plan = try checkedPlan(option: "--shard", runner: runner)
+        guard (1...plan.points.count).contains(count) else {
+            throw SweepError.invalidOption(option: "--shard", message: "\(shard)/\(count): the shard count \(count) is out of "
+                + "range 1...\(plan.points.count) (\(files.path(SweepFiles.planName)) has \(plan.points.count) points)")
+        }
+        guard (0..<count).contains(shard) else {
+            throw SweepError.invalidOption(option: "--shard", message: "\(shard)/\(count): the shard \(shard) is out of range "
+                + "0...\(count - 1)")
+        }
+        let indices = Array(stride(from: shard, to: plan.points.count, by: count))
+        return zip(indices, try run(indices, of: plan, runner: runner)).map { ($0, $1) }
+    }
+
+    /// Runs the points at `indices` of `plan` and writes their task results.
+    private func run(_ indices: [Int], of plan: SweepArrayPlan, runner: SweepPointRunner) throws -> [SweepPoint] {
         let config = configuration
         let files = self.files
         try files.create()
         let schedule = try SweepPlan(configuration: config, hardware: hardware, previous: []) { $0 }
-        var problem = schedule.pointProblems[parameters]
-        if problem == nil, let model = schedule.pointModels[parameters], let hardware {
-            do {
-                if let seconds = try hardware.build(model) {
-                    report(.note("built the model for \(SweepPlan.label(model)) in \(SweepTable.fixed(seconds, 1)) s"))
+        var failedBuilds: [ModelParameters: String] = [:]
+        var results: [SweepPoint] = []
+        for index in indices {
+            let parameters = plan.points[index]
+            var problem = schedule.pointProblems[parameters]
+            if problem == nil, let model = schedule.pointModels[parameters], let hardware {
+                if let failure = failedBuilds[model] {
+                    problem = failure
+                } else {
+                    do {
+                        if let seconds = try hardware.build(model) {
+                            report(.note("built the model for \(SweepPlan.label(model)) in \(SweepTable.fixed(seconds, 1)) s"))
+                        }
+                    } catch {
+                        problem = SweepPlan.buildFailure(model, error)
+                        failedBuilds[model] = problem
+                    }
                 }
-            } catch {
-                problem = SweepPlan.buildFailure(model, error)
             }
-        }
-        let clock = ContinuousClock()
-        let begun = clock.now
-        var point: SweepPoint
-        if let problem {
-            point = SweepPoint(parameters: parameters, status: .failed, reason: problem, samples: config.inputs.count)
-        } else {
-            point = runner.run(parameters)
-        }
-        point.seconds = (clock.now - begun).seconds
-        if config.measureArea, let hardware {
-            do {
-                point.area = try hardware.coreArea(hardware.coreParameters(SweepPlan.network(for: parameters, in: config))).area
-            } catch {
-                point.areaNote = "\(error)"
+            let clock = ContinuousClock()
+            let begun = clock.now
+            var point: SweepPoint
+            if let problem {
+                point = SweepPoint(parameters: parameters, status: .failed, reason: problem, samples: config.inputs.count)
+            } else {
+                point = runner.run(parameters)
             }
+            point.seconds = (clock.now - begun).seconds
+            if config.measureArea, let hardware {
+                do {
+                    point.area = try hardware.coreArea(hardware.coreParameters(SweepPlan.network(for: parameters, in: config))).area
+                } catch {
+                    point.areaNote = "\(error)"
+                }
+            }
+            var document = plan.frame
+            document.points = [point]
+            try files.writeTask(document, for: parameters)
+            results.append(point)
         }
-        var document = plan.frame
-        document.points = [point]
-        try files.writeTask(document, for: parameters)
-        return point
+        return results
     }
 
     /// Builds `sweep.json`, `sweep.csv` and the plots from the task results of every planned

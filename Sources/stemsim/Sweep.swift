@@ -22,7 +22,8 @@ struct SweepCommand: ParsableCommand {
             skips the points already done; a folder holding a sweep of another network, \
             inputs, engine or hardware is refused unless --restart is given. \
             On a cluster (docs/cluster.md): --plan writes plan.json (the points in task order), \
-            --point N runs point N of it into tasks/ (a job-array task), --merge builds the \
+            --point N runs point N of it into tasks/ (a job-array task; --shard i/n runs every \
+            n-th point from point i), --merge builds the \
             same files a local run writes from the tasks' results; give all three the same \
             options. \
             Exit codes: 0 success, 1 the RTL and the golden model disagree in some point, \
@@ -91,6 +92,12 @@ struct SweepCommand: ParsableCommand {
             transform: SweepCommand.taskIndex)
     var point: Int?
 
+    @Option(help: ArgumentHelp("Run shard i of n of --out/plan.json: its points i, i+n, i+2n, ... (a job-array task "
+                               + "running several points: --shard $SLURM_ARRAY_TASK_ID/n; 0 <= i < n <= the points).",
+                               valueName: "i/n"),
+            transform: SweepCommand.shardSpec)
+    var shard: Shard?
+
     @Flag(help: "Build sweep.json, sweep.csv and the plots from the results of the tasks of --out/plan.json.")
     var merge = false
 
@@ -105,13 +112,33 @@ struct SweepCommand: ParsableCommand {
         if let drlo { _ = try Self.integers(drlo, bounds: OptionBounds.drlo) }
         if let biasBits { _ = try Self.integers(biasBits, bounds: OptionBounds.biasBits) }
         if out.isEmpty { throw ValidationError("--out must name a folder") }
-        let modes = [writePlan ? "--plan" : nil, point.map { "--point \($0)" }, merge ? "--merge" : nil].compactMap { $0 }
+        let modes = [writePlan ? "--plan" : nil, point.map { "--point \($0)" }, shard.map { "--shard \($0.index)/\($0.count)" },
+                     merge ? "--merge" : nil].compactMap { $0 }
         if modes.count > 1 {
-            throw ValidationError("\(modes.joined(separator: ", ")): give at most one of --plan, --point and --merge")
+            throw ValidationError("\(modes.joined(separator: ", ")): give at most one of --plan, --point, --shard and --merge")
         }
         if restart, let mode = modes.first, !writePlan {
             throw ValidationError("--restart: not with \(mode); it discards the folder's results, pass it with --plan")
         }
+    }
+
+    /// `--shard i/n`.
+    struct Shard {
+        var index: Int
+        var count: Int
+    }
+
+    /// `i/n` with `0 <= i < n` (`n` is checked against the plan when it is read).
+    static func shardSpec(_ text: String) throws -> Shard {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, let index = Int(parts[0]), let count = Int(parts[1]) else {
+            throw ValidationError("--shard: '\(text)' is not i/n (shard i of n, 0 <= i < n)")
+        }
+        guard count >= 1 else { throw ValidationError("--shard: \(text): the shard count \(count) must be at least 1") }
+        guard (0..<count).contains(index) else {
+            throw ValidationError("--shard: \(text): the shard \(index) is out of range 0...\(count - 1)")
+        }
+        return Shard(index: index, count: count)
     }
 
     /// A task index: an integer (its range is the plan's, checked when the plan is read).
@@ -171,7 +198,7 @@ struct SweepCommand: ParsableCommand {
             var builder = try ModelBuilder()
             // The sweep runs up to --jobs builds at once; share the cores between them (a task
             // of a job array builds one model at most).
-            builder.jobs = max(1, ProcessInfo.processInfo.activeProcessorCount / (point == nil ? jobs : 1))
+            builder.jobs = max(1, ProcessInfo.processInfo.activeProcessorCount / (point == nil && shard == nil ? jobs : 1))
             hardware = .verilated(builder: builder)
         }
         let line = ProgressLine()
@@ -182,7 +209,7 @@ struct SweepCommand: ParsableCommand {
             }
         }
         let array = SweepArray(configuration: configuration, hardware: hardware, events: events)
-        if writePlan || point != nil {
+        if writePlan || point != nil || shard != nil {
             try runTask(array, line: line)
             return
         }
@@ -218,7 +245,8 @@ struct SweepCommand: ParsableCommand {
         }
     }
 
-    /// `--plan` (write the plan) or `--point N` (run one point of it).
+    /// `--plan` (write the plan), `--point N` (run one point of it) or `--shard i/n` (every
+    /// n-th point of it from point i).
     private func runTask(_ array: SweepArray, line: ProgressLine) throws {
         let files = SweepFiles(directory: out)
         do {
@@ -230,18 +258,30 @@ struct SweepCommand: ParsableCommand {
                     + "scripts/slurm/sweep.sbatch with these options; then --merge)")
                 return
             }
-            guard let point else { return }
-            let result = try array.runPoint(point)
-            line.finish()
-            let accuracy = result.correct.map { " \($0)/\(result.samples) correct," } ?? ""
-            print("point      \(point): \(result.parameters): \(result.status.rawValue),\(accuracy) "
-                + "\(decimalText(result.seconds, places: 1)) s -> \(files.path(SweepFiles.taskFile(for: result.parameters)))")
-            if result.hasMismatch {
-                throw CommandFailure(.mismatch, "point \(point) (\(result.parameters)): the RTL and the golden model disagree "
-                    + "(\(result.mismatchSteps ?? 0) divergent steps, \(result.mismatchSpikes ?? 0) differing spikes)")
+            let results: [(index: Int, point: SweepPoint)]
+            if let shard {
+                results = try array.runShard(shard.index, of: shard.count)
+            } else if let point {
+                results = [(point, try array.runPoint(point))]
+            } else {
+                return
             }
-            if result.status == .failed {
-                throw CommandFailure(.environment, "point \(point) (\(result.parameters)) failed: \(result.reason ?? "")")
+            line.finish()
+            for (index, result) in results {
+                let accuracy = result.correct.map { " \($0)/\(result.samples) correct," } ?? ""
+                print("point      \(index): \(result.parameters): \(result.status.rawValue),\(accuracy) "
+                    + "\(decimalText(result.seconds, places: 1)) s -> \(files.path(SweepFiles.taskFile(for: result.parameters)))")
+            }
+            let mismatched = results.filter { $0.point.hasMismatch }
+            if !mismatched.isEmpty {
+                throw CommandFailure(.mismatch, "the RTL and the golden model disagree in point(s) "
+                    + mismatched.map { "\($0.index) (\($0.point.parameters): \($0.point.mismatchSteps ?? 0) divergent steps, "
+                        + "\($0.point.mismatchSpikes ?? 0) differing spikes)" }.joined(separator: ", "))
+            }
+            let failed = results.filter { $0.point.status == .failed }
+            if !failed.isEmpty {
+                throw CommandFailure(.environment, "point(s) failed: "
+                    + failed.map { "\($0.index) (\($0.point.parameters)): \($0.point.reason ?? "")" }.joined(separator: "; "))
             }
         } catch let error as SweepError {
             line.finish()

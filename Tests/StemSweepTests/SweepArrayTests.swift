@@ -149,6 +149,33 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder + "/networks").isEmpty)
     }
 
+    @Test func shardsRunEveryNthPointAndMergeToTheLocalSweep() throws {
+        let cluster = try SweepTestSupport.temporaryFolder()
+        let local = try SweepTestSupport.temporaryFolder()
+        defer {
+            SweepTestSupport.remove(cluster)
+            SweepTestSupport.remove(local)
+        }
+        let array = SweepArray(configuration: SweepTestSupport.configuration(accBits: [12, 20], folder: cluster), hardware: nil)
+        let plan = try array.writePlan()
+        #expect(throws: SweepError.invalidOption(option: "--shard", message: "0/5: the shard count 5 is out of range 1...4 "
+            + "(\(cluster)/plan.json has 4 points)")) { try array.runShard(0, of: 5) }
+        #expect(throws: SweepError.invalidOption(option: "--shard", message: "3/3: the shard 3 is out of range 0...2")) {
+            try array.runShard(3, of: 3)
+        }
+        var ran: [Int] = []
+        for shard in 0..<3 {
+            let results = try array.runShard(shard, of: 3)
+            #expect(results.allSatisfy { plan.points[$0.index] == $0.point.parameters && $0.point.status == .ok })
+            ran += results.map(\.index)
+        }
+        #expect(ran == [0, 3, 1, 2])
+        let merged = try array.merge()
+        let outcome = try Sweep(configuration: SweepTestSupport.configuration(accBits: [12, 20], folder: local),
+                                hardware: nil).run()
+        #expect(Self.withoutSeconds(merged.document) == Self.withoutSeconds(outcome.document))
+    }
+
     @Test func arraySpecsJoinRuns() {
         #expect(SweepArray.arraySpec([7, 0, 1, 2, 5, 8]) == "0-2,5,7-8")
         #expect(SweepArray.arraySpec([3]) == "3")

@@ -44,9 +44,13 @@ import Testing
         defer { StemSimRunner.remove(folder) }
         let out = Self.arguments + ["--out", "out"]
         let cases: [([String], String)] = [
-            (["--plan", "--merge"], "--plan, --merge: give at most one of --plan, --point and --merge"),
-            (["--point", "1", "--merge"], "--point 1, --merge: give at most one of --plan, --point and --merge"),
+            (["--plan", "--merge"], "--plan, --merge: give at most one of --plan, --point, --shard and --merge"),
+            (["--point", "1", "--merge"], "--point 1, --merge: give at most one of --plan, --point, --shard and --merge"),
             (["--point", "x"], "--point: 'x' is not a task index"),
+            (["--shard", "1/0"], "--shard: 1/0: the shard count 0 must be at least 1"),
+            (["--shard", "2/2"], "--shard: 2/2: the shard 2 is out of range 0...1"),
+            (["--shard", "1"], "--shard: '1' is not i/n (shard i of n, 0 <= i < n)"),
+            (["--shard", "0/1", "--point", "0"], "--point 0, --shard 0/1: give at most one of --plan, --point, --shard and --merge"),
             (["--merge", "--restart"], "--restart: not with --merge; it discards the folder's results, pass it with --plan"),
             (["--point", "0"], "--point: out/plan.json does not exist; write the plan first with the same options and --plan"),
         ]
@@ -62,6 +66,10 @@ import Testing
         let outside = try StemSimRunner.run(out + ["--point", "2"], in: folder)
         #expect(outside.status == 2)
         #expect(outside.stderr.contains("--point: 2 is out of range 0...1 (out/plan.json has 2 points)"), "\(outside.stderr)")
+        let tooMany = try StemSimRunner.run(out + ["--shard", "0/3"], in: folder)
+        #expect(tooMany.status == 2)
+        #expect(tooMany.stderr.contains("--shard: 0/3: the shard count 3 is out of range 1...2 (out/plan.json has 2 points)"),
+                "\(tooMany.stderr)")
         let other = try StemSimRunner.run(SweepCommandTests.io + ["--engine", "golden", "--no-area", "--acc-bits", "12,16",
                                                                   "--scaled", "none", "--limit", "10", "--out", "out",
                                                                   "--point", "0"], in: folder)

@@ -5,8 +5,9 @@
 #      (its own munge key and socket, slurm.conf with proctrack/linuxproc, task/none,
 #      select/cons_tres and no cgroups; nothing in /etc is changed);
 #   3. writes the plan of a small golden-model sweep, runs it as `sbatch --wait --array=...` of
-#      scripts/slurm/sweep.sbatch, merges, and runs the same sweep locally;
-#   4. checks the merged sweep.json, sweep.csv, sweep.svg and networks/ equal the local run's
+#      scripts/slurm/sweep.sbatch (one point per task), merges, runs it again as 2 tasks of 4
+#      points each (STEM_SHARDS=2: --shard i/2), merges, and runs the same sweep locally;
+#   4. checks both merged sweep.json, sweep.csv, sweep.svg and networks/ equal the local run's
 #      byte for byte, except each point's wall time ("seconds" in the JSON, the seconds column
 #      in the CSV), and that --merge refuses a folder missing a task's result (exit 2, naming it);
 #   5. stops the daemons it started (by their process ids) and removes the folder.
@@ -150,6 +151,15 @@ tasks=$(find cluster/tasks -name '*.json' | wc -l)
 [ "$tasks" = "$count" ] || fail "$tasks task results in cluster/tasks, expected $count"
 "$stemsim" sweep "${options[@]}" --out cluster --merge >"$work/merge.log" || fail "--merge failed"
 
+# The same plan in 2 shards of 4 points (--shard i/2).
+"$stemsim" sweep "${options[@]}" --out sharded --plan >/dev/null || fail "--plan (sharded) failed"
+start=$(date +%s%N)
+sharded_submitted=$start
+STEM_SHARDS=2 sbatch --wait --quiet --array=0-1 --output="$work/shared/logs/%A_%a.out" \
+    "$root/scripts/slurm/sweep.sbatch" "${options[@]}" --out sharded || fail "the sharded array job failed"
+sharded_ms=$((($(date +%s%N) - start) / 1000000))
+"$stemsim" sweep "${options[@]}" --out sharded --merge >"$work/merge-sharded.log" || fail "--merge (sharded) failed"
+
 for jobs in 1 2; do
     start=$(date +%s%N)
     "$stemsim" sweep "${options[@]}" --out "local-$jobs" --jobs "$jobs" >"$work/local-$jobs.log" 2>&1 \
@@ -158,7 +168,9 @@ for jobs in 1 2; do
 done
 
 # --- merged = local, except the points' wall times.
-python3 - cluster local-1 "$submitted" <<'PY' || fail "the merged results differ from the local run's"
+for merged in cluster sharded; do
+[ "$merged" = cluster ] && since=$submitted || since=$sharded_submitted
+python3 - "$merged" local-1 "$since" <<'PY' || fail "the merged results in $merged differ from the local run's"
 import csv, io, json, sys
 merged, local = sys.argv[1], sys.argv[2]
 def read(path):
@@ -184,15 +196,16 @@ points = len(json_without_times(merged + "/sweep.json")["points"])
 if problems:
     print("differ: " + ", ".join(problems), file=sys.stderr)
     sys.exit(1)
-print(f"compare: merged = local in sweep.json, sweep.csv ({points} points, all but the seconds field) and sweep.svg")
+print(f"compare: {merged}: merged = local in sweep.json, sweep.csv ({points} points, all but the seconds field) and sweep.svg")
 import glob, os
 last = max(os.path.getmtime(f) for f in glob.glob(merged + "/tasks/*.json")) - int(sys.argv[3]) / 1e9
-print(f"tasks: the last task result was written {last:.1f} s after the submission")
+print(f"tasks: {merged}: the last task result was written {last:.1f} s after the submission")
 mean = lambda path: sum(p["seconds"] for p in json.loads(read(path))["points"]) / points
 print(f"points: mean {mean(merged + '/sweep.json'):.2f} s in a task, {mean(local + '/sweep.json'):.2f} s in the local run "
       "(--jobs 1; the point's runs only)")
 PY
-diff -r cluster/networks local-1/networks >/dev/null || fail "networks/ differ"
+diff -r "$merged/networks" local-1/networks >/dev/null || fail "$merged/networks/ differ"
+done
 
 # --- --merge refuses a folder missing a task's result, naming the point.
 cp -r cluster missing
@@ -206,6 +219,6 @@ grep -q -- "--merge: 1 of the 8 planned points have no result in missing/tasks: 
     || fail "--merge with a missing task: unexpected message: $(cat "$work/missing.log")"
 
 echo "times: $count points; array job $((cluster_ms / 1000)).$((cluster_ms % 1000 / 100)) s (sbatch --wait: submission to" \
-    "the end of the last task, $cpus CPUs); local --jobs 1 $((local_ms_1 / 1000)).$((local_ms_1 % 1000 / 100)) s," \
+    "the end of the last task, $cpus CPUs), 2 shards $((sharded_ms / 1000)).$((sharded_ms % 1000 / 100)) s; local --jobs 1 $((local_ms_1 / 1000)).$((local_ms_1 % 1000 / 100)) s," \
     "--jobs 2 $((local_ms_2 / 1000)).$((local_ms_2 % 1000 / 100)) s"
 echo "test-cluster.sh: ok"
