@@ -5,8 +5,9 @@
 #      (its own munge key and socket, slurm.conf with proctrack/linuxproc, task/none,
 #      select/cons_tres and no cgroups; nothing in /etc is changed);
 #   3. writes the plan of a small golden-model sweep, runs it as `sbatch --wait --array=...` of
-#      scripts/slurm/sweep.sbatch (one point per task), merges, runs it again as 2 tasks of 4
-#      points each (STEM_SHARDS=2: --shard i/2), merges, and runs the same sweep locally;
+#      scripts/slurm/sweep.sbatch (one point per task) and merges; runs it again with
+#      scripts/slurm/submit-sweep.sh --shards 2 (2 tasks of 4 points, --shard i/2, and the merge
+#      as a job depending on the array); and runs the same sweep locally;
 #   4. checks both merged sweep.json, sweep.csv, sweep.svg and networks/ equal the local run's
 #      byte for byte, except each point's wall time ("seconds" in the JSON, the seconds column
 #      in the CSV), and that --merge refuses a folder missing a task's result (exit 2, naming it);
@@ -151,14 +152,22 @@ tasks=$(find cluster/tasks -name '*.json' | wc -l)
 [ "$tasks" = "$count" ] || fail "$tasks task results in cluster/tasks, expected $count"
 "$stemsim" sweep "${options[@]}" --out cluster --merge >"$work/merge.log" || fail "--merge failed"
 
-# The same plan in 2 shards of 4 points (--shard i/2).
-"$stemsim" sweep "${options[@]}" --out sharded --plan >/dev/null || fail "--plan (sharded) failed"
+# The same sweep in 2 shards of 4 points (--shard i/2), through scripts/slurm/submit-sweep.sh:
+# plan, array, and the merge as a job after the array; polled with squeue every second.
 start=$(date +%s%N)
 sharded_submitted=$start
-STEM_SHARDS=2 sbatch --wait --quiet --array=0-1 --output="$work/shared/logs/%A_%a.out" \
-    "$root/scripts/slurm/sweep.sbatch" "${options[@]}" --out sharded || fail "the sharded array job failed"
+submitted_jobs=$(bash "$root/scripts/slurm/submit-sweep.sh" --shards 2 -- "${options[@]}" --out sharded) \
+    || fail "submit-sweep.sh failed: $submitted_jobs"
+jobs=$(sed -n 's/^array job \([0-9]*\) .*merge job \([0-9]*\) .*/\1,\2/p' <<<"$submitted_jobs")
+[ -n "$jobs" ] || fail "submit-sweep.sh printed no job ids: $submitted_jobs"
+for _ in $(seq 600); do
+    [ -z "$(squeue -h -j "$jobs" 2>/dev/null)" ] && break
+    sleep 1
+done
+[ -z "$(squeue -h -j "$jobs" 2>/dev/null)" ] || fail "the sharded jobs $jobs did not finish in 10 minutes"
 sharded_ms=$((($(date +%s%N) - start) / 1000000))
-"$stemsim" sweep "${options[@]}" --out sharded --merge >"$work/merge-sharded.log" || fail "--merge (sharded) failed"
+grep -q "^points     8: 8 ok" "stem-sweep-merge-${jobs#*,}.out" 2>/dev/null \
+    || fail "the merge job of submit-sweep.sh did not merge the 8 points: $(cat "stem-sweep-merge-${jobs#*,}.out" 2>&1)"
 
 for jobs in 1 2; do
     start=$(date +%s%N)
@@ -219,6 +228,7 @@ grep -q -- "--merge: 1 of the 8 planned points have no result in missing/tasks: 
     || fail "--merge with a missing task: unexpected message: $(cat "$work/missing.log")"
 
 echo "times: $count points; array job $((cluster_ms / 1000)).$((cluster_ms % 1000 / 100)) s (sbatch --wait: submission to" \
-    "the end of the last task, $cpus CPUs), 2 shards $((sharded_ms / 1000)).$((sharded_ms % 1000 / 100)) s; local --jobs 1 $((local_ms_1 / 1000)).$((local_ms_1 % 1000 / 100)) s," \
+    "the end of the last task, $cpus CPUs); submit-sweep.sh --shards 2 until its merge job ended" \
+    "$((sharded_ms / 1000)).$((sharded_ms % 1000 / 100)) s; local --jobs 1 $((local_ms_1 / 1000)).$((local_ms_1 % 1000 / 100)) s," \
     "--jobs 2 $((local_ms_2 / 1000)).$((local_ms_2 % 1000 / 100)) s"
 echo "test-cluster.sh: ok"
