@@ -12,7 +12,7 @@
 #      byte for byte, except each point's wall time ("seconds" in the JSON, the seconds column
 #      in the CSV), and that --merge refuses a folder missing a task's result (exit 2, naming it);
 #   5. stops the daemons it started (by their process ids) and removes the folder.
-# About 1.5 minutes on 2 busy cores with a debug stemsim (the install, when needed, takes
+# About 2 to 2.5 minutes on 2 busy cores with a debug stemsim (the install, when needed, takes
 # another minute). Prints the times of the cluster run and of the local runs.
 #
 #   scripts/slurm/test-cluster.sh [--stemsim PATH] [--limit N]
