@@ -23,6 +23,7 @@ import StemSupport
 /// the points and the energy figures); a task never writes a file another task writes (each
 /// its point's result and network file), so nothing needs a lock on the shared folder.
 public struct SweepArray: Sendable {
+    /// The sweep's options (the same in every step).
     public let configuration: SweepConfiguration
     /// The RTL side; nil is allowed only for a golden-model sweep without core sizes.
     public let hardware: SweepHardware?
@@ -56,7 +57,7 @@ public struct SweepArray: Sendable {
         return SweepArrayPlan(points: config.points, frame: frame)
     }
 
-    // MARK: - The three steps
+    // MARK: - The steps: plan, point or shard, merge
 
     /// Writes `plan.json` (creating the folder). With ``SweepConfiguration/restart`` the
     /// folder's earlier sweep, task results and network files are discarded first; without it
@@ -85,7 +86,7 @@ public struct SweepArray: Sendable {
     }
 
     /// The folder's plan, checked against the options.
-    /// - Parameter option: the option named in the errors (`--point`, `--merge`).
+    /// - Parameter option: the option named in the errors (`--point`, `--shard`, `--merge`).
     private func checkedPlan(option: String, runner: SweepPointRunner) throws -> SweepArrayPlan {
         let files = self.files
         guard let plan = try files.plan() else {
