@@ -4,18 +4,22 @@
 #   pkg-config, gtkwave (fst2vcd for FST checks; a viewer), z3 (scripts/formal.sh); with --onnx
 #   numpy, onnx and onnxruntime for scripts/check_onnx.py (scripts/requirements-onnx.txt;
 #   scripts/test.sh passes it); with --python those and numpy + scikit-learn for
-#   scripts/train_digits.py (scripts/requirements.txt).
+#   scripts/train_digits.py (scripts/requirements.txt); with --slurm also Debian's slurm-wlm and
+#   munge (scripts/slurm/test-cluster.sh starts a one-node cluster with them).
 # Installs with apt-get when run as root or with sudo; otherwise prints what to install.
 set -euo pipefail
 
 want_python=0
 want_onnx=0
-case "${1:-}" in
-    --python) want_python=1; want_onnx=1 ;;
-    --onnx) want_onnx=1 ;;
-    "") ;;
-    *) echo "usage: scripts/install-deps.sh [--python | --onnx]" >&2; exit 2 ;;
-esac
+want_slurm=0
+for option in "$@"; do
+    case "$option" in
+        --python) want_python=1; want_onnx=1 ;;
+        --onnx) want_onnx=1 ;;
+        --slurm) want_slurm=1 ;;
+        *) echo "usage: scripts/install-deps.sh [--python | --onnx] [--slurm]" >&2; exit 2 ;;
+    esac
+done
 
 missing=()
 command -v verilator >/dev/null 2>&1 || missing+=(verilator)
@@ -30,6 +34,12 @@ command -v fst2vcd >/dev/null 2>&1 || missing+=(gtkwave)
 # z3, the SMT solver yosys-smtbmc drives in scripts/formal.sh (yosys-smtbmc and yosys-abc come
 # with yosys). Debian's boolector (1.5) is too old for yosys-smtbmc.
 command -v z3 >/dev/null 2>&1 || missing+=(z3)
+if [ $want_slurm = 1 ]; then
+    # slurmctld, slurmd and the client commands (sbatch, sinfo, scancel); munged authenticates them.
+    command -v slurmctld >/dev/null 2>&1 && command -v slurmd >/dev/null 2>&1 && command -v sbatch >/dev/null 2>&1 \
+        || missing+=(slurm-wlm)
+    command -v munged >/dev/null 2>&1 || missing+=(munge)
+fi
 
 if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ]; then sudo=""; elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo="sudo"; else sudo="none"; fi

@@ -10,6 +10,8 @@
 #   3. the Swift test suite: golden model and formats, model builder and cache, the RTL
 #      cross-checked against the golden model (random networks, the digits test set), traces,
 #      the command line, sweeps, SystemC;
+#   3b. a sweep as a Slurm job array on a one-node cluster started here (slurm-wlm and munge
+#      from Debian; scripts/slurm/test-cluster.sh, about 2 to 2.5 minutes), checked against a local run;
 #   4. 30 s of libFuzzer on the JSON reader and network/inputs validation (scripts/fuzz.sh) and
 #      20 s on the ONNX importer and the .npy reader (scripts/fuzz-onnx.sh).
 # Installs missing dependencies first (scripts/install-deps.sh; --onnx: numpy, onnx and
@@ -60,6 +62,15 @@ check_onnx tiny-gap-4bit tiny-gap --min-top1 100 --min-equal 100 --min-within-on
 
 echo "== swift test"
 swift test --skip-build
+
+# The job-array sweep (--plan, --point, --merge) on a real one-node Slurm cluster: munged,
+# slurmctld and slurmd started from a private folder, an 8-point golden sweep submitted with
+# sbatch --wait --array (one point per task) and again as 2 shards through
+# scripts/slurm/submit-sweep.sh, each merged and compared with a local run (docs/cluster.md).
+# 131 s on the shared 2-core machine at load 13, plus about a minute to install slurm-wlm and
+# munge on a fresh machine. Needs root, as the rest of CI.
+echo "== cluster: a sweep as a Slurm job array (scripts/slurm/test-cluster.sh)"
+bash scripts/slurm/test-cluster.sh --stemsim .build/debug/stemsim
 
 # A short, fixed fuzzing budget for the JSON reader and network/inputs validation
 # (docs/fuzzing.md says how to run longer).

@@ -94,12 +94,20 @@ public struct Sweep: Sendable {
         var previous: [SweepPoint] = []
         if config.restart {
             files.removeNetworks()
-        } else if let existing = try files.existing() {
-            let differences = key.differences(from: existing.key)
-            if !differences.isEmpty {
-                throw SweepError.differentSweep(path: files.path(SweepFiles.jsonName), differences: differences)
+            files.removeTasks()
+        } else {
+            if let existing = try files.existing() {
+                let differences = key.differences(from: existing.key)
+                if !differences.isEmpty {
+                    throw SweepError.differentSweep(path: files.path(SweepFiles.jsonName), differences: differences)
+                }
+                previous = existing.points
             }
-            previous = existing.points
+            // Points finished by the tasks of a job-array sweep of the same key (SweepArray).
+            let tasks = files.taskPoints(key: key).points
+            if !tasks.isEmpty {
+                previous = previous.filter { tasks[$0.parameters] == nil } + tasks.values
+            }
         }
 
         let plan = try SweepPlan(configuration: config, hardware: hardware, previous: previous) { old throws(OutputFileError) in
@@ -177,7 +185,7 @@ public struct Sweep: Sendable {
                         report(.note("built the model for \(SweepPlan.label(model)) in \(SweepTable.fixed(seconds, 1)) s"))
                     }
                 } catch {
-                    failure = "building \(model) failed: \(error)"
+                    failure = SweepPlan.buildFailure(model, error)
                     report(.note("building the model for \(SweepPlan.label(model)) FAILED; its points are recorded as failed:\n\(error)"))
                 }
                 try update {

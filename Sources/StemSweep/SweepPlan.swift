@@ -96,6 +96,11 @@ struct SweepPlan {
         return parameters.setting.sparsification.apply(to: network, layers: configuration.sparsifiedLayers)
     }
 
+    /// The reason recorded in the points whose model build failed.
+    static func buildFailure(_ model: ModelParameters, _ error: any Error) -> String {
+        "building \(model) failed: \(error)"
+    }
+
     /// `AccBits=16`, `AccBits=16 Saturate=1`: what differs between the builds of a sweep.
     static func label(_ model: ModelParameters) -> String {
         "AccBits=\(model.accBits)" + (model.saturate ? " Saturate=1" : "")

@@ -21,6 +21,11 @@ struct SweepCommand: ParsableCommand {
             networks/<point>.json (the network each point ran). Rerunning with the same --out \
             skips the points already done; a folder holding a sweep of another network, \
             inputs, engine or hardware is refused unless --restart is given. \
+            On a cluster (docs/cluster.md): --plan writes plan.json (the points in task order), \
+            --point N runs point N of it into tasks/ (a job-array task; --shard i/n runs every \
+            n-th point from point i), --merge builds the \
+            same files a local run writes from the tasks' results; give all three the same \
+            options. \
             Exit codes: 0 success, 1 the RTL and the golden model disagree in some point, \
             2 bad input or usage, 3 a point failed (build error) or a tool or environment failure.
             """)
@@ -78,6 +83,24 @@ struct SweepCommand: ParsableCommand {
     @Flag(help: "Discard the points of an earlier sweep in --out instead of reusing them.")
     var restart = false
 
+    @Flag(name: .customLong("plan"),
+          help: "Write --out/plan.json, the points in the order of the tasks of a job array (--point), and stop.")
+    var writePlan = false
+
+    @Option(help: ArgumentHelp("Run only point N of --out/plan.json (a job-array task: --point $SLURM_ARRAY_TASK_ID) and "
+                               + "write its result to --out/tasks/.", valueName: "N"),
+            transform: SweepCommand.taskIndex)
+    var point: Int?
+
+    @Option(help: ArgumentHelp("Run shard i of n of --out/plan.json: its points i, i+n, i+2n, ... (a job-array task "
+                               + "running several points: --shard $SLURM_ARRAY_TASK_ID/n; 0 <= i < n <= the points).",
+                               valueName: "i/n"),
+            transform: SweepCommand.shardSpec)
+    var shard: Shard?
+
+    @Flag(help: "Build sweep.json, sweep.csv and the plots from the results of the tasks of --out/plan.json.")
+    var merge = false
+
     @OptionGroup(title: "Energy")
     var energy: EnergyArguments
 
@@ -89,6 +112,41 @@ struct SweepCommand: ParsableCommand {
         if let drlo { _ = try Self.integers(drlo, bounds: OptionBounds.drlo) }
         if let biasBits { _ = try Self.integers(biasBits, bounds: OptionBounds.biasBits) }
         if out.isEmpty { throw ValidationError("--out must name a folder") }
+        let modes = [writePlan ? "--plan" : nil, point.map { "--point \($0)" }, shard.map { "--shard \($0.index)/\($0.count)" },
+                     merge ? "--merge" : nil].compactMap { $0 }
+        if modes.count > 1 {
+            throw ValidationError("\(modes.joined(separator: ", ")): give at most one of --plan, --point, --shard and --merge")
+        }
+        if restart, let mode = modes.first, !writePlan {
+            throw ValidationError("--restart: not with \(mode); it discards the folder's results, pass it with --plan")
+        }
+    }
+
+    /// `--shard i/n`.
+    struct Shard {
+        var index: Int
+        var count: Int
+    }
+
+    /// `i/n` with `0 <= i < n` (`n` is checked against the plan when it is read).
+    static func shardSpec(_ text: String) throws -> Shard {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, let index = Int(parts[0]), let count = Int(parts[1]) else {
+            throw ValidationError("--shard: '\(text)' is not i/n (shard i of n, 0 <= i < n)")
+        }
+        guard count >= 1 else { throw ValidationError("--shard: \(text): the shard count \(count) must be at least 1") }
+        guard (0..<count).contains(index) else {
+            throw ValidationError("--shard: \(text): the shard \(index) is out of range 0...\(count - 1)")
+        }
+        return Shard(index: index, count: count)
+    }
+
+    /// A task index: an integer (its range is the plan's, checked when the plan is read).
+    static func taskIndex(_ text: String) throws -> Int {
+        guard let value = Int(text) else {
+            throw ValidationError("--point: '\(text)' is not a task index (an integer from 0)")
+        }
+        return value
     }
 
     func run() throws {
@@ -107,6 +165,8 @@ struct SweepCommand: ParsableCommand {
             plan.output("--out (its \(name))", out + "/" + name, use: .laterOutput)
         }
         plan.ownedFolder("--out (its \(SweepFiles.networksFolder) folder)", out + "/" + SweepFiles.networksFolder)
+        plan.output("--out (its \(SweepFiles.planName))", out + "/" + SweepFiles.planName, use: .laterOutput)
+        plan.ownedFolder("--out (its \(SweepFiles.tasksFolder) folder)", out + "/" + SweepFiles.tasksFolder)
         try plan.validate()
         let calibrationPath = try Self.calibrationPath(calibration, networkPath: networkPath,
                                                        auto: scaledChoices.contains(.auto))
@@ -136,20 +196,27 @@ struct SweepCommand: ParsableCommand {
         var hardware: SweepHardware?
         if engine.runsRTL || !noArea {
             var builder = try ModelBuilder()
-            // The sweep runs up to --jobs builds at once; share the cores between them.
-            builder.jobs = max(1, ProcessInfo.processInfo.activeProcessorCount / jobs)
+            // The sweep runs up to --jobs builds at once; share the cores between them (a task
+            // of a job array builds one model at most).
+            builder.jobs = max(1, ProcessInfo.processInfo.activeProcessorCount / (point == nil && shard == nil ? jobs : 1))
             hardware = .verilated(builder: builder)
         }
         let line = ProgressLine()
-        let sweep = StemSweep.Sweep(configuration: configuration, hardware: hardware) { event in
+        let events: @Sendable (SweepEvent) -> Void = { event in
             switch event {
             case .progress(let progress): line.update(progress)
             case .note(let text): line.note(text)
             }
         }
+        let array = SweepArray(configuration: configuration, hardware: hardware, events: events)
+        if writePlan || point != nil || shard != nil {
+            try runTask(array, line: line)
+            return
+        }
+        let sweep = StemSweep.Sweep(configuration: configuration, hardware: hardware, events: events)
         let outcome: StemSweep.Sweep.Outcome
         do {
-            outcome = try sweep.run()
+            outcome = try merge ? array.merge() : sweep.run()
         } catch let error as SweepError {
             // Bad options, an unusable --out, or a folder holding another sweep.
             line.finish()
@@ -175,6 +242,50 @@ struct SweepCommand: ParsableCommand {
         if !failed.isEmpty {
             throw CommandFailure(.environment, "\(failed.count) point(s) failed (see the reason column of "
                 + "\(outcome.files.path(SweepFiles.csvName))); rerun to retry them")
+        }
+    }
+
+    /// `--plan` (write the plan), `--point N` (run one point of it) or `--shard i/n` (every
+    /// n-th point of it from point i).
+    private func runTask(_ array: SweepArray, line: ProgressLine) throws {
+        let files = SweepFiles(directory: out)
+        do {
+            if writePlan {
+                let plan = try array.writePlan()
+                let count = plan.points.count
+                print("plan       \(files.path(SweepFiles.planName))")
+                print("points     \(count) (tasks 0...\(count - 1): --point N, or sbatch --array=0-\(count - 1) "
+                    + "scripts/slurm/sweep.sbatch with these options; then --merge)")
+                return
+            }
+            let results: [(index: Int, point: SweepPoint)]
+            if let shard {
+                results = try array.runShard(shard.index, of: shard.count)
+            } else if let point {
+                results = [(point, try array.runPoint(point))]
+            } else {
+                return
+            }
+            line.finish()
+            for (index, result) in results {
+                let accuracy = result.correct.map { " \($0)/\(result.samples) correct," } ?? ""
+                print("point      \(index): \(result.parameters): \(result.status.rawValue),\(accuracy) "
+                    + "\(decimalText(result.seconds, places: 1)) s -> \(files.path(SweepFiles.taskFile(for: result.parameters)))")
+            }
+            let mismatched = results.filter { $0.point.hasMismatch }
+            if !mismatched.isEmpty {
+                throw CommandFailure(.mismatch, "the RTL and the golden model disagree in point(s) "
+                    + mismatched.map { "\($0.index) (\($0.point.parameters): \($0.point.mismatchSteps ?? 0) divergent steps, "
+                        + "\($0.point.mismatchSpikes ?? 0) differing spikes)" }.joined(separator: ", "))
+            }
+            let failed = results.filter { $0.point.status == .failed }
+            if !failed.isEmpty {
+                throw CommandFailure(.environment, "point(s) failed: "
+                    + failed.map { "\($0.index) (\($0.point.parameters)): \($0.point.reason ?? "")" }.joined(separator: "; "))
+            }
+        } catch let error as SweepError {
+            line.finish()
+            throw CommandFailure(.badInput, error.description)
         }
     }
 

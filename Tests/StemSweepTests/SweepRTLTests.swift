@@ -1,6 +1,7 @@
 import Foundation
 import StemModel
 import StemRTL
+import StemSupport
 import Testing
 @testable import StemSweep
 
@@ -85,6 +86,48 @@ struct SweepRTLTests {
 
         let again = try Sweep(configuration: configuration, hardware: hardware).run()
         #expect(again.counts == SweepSummary.RunCounts(ran: 2, reused: 2))
+    }
+
+    /// A job-array task on the RTL (SweepArray): it builds its point's model (through the
+    /// cache), measures the core and gives the figures of a local sweep; a task whose build
+    /// fails records the point as failed with the build error, as a local sweep does.
+    @Test func aTaskOnTheRTLGivesTheLocalSweepsPointAndRecordsAFailedBuild() throws {
+        let cluster = try SweepTestSupport.temporaryFolder()
+        let local = try SweepTestSupport.temporaryFolder()
+        defer {
+            SweepTestSupport.remove(cluster)
+            SweepTestSupport.remove(local)
+        }
+        let yosys = SweepTestSupport.pathContainsYosys
+        var hardware = try Self.hardware()
+        let array = SweepArray(configuration: SweepTestSupport.configuration(
+            accBits: [16], samples: 20, scaled: [.none], engine: .both, measureArea: yosys, folder: cluster), hardware: hardware)
+        try array.writePlan()
+        let point = try array.runPoint(0)
+        #expect(point.status == .ok && point.mismatchSteps == 0 && (point.rtlCycles ?? 0) > 0, "\(point.reason ?? "")")
+        #expect(yosys == (point.area != nil), "\(point.areaNote ?? "")")
+        let merged = try array.merge()
+        let outcome = try Sweep(configuration: SweepTestSupport.configuration(
+            accBits: [16], samples: 20, scaled: [.none], engine: .both, measureArea: yosys, folder: local),
+                                hardware: hardware).run()
+        #expect(SweepArrayTests.withoutSeconds(merged.document) == SweepArrayTests.withoutSeconds(outcome.document))
+
+        let realBuild = hardware.build
+        hardware.build = { parameters in
+            if parameters.accBits == 16 {
+                throw ModelBuildError.toolFailed(command: "verilator (AccBits 16)", status: 1, output: "planted failure")
+            }
+            return try realBuild(parameters)
+        }
+        let failing = SweepArray(configuration: SweepTestSupport.configuration(
+            accBits: [16], samples: 20, scaled: [.none], engine: .both, measureArea: false, folder: cluster + "/failing"),
+                                 hardware: hardware)
+        try failing.writePlan()
+        let failed = try failing.runPoint(0)
+        #expect(failed.status == .failed && failed.correct == nil)
+        #expect(failed.reason?.hasPrefix("building stem_mesh ") == true && failed.reason?.contains("planted failure") == true,
+                "\(failed.reason ?? "")")
+        #expect(FileIO.exists(cluster + "/failing/tasks/acc16-none-wrap.json"))
     }
 
     @Test(.enabled(if: SweepTestSupport.pathContainsYosys, "yosys is not on PATH"))
