@@ -51,9 +51,10 @@ public struct LayerCut: Sendable, Equatable {
                 let from = network.source(of: connection, inLayer: l)
                 guard subIndex[from] == nil else { continue }
                 if let known = source, known != from {
+                    let second = sourceUser == l ? "by layer" : "layer \(Self.label(l, in: network)) by layer"
                     throw LayerCutError(
-                        "layer \(Self.label(sourceUser, in: network)) is fed by layer \(Self.label(known, in: network)) and layer "
-                        + "\(Self.label(l, in: network)) by layer \(Self.label(from, in: network)), both outside the chosen layers; "
+                        "layer \(Self.label(sourceUser, in: network)) is fed by layer \(Self.label(known, in: network)) and "
+                        + "\(second) \(Self.label(from, in: network)), both outside the chosen layers; "
                         + "the RTL's only input is one layer's spikes, so every connection entering the chosen layers must come "
                         + "from the same layer (add the other source's layers to the set, or choose fewer)")
                 }
