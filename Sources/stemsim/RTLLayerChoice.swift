@@ -20,14 +20,16 @@ struct RTLLayerChoice {
         }
     }
 
-    /// `2 (64 -> 32), 3 (32 -> 10), fed by layer 1`: what runs on the RTL, for the summary.
+    /// `3 "c2", 4 "r1" on the RTL, fed by the golden spikes of layer 2 "p1"; the rest golden`:
+    /// what runs where, for the summary.
     var summary: String {
         let network = cut.network
         let layers = cut.layers.map { l in
             let name = network.layers[l - 1].name
             return "\(l)" + (name.isEmpty ? "" : " \"\(name)\"")
         }
-        let source = cut.source == 0 ? "the input" : "layer \(cut.source)"
+        let sourceName = cut.source == 0 ? "" : network.layers[cut.source - 1].name
+        let source = cut.source == 0 ? "the input" : "layer \(cut.source)" + (sourceName.isEmpty ? "" : " \"\(sourceName)\"")
         return layers.joined(separator: ", ") + " on the RTL, fed by the golden spikes of \(source); the rest golden"
     }
 

@@ -9,7 +9,7 @@ import StemModel
 @Suite struct MixedEngineTests {
     /// The lockstep of the full golden model against the mixed engine running `layers` on a
     /// golden model of their sub-network (`edit` may change that sub-network: a planted bug).
-    private func run(_ network: Network, layers: [Int], samples: [[Int64]],
+    private func run(_ network: Network, layers: [Int], samples: [[Int64]], checksState: Bool = true,
                      edit: (inout Network) -> Void = { _ in }) throws -> (LockstepResult, [[[Int32]]]) {
         let cut = try LayerCut(network: network, layers: layers)
         var sub = cut.subNetwork
@@ -17,7 +17,7 @@ import StemModel
         let mixed = try MixedEngine(cut: cut, device: try GoldenModel(network: sub, name: "sub"))
         var lockstep = Lockstep(network: network, samples: samples, reference: try GoldenModel(network: network),
                                 device: mixed)
-        lockstep.checksState = true
+        lockstep.checksState = checksState
         var record: [[[Int32]]] = []
         lockstep.recordSink = { _, spikes in record.append(spikes) }
         return (try lockstep.run(), record)
@@ -27,30 +27,36 @@ import StemModel
         var options = RandomNetworkOptions(layerSizes: [9, 8, 7, 6, 5])
         options.shift = 0...2
         options.rot = 0...2
+        options.accumulatorBits = 12
         let network = Network.random(options, seed: 11)
         let samples = InputSet.random(for: network, count: 5, seed: 12).samples
-        var spiking = 0
+        var spiking = 0, overflows = 0
         for first in 1...network.depth {
             for last in first...network.depth {
                 let (result, record) = try run(network, layers: Array(first...last), samples: samples)
                 #expect(result.completed && result.agrees, "layers \(first)...\(last): \(String(describing: result.firstDivergence))")
                 spiking += record.reduce(0) { $0 + $1[first...last].reduce(0) { $0 + $1.count } }
+                overflows = result.referenceCounters.overflows
             }
         }
         #expect(spiking > 100, "the chosen layers spike")
+        #expect(overflows > 0, "the 12-bit accumulators overflow, so the mixed engine's overflow count is checked")
     }
 
-    /// A weight changed in the sub-network's copy of layer 3 (a bug in the device) is caught in
-    /// layer 3 of the full network, in the window that sends its first affected sample.
+    /// Weights changed in the sub-network's copy of layer 3 (a bug in the device) are caught in
+    /// layer 3 of the full network: its spikes in the window that sends sample 0, its state
+    /// already in the window that accumulates it.
     @Test func aBugInTheChosenLayerIsCaughtUnderItsFullNetworkNumber() throws {
         let network = Network.random(RandomNetworkOptions(layerSizes: [9, 8, 7, 6, 5]), seed: 13)
         let samples = InputSet.random(for: network, count: 4, seed: 14).samples
-        let (result, _) = try run(network, layers: [3, 4], samples: samples) { sub in
-            sub.layers[0].weights = sub.layers[0].weights.map { $0.map { -$0 } }
-        }
-        let divergence = try #require(result.firstDivergence)
-        #expect(divergence.layer == 3 && divergence.deviceName == "sub", "\(divergence)")
-        #expect(divergence.step / network.timeSteps >= network.stages[3], "not before layer 3 sends sample 0")
+        let negate: (inout Network) -> Void = { sub in sub.layers[0].weights = sub.layers[0].weights.map { $0.map { -$0 } } }
+        let (spikes, _) = try run(network, layers: [3, 4], samples: samples, checksState: false, edit: negate)
+        let divergence = try #require(spikes.firstDivergence)
+        #expect(divergence.layer == 3 && divergence.kind == .spikes && divergence.deviceName == "sub", "\(divergence)")
+        #expect(divergence.step / network.timeSteps == network.stages[3], "\(divergence)")
+        let (states, _) = try run(network, layers: [3, 4], samples: samples, edit: negate)
+        let first = try #require(states.firstDivergence)
+        #expect(first.layer == 3 && first.kind == .state && first.step / network.timeSteps == network.stages[3] - 1, "\(first)")
     }
 
     /// Graph networks: every single layer and every run of consecutive layers either is cut
