@@ -31,8 +31,10 @@ struct EngineSet {
 
     /// The golden model, if it runs.
     var golden: GoldenModel? { reference as? GoldenModel }
-    /// The RTL engine, if it runs.
-    var rtl: RTLEngine? { (device ?? reference) as? RTLEngine }
+    /// The RTL engine, if it runs (with `--rtl-layers`, the one inside the mixed engine).
+    var rtl: RTLEngine? { (device ?? reference) as? RTLEngine ?? mixed?.device as? RTLEngine }
+    /// The mixed engine of `--rtl-layers`, if it runs.
+    var mixed: MixedEngine? { (device ?? reference) as? MixedEngine }
     /// The SystemC engine, if it runs.
     var systemC: SystemCEngine? { device as? SystemCEngine }
 }
@@ -41,7 +43,19 @@ struct EngineSet {
 enum EngineFactory {
     static func makeEngines(_ choice: EngineChoice, network: Network, mesh: MeshArguments = MeshArguments(),
                             trace: ModelParameters.Trace = .none, assertions: Bool = false, samples: [[Int64]] = [],
-                            systemC: SystemCArguments = SystemCArguments(), announce: Bool = true) throws -> EngineSet {
+                            systemC: SystemCArguments = SystemCArguments(), cut: RTLLayerChoice? = nil,
+                            announce: Bool = true) throws -> EngineSet {
+        if let cut {
+            // --rtl-layers: the chosen layers on the RTL inside a golden model of the rest.
+            let rtl = try cut.mapped { try makeRTLEngine(network: cut.cut.subNetwork, mesh: mesh, trace: trace, assertions: assertions,
+                                                         announce: announce) }
+            let mixed = try MixedEngine(cut: cut.cut, device: rtl)
+            switch choice {
+            case .rtl: return EngineSet(reference: mixed, device: nil)
+            case .both: return EngineSet(reference: try GoldenModel(network: network), device: mixed)
+            case .golden, .systemc: throw CommandFailure(.badInput, "--rtl-layers needs --engine both or rtl, got --engine \(choice.rawValue)")
+            }
+        }
         switch choice {
         case .golden:
             return EngineSet(reference: try GoldenModel(network: network), device: nil)

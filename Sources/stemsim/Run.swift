@@ -54,6 +54,10 @@ struct Run: ParsableCommand {
         valueName: "N"), transform: OptionBounds.runJobs.parse)
     var jobs = OptionBounds.runJobs.defaultValue
 
+    @Option(help: ArgumentHelp("Run only these layers on the RTL mesh and the rest on the golden model, which feeds the RTL the golden spikes of the layer that feeds them: layer numbers 1...L or names, comma-separated (e.g. 2,3). Every connection entering them must come from one layer. Needs --engine both or rtl.",
+                               valueName: "layers"))
+    var rtlLayers: String?
+
     @OptionGroup(title: "Mesh (RTL engines)")
     var mesh: MeshArguments
 
@@ -76,6 +80,14 @@ struct Run: ParsableCommand {
             throw ValidationError("--jobs \(jobs) needs --engine golden, rtl or both (the SystemC testbench runs "
                 + "all samples in one process); use --jobs 1 with --engine systemc")
         }
+        if let rtlLayers {
+            if !engine.runsRTL {
+                throw ValidationError("--rtl-layers \(rtlLayers) needs --engine both or rtl, got --engine \(engine.rawValue)")
+            }
+            if let option = waveforms.usedOptions.first {
+                throw ValidationError("\(option) cannot be used with --rtl-layers \(rtlLayers) (the waveforms show a whole network on the mesh)")
+            }
+        }
         if jobs > 1, let option = waveforms.usedOptions.first {
             throw ValidationError("\(option) needs --jobs 1 (a waveform records one run of all samples), got --jobs \(jobs)")
         }
@@ -88,10 +100,12 @@ struct Run: ParsableCommand {
         let net = try Network.load(from: networkPath)
         var inputSet = try InputSet.load(from: inputsPath, for: net)
         if let limit { inputSet = inputSet.prefix(limit) }
+        let layerChoice = try rtlLayers.map { try RTLLayerChoice($0, network: net) }
 
         let traceKind: ModelParameters.Trace = waveforms.trace.map { $0.hasSuffix(".fst") ? .fst : .vcd } ?? .none
         let engines = try EngineFactory.makeEngines(engine, network: net, mesh: mesh, trace: traceKind,
-                                                    assertions: assertions, samples: inputSet.samples, systemC: systemC)
+                                                    assertions: assertions, samples: inputSet.samples, systemC: systemC,
+                                                    cut: layerChoice)
         let recorder = try RunWaveforms(waveforms.request, network: net, engines: engines, sampleCount: inputSet.count)
         defer { recorder.cancel() }
         // Create the outputs now so that a bad path fails before a long run; they appear
@@ -144,7 +158,8 @@ struct Run: ParsableCommand {
             sharded.progress = { progressLine.update(shards: $0) }
             result = try sharded.run { shard in
                 let made = shard == 0 ? engines : try EngineFactory.makeEngines(engine, network: net, mesh: mesh, trace: traceKind,
-                                                                                      assertions: assertions, announce: false)
+                                                                                      assertions: assertions, cut: layerChoice,
+                                                                                      announce: false)
                 // The last call is for the short rerun at a divergence: not a shard.
                 if shard > 0 && shard < shardCount { shardEngines.append(made) }
                 return (made.reference, made.device)
@@ -157,7 +172,7 @@ struct Run: ParsableCommand {
         if let divergence = result.firstDivergence, !keepGoing || divergence.kind == .assertion {
             recorder.cancel()
             var message = "\(divergence)\n"
-            if engine == .both {
+            if engine == .both && layerChoice == nil {
                 message += divergenceWaveforms(network: net, samples: inputSet.samples, divergence: divergence)
             }
             throw CommandFailure(.mismatch, message + (divergence.kind == .assertion
@@ -180,7 +195,7 @@ struct Run: ParsableCommand {
         let waveformLines = waveforms.lines
 
         print(try summary(network: net, networkPath: networkPath, inputsPath: inputsPath, engines: shardEngines,
-                          result: result, report: runReport, seconds: elapsed.seconds))
+                          layerChoice: layerChoice, result: result, report: runReport, seconds: elapsed.seconds))
         for line in waveformLines { print(line) }
 
         if !result.agrees {
@@ -235,7 +250,7 @@ struct Run: ParsableCommand {
         plan.waveform("--trace", waveforms.trace, use: .outputOfAnotherProgram)
         plan.waveform("--golden-trace", waveforms.goldenTrace)
         plan.waveform("--compare-trace", waveforms.compareTrace)
-        if engine == .both {
+        if engine == .both && rtlLayers == nil {
             plan.waveform("--divergence-dir (its RTL waveform)", divergenceDir + "/rtl.vcd", use: .laterOutput)
             plan.waveform("--divergence-dir (its comparison waveform)", divergenceDir + "/compare.vcd", use: .laterOutput)
         }
@@ -260,7 +275,7 @@ struct Run: ParsableCommand {
     /// The summary printed after a run; `shards` holds the engines of every shard (one
     /// without --jobs), whose RTL statistics are added up.
     private func summary(network: Network, networkPath: String, inputsPath: String, engines shards: [EngineSet],
-                         result: LockstepResult, report: RunReport, seconds: Double) throws -> String {
+                         layerChoice: RTLLayerChoice?, result: LockstepResult, report: RunReport, seconds: Double) throws -> String {
         let engines = shards[0]
         let shape = network.layerSummary
         var lines: [String] = []
@@ -270,6 +285,7 @@ struct Run: ParsableCommand {
         let engineText = engines.device.map { "\(engines.reference.name) and \($0.name) in lockstep" }
             ?? engines.reference.name
         lines.append("engine     \(engineText)" + (shards.count > 1 ? ", \(shards.count) jobs" : ""))
+        if let layerChoice { lines.append("layers     \(layerChoice.summary)") }
         let name = engines.reference.name
         if let correct = report.correct, let qannCorrect = report.qannCorrect {
             let labels = report.samples.map { $0.label ?? -1 }
