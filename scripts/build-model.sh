@@ -4,8 +4,10 @@
 # checkout via STEM_RTL_DIR), copies the sources it compiles (rtl/, Sources/CStemShim/) into
 # OUTDIR/src as ModelBuilder does into its build folder, and runs the command there.
 #
-#   scripts/build-model.sh OUTDIR TOP [none|vcd|fst] [Name=Value ...]
+#   scripts/build-model.sh [--coverage] OUTDIR TOP [none|vcd|fst] [Name=Value ...]
 #
+# --coverage: a coverage build (ModelParameters.coverage: line, toggle and cover points; the
+# library's coverage_write records them; scripts/coverage.sh).
 # TOP is stem_mesh (shim: stem_shim.cpp, entry stem_shim_v1) or stem_noc (stem_noc_shim.cpp,
 # entry stem_noc_v1). Name=Value are RTL parameters (TimeSteps, AccBits, MeshX, ...).
 # Prints the path of the library: OUTDIR/libstem_model.so. The Verilator log is OUTDIR/build.log.
@@ -13,8 +15,10 @@
 # missing). Jobs: $JOBS, else 2.
 set -euo pipefail
 
+coverage=()
+if [ "${1:-}" = "--coverage" ]; then coverage=(--coverage); shift; fi
 if [ $# -lt 2 ]; then
-    echo "usage: $0 OUTDIR stem_mesh|stem_noc [none|vcd|fst] [Name=Value ...]" >&2
+    echo "usage: $0 [--coverage] OUTDIR stem_mesh|stem_noc [none|vcd|fst] [Name=Value ...]" >&2
     exit 2
 fi
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -39,7 +43,7 @@ if [ ! -x "$stemsim" ]; then
 fi
 # The command line, shell-quoted by stemsim; parameters are checked there (exit 2 names them).
 line="$(STEM_RTL_DIR="$root" "$stemsim" cache path --command --top "$top_name" --trace "$trace" \
-        --jobs "${JOBS:-2}" "$@")"
+        ${coverage[@]+"${coverage[@]}"} --jobs "${JOBS:-2}" "$@")"
 eval "cmd=($line)"
 
 mkdir -p "$out"

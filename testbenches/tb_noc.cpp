@@ -1,6 +1,6 @@
 // tb_noc.cpp: scoreboard runs of the bare NoC (stem_noc model libraries) through stem_noc_api.
 //
-//   tb_noc LIB [LIB ...] [--long] [--table]
+//   tb_noc LIB [LIB ...] [--long] [--table] [--coverage DIR]
 //
 // For each library: uniform, transpose and hotspot traffic at rates from near zero to beyond
 // saturation, with and without random sink backpressure; every run must report zero
@@ -9,7 +9,8 @@
 // pattern's source/destination pairs); accepted throughput must follow the offered load below
 // saturation. --long adds long runs (10^6 measured cycles near saturation, 20% sink
 // backpressure, on the first library); --table prints
-// latency and throughput for every run.
+// latency and throughput for every run. --coverage DIR (coverage builds, scripts/coverage.sh):
+// every NoC writes its coverage there.
 
 #include <cmath>
 #include <cstring>
@@ -141,6 +142,7 @@ void test_library(const ShimLib& lib, bool table, bool long_runs) {
             run(lib, n, pattern, near_saturation[pattern], 1000000, 200, 99 + pattern, table);
         }
     }
+    Coverage::write(lib.noc, n);
     lib.noc->destroy(n);
 }
 
@@ -155,12 +157,19 @@ int main(int argc, char** argv) {
             table = true;
         } else if (a == "--long") {
             long_runs = true;
+        } else if (a == "--coverage" && k + 1 < argc) {
+            try {
+                Coverage::set_dir(argv[++k]);
+            } catch (const std::exception& e) {
+                std::fprintf(stderr, "tb_noc: %s\n", e.what());
+                return 2;
+            }
         } else {
             libs.push_back(a);
         }
     }
     if (libs.empty()) {
-        std::fprintf(stderr, "usage: tb_noc LIB [LIB ...] [--long] [--table]\n");
+        std::fprintf(stderr, "usage: tb_noc LIB [LIB ...] [--long] [--table] [--coverage DIR]\n");
         return 2;
     }
     try {
@@ -173,5 +182,9 @@ int main(int argc, char** argv) {
         return 1;
     }
     std::printf("%d checks, %d failures\n", chk.checks, chk.failures);
+    if (Coverage::failures() != 0) {
+        std::fprintf(stderr, "ERROR: %d coverage writes failed\n", Coverage::failures());
+        return 1;
+    }
     return chk.failures == 0 ? 0 : 1;
 }

@@ -1,7 +1,7 @@
 // tb_stem.cpp: directed and randomized tests of the stem_mesh model libraries through the C ABI.
 //
 //   tb_stem --tiny LIB --tiny-sat LIB --mesh LIB [--big LIB] [--huge LIB] [--vcd LIB]
-//           [--fst LIB] [--seeds N] [--out DIR]
+//           [--fst LIB] [--seeds N] [--out DIR] [--coverage DIR]
 //
 // The libraries must have these parameters (scripts/build-tb.sh builds them):
 //   tiny      MeshX=MeshY=1, TimeSteps=4, WeightBits=8, AccBits=8, Saturate=0, NumNeurons=4,
@@ -13,6 +13,7 @@
 //   huge      MeshX=2, MeshY=1, NumNeurons=256, NumAxons=1024 (the weight region's 2^18 words
 //             exactly), any other parameters: directed extremes and a few random networks
 //   vcd, fst  the tiny parameters built with --trace / --trace-fst
+// --coverage DIR: coverage builds (scripts/coverage.sh); every model writes its coverage there.
 //
 // Directed tests compare against values computed by hand from docs/stem-spec.md (the working
 // is in the comments). Randomized tests compare every spike, and I, V, Y of every neuron at
@@ -48,7 +49,10 @@ struct Model {
         if (api->create(&m) != STEM_OK) throw std::runtime_error(std::string("create: ") + api->create_error());
         must(api, m, api->get_params(m, &p), "get_params");
     }
-    ~Model() { api->destroy(m); }
+    ~Model() {
+        Coverage::write(api, m);
+        api->destroy(m);
+    }
 
     void configure(const std::vector<Write>& writes, bool backdoor) {
         if (backdoor) {
@@ -77,7 +81,8 @@ struct Model {
     }
 };
 
-bool run_net(Model& md, const Net& net, const std::vector<std::vector<int64_t>>& samples, bool backdoor);
+bool run_net(Model& md, const Net& net, const std::vector<std::vector<int64_t>>& samples, bool backdoor,
+             uint64_t rewrite_seed = 0);
 
 std::vector<int> neurons_of(const stem_step_result& r, uint16_t tile) {
     std::vector<int> v;
@@ -674,16 +679,37 @@ void test_config_paths(const ShimLib& lib, uint64_t seed) {
 
 /// Runs `net` on `samples` on the RTL and the reference; compares every spike, and I, V and
 /// Y of every neuron at the end of every step, and the overflow counts.
-bool run_net(Model& md, const Net& net, const std::vector<std::vector<int64_t>>& samples, bool backdoor) {
+///
+/// rewrite_seed != 0: configuration writes during the run. In steps with input spikes, a
+/// configuration flit that writes a word of the first layer's core with the value it already
+/// holds goes in with (after) the spikes, so it reaches the core while the core is busy with
+/// them (a configuration write while busy, docs/verification.md "Coverage"); nothing the
+/// reference computes may change.
+bool run_net(Model& md, const Net& net, const std::vector<std::vector<int64_t>>& samples, bool backdoor,
+             uint64_t rewrite_seed) {
     const stem_params& p = md.p;
-    md.configure(config_writes(net, p, uint32_t(samples.size())), backdoor);
+    const std::vector<Write> config = config_writes(net, p, uint32_t(samples.size()));
+    md.configure(config, backdoor);
+    std::vector<Write> rewrites;  // the first layer's weight and bias words
+    for (const Write& w : config) {
+        const uint32_t region = uint32_t(stem_get_addr_region(w.address));
+        if (w.tile == uint32_t(net.layers[0].tile) && (region == STEM_REGION_WEIGHT || region == STEM_REGION_BIAS)) {
+            rewrites.push_back(w);
+        }
+    }
+    std::mt19937_64 rewrite_rng(rewrite_seed);
     md.start();
     RefSim ref(net, samples);
     const int before = chk.failures;
     const size_t L = net.layers.size();
     for (uint64_t tau = 0; tau < ref.total_steps() && chk.failures == before; ++tau) {
         const StepState st = ref.step(tau);
-        const stem_step_result r = md.step(host_flits_for(net, p, st.input_spikes));
+        std::vector<uint64_t> in = host_flits_for(net, p, st.input_spikes);
+        if (rewrite_seed != 0 && !in.empty() && !rewrites.empty()) {
+            const std::vector<uint64_t> f = as_flits({rewrites[size_t(rewrite_rng() % rewrites.size())]}, p);
+            in.insert(in.end(), f.begin(), f.end());
+        }
+        const stem_step_result r = md.step(in);
         const std::string at = "step " + std::to_string(tau);
         for (size_t l = 0; l < L; ++l) {
             const Layer& ly = net.layers[l];
@@ -728,7 +754,8 @@ bool run_random(const ShimLib& lib, uint64_t seed, int max_layers, bool backdoor
     chk.context = "random seed " + std::to_string(seed) + " (L=" + std::to_string(net.layers.size()) +
                   ", S=" + std::to_string(S) + ")";
     if (host_bp) must(md.api, md.m, md.api->set_host_backpressure(md.m, host_bp, seed), "backpressure");
-    return run_net(md, net, samples, backdoor);
+    // One run in four rewrites configuration words while the cores are busy.
+    return run_net(md, net, samples, backdoor, seed % 4 == 1 ? seed : 0);
 }
 
 // ------------------------------------------------------------------------------------------
@@ -899,10 +926,17 @@ int main(int argc, char** argv) {
             seeds = std::atoi(argv[++k]);
         } else if (a == "--out" && k + 1 < argc) {
             out = argv[++k];
+        } else if (a == "--coverage" && k + 1 < argc) {
+            try {
+                Coverage::set_dir(argv[++k]);
+            } catch (const std::exception& e) {
+                std::fprintf(stderr, "tb_stem: %s\n", e.what());
+                return 2;
+            }
         } else if (a.rfind("--", 0) == 0 && k + 1 < argc) {
             libs[a.substr(2)] = argv[++k];
         } else {
-            std::fprintf(stderr, "usage: tb_stem --tiny LIB --tiny-sat LIB --mesh LIB [--big LIB] [--huge LIB] [--vcd LIB] [--fst LIB] [--seeds N] [--out DIR]\n");
+            std::fprintf(stderr, "usage: tb_stem --tiny LIB --tiny-sat LIB --mesh LIB [--big LIB] [--huge LIB] [--vcd LIB] [--fst LIB] [--seeds N] [--out DIR] [--coverage DIR]\n");
             return 2;
         }
     }
@@ -957,5 +991,9 @@ int main(int argc, char** argv) {
         return 1;
     }
     std::printf("%d checks, %d failures\n", chk.checks, chk.failures);
+    if (Coverage::failures() != 0) {
+        std::fprintf(stderr, "ERROR: %d coverage writes failed\n", Coverage::failures());
+        return 1;
+    }
     return chk.failures == 0 ? 0 : 1;
 }

@@ -48,6 +48,8 @@ import Testing
         keys["top"] = try key(ModelParameters(top: .noc))
         keys["trace vcd"] = try key(ModelParameters(trace: .vcd))
         keys["trace fst"] = try key(ModelParameters(trace: .fst))
+        keys["coverage"] = try key(ModelParameters(coverage: true))
+        keys["coverage fst"] = try key(ModelParameters(trace: .fst, coverage: true))
         var otherTop = ToyModel.layout
         otherTop.topModules[.mesh] = "other_top"
         keys["top module"] = try key(layout: otherTop)
@@ -83,6 +85,17 @@ import Testing
         let noc = try builder.verilatorArguments(for: ModelParameters(top: .noc, meshX: 3, trace: .vcd), jobs: 1)
         #expect(noc.filter { $0.hasPrefix("-G") } == ["-GMeshX=3", "-GMeshY=2", "-GFifoDepth=4"])
         #expect(noc.contains("--trace") && noc.contains { $0.hasSuffix("-DSTEM_TRACE=1") })
+        // A coverage build: the three coverage kinds and the shim's STEM_COVERAGE; nothing
+        // else changes.
+        let plain = try builder.verilatorArguments(for: ModelParameters(accBits: 24), jobs: 3)
+        let covered = try builder.verilatorArguments(for: ModelParameters(accBits: 24, coverage: true), jobs: 3)
+        #expect(covered.filter { $0.hasPrefix("--coverage") } == ["--coverage-line", "--coverage-toggle", "--coverage-user"])
+        #expect(!plain.contains { $0.hasPrefix("--coverage") || $0.contains("STEM_COVERAGE") })
+        let flags = try #require(covered.firstIndex(of: "-CFLAGS")).advanced(by: 1)
+        #expect(covered[flags].hasSuffix("-DSTEM_TRACE=0 -DSTEM_COVERAGE=1"))
+        #expect(covered.filter { !$0.hasPrefix("--coverage") && !$0.contains("STEM_COVERAGE") }
+                    == plain.filter { !$0.contains("STEM_TRACE") })
+        #expect(ModelParameters(accBits: 24, coverage: true).summary == "stem_mesh AccBits=24 coverage")
     }
 
     @Test func standardLayoutNamesTheRealFiles() throws {

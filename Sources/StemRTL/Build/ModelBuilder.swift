@@ -135,13 +135,20 @@ public struct ModelBuilder: Sendable {
         case .vcd: arguments += ["--trace", "--trace-max-array", "65536"]
         case .fst: arguments += ["--trace-fst", "--trace-max-array", "65536"]
         }
+        // Coverage builds count every line (block) and every toggling bit of the RTL, and the
+        // functional `cover property` points beside the logic (docs/verification.md,
+        // "Coverage"); the shim's coverage_write needs STEM_COVERAGE.
+        if parameters.coverage {
+            arguments += ["--coverage-line", "--coverage-toggle", "--coverage-user"]
+        }
         let include = includeFolder ?? "../" + layout.shimIncludeFolder
         // No -O2: -CFLAGS reaches Verilator's large generated files too, whose own flags
         // (OPT_FAST) already optimize; -O2 made an 8x8 NoC build 10x slower for no speed-up
         // (docs/rtl.md). Hidden visibility and -Bsymbolic keep each library's Verilator runtime
         // to itself, so several libraries live in one process.
         arguments += [
-            "-CFLAGS", "-fPIC -fvisibility=hidden -std=c++17 -I\(include) -DSTEM_TRACE=\(parameters.trace.shimValue)",
+            "-CFLAGS", "-fPIC -fvisibility=hidden -std=c++17 -I\(include) -DSTEM_TRACE=\(parameters.trace.shimValue)"
+                + (parameters.coverage ? " -DSTEM_COVERAGE=1" : ""),
             "-LDFLAGS", "-shared -Wl,-Bsymbolic",
             "-o", layout.libraryName,
         ]

@@ -58,6 +58,11 @@ public struct ModelParameters: Hashable, Codable, Sendable, CustomStringConverti
     public var fifoDepth: Int
     /// The waveform format compiled in.
     public var trace: Trace
+    /// A coverage build (Verilator `--coverage-line --coverage-toggle --coverage-user`): the
+    /// library counts line, toggle and functional (`cover property`) coverage and writes it
+    /// with the shim's `coverage_write` (scripts/coverage.sh, docs/verification.md). Slower;
+    /// a separate build and cache entry.
+    public var coverage: Bool
 
     /// Parameters with the defaults of `rtl/stem_interface.json` for everything not given.
     public init(
@@ -67,7 +72,7 @@ public struct ModelParameters: Hashable, Codable, Sendable, CustomStringConverti
         numAxons: Int = Defaults.numAxons.defaultValue, biasBits: Int = Defaults.biasBits.defaultValue,
         maxFanout: Int = Defaults.maxFanout.defaultValue,
         meshX: Int = Defaults.meshX.defaultValue, meshY: Int = Defaults.meshY.defaultValue,
-        fifoDepth: Int = Defaults.fifoDepth.defaultValue, trace: Trace = .none
+        fifoDepth: Int = Defaults.fifoDepth.defaultValue, trace: Trace = .none, coverage: Bool = false
     ) {
         self.top = top
         self.timeSteps = timeSteps
@@ -82,6 +87,7 @@ public struct ModelParameters: Hashable, Codable, Sendable, CustomStringConverti
         self.meshY = meshY
         self.fifoDepth = fifoDepth
         self.trace = trace
+        self.coverage = coverage
     }
 
     /// Decodes, taking the default for every field the JSON leaves out.
@@ -101,6 +107,7 @@ public struct ModelParameters: Hashable, Codable, Sendable, CustomStringConverti
         meshY = try c.decodeIfPresent(Int.self, forKey: .meshY) ?? defaults.meshY
         fifoDepth = try c.decodeIfPresent(Int.self, forKey: .fifoDepth) ?? defaults.fifoDepth
         trace = try c.decodeIfPresent(Trace.self, forKey: .trace) ?? defaults.trace
+        coverage = try c.decodeIfPresent(Bool.self, forKey: .coverage) ?? defaults.coverage
     }
 
     // MARK: Ranges
@@ -145,7 +152,8 @@ public struct ModelParameters: Hashable, Codable, Sendable, CustomStringConverti
     /// two values that build the same library compare equal.
     public var normalized: ModelParameters {
         guard top == .noc else { return self }
-        return ModelParameters(top: .noc, meshX: meshX, meshY: meshY, fifoDepth: fifoDepth, trace: trace)
+        return ModelParameters(top: .noc, meshX: meshX, meshY: meshY, fifoDepth: fifoDepth, trace: trace,
+                               coverage: coverage)
     }
 
     /// Checks every parameter against its range and the address map's limits.
@@ -229,6 +237,7 @@ public struct ModelParameters: Hashable, Codable, Sendable, CustomStringConverti
         let name = top == .mesh ? "stem_mesh" : "stem_noc"
         let values = verilatorParameters.map { "\($0.name)=\($0.value)" }.joined(separator: " ")
         return "\(name) \(values)" + (trace == .none ? "" : " trace=\(trace.rawValue)")
+            + (coverage ? " coverage" : "")
     }
 
     /// The top and the parameters that differ from the defaults, e.g.
@@ -240,6 +249,7 @@ public struct ModelParameters: Hashable, Codable, Sendable, CustomStringConverti
             parts.append("\(name)=\(value)")
         }
         if trace != .none { parts.append("trace=\(trace.rawValue)") }
+        if coverage { parts.append("coverage") }
         if parts.isEmpty { parts.append("(defaults)") }
         return ([top == .mesh ? "stem_mesh" : "stem_noc"] + parts).joined(separator: " ")
     }
