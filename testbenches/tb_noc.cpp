@@ -135,6 +135,13 @@ void test_library(const ShimLib& lib, bool table, bool long_runs) {
     chk.eq(lib.noc->run(n, &bad, &r), STEM_E_ARGUMENT, "rate 2.0");
     chk.expect(std::strstr(lib.noc->last_error(n), "rate") != nullptr, "message names the rate");
     chk.eq(lib.noc->run(nullptr, &bad, &r), STEM_E_HANDLE, "NULL handle");
+    chk.eq(lib.noc->coverage_write(nullptr, "/tmp/x.dat"), STEM_E_HANDLE, "coverage_write(NULL)");
+    if (Coverage::dir().empty()) {
+        chk.eq(lib.noc->coverage_write(n, "/tmp/x.dat"), STEM_E_STATE, "coverage_write without coverage");
+        chk.expect(std::strstr(lib.noc->last_error(n), "without coverage") != nullptr, "message says so");
+    } else {
+        chk.eq(lib.noc->coverage_write(n, "/nonexistent/x.dat"), STEM_E_IO, "coverage_write to an unwritable path");
+    }
     if (long_runs) {
         // 10^6 measured cycles near saturation with 20% sink backpressure.
         const double near_saturation[3] = {0.5, 0.3, 0.1};

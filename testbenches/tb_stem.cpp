@@ -83,6 +83,7 @@ struct Model {
 
 bool run_net(Model& md, const Net& net, const std::vector<std::vector<int64_t>>& samples, bool backdoor,
              uint64_t rewrite_seed = 0);
+std::string slurp(const std::string& path);
 
 std::vector<int> neurons_of(const stem_step_result& r, uint16_t tile) {
     std::vector<int> v;
@@ -510,6 +511,47 @@ void test_registers(const ShimLib& lib) {
     chk.eq(md.peek(0, STEM_REGION_N_SHIFT, 1), 0, "per-neuron n after reset");
 }
 
+/// Debug reads and configuration writes outside what the core holds (docs/hardware-interface.md):
+/// a neuron index at or beyond NumNeurons, an unknown register, status word or region reads
+/// 0 (not the word its truncated index would alias: neuron 4 of 4 would read neuron 0), and a
+/// write to an unknown register changes no register. (Lines of rtl/ the random runs never
+/// reach; scripts/coverage.sh.)
+void test_debug_edges(const ShimLib& lib) {
+    chk.context = "debug reads and writes out of range";
+    Model md(lib);
+    expect_params(md, 4, 8, 8, 0, 4, 4, 1, 1);
+    std::vector<Write> w;
+    for (uint32_t j = 0; j < 4; ++j) w.push_back({0, addr(STEM_REGION_BIAS, j), 5 + j});
+    for (uint32_t r = 0; r < kNumRegs; ++r) w.push_back({0, addr(STEM_REGION_REG, r), r == STEM_REG_NUM_NEURONS ? 4u : 1u});
+    md.configure(w, true);
+    std::vector<int64_t> regs(kNumRegs), after(kNumRegs);
+    must(md.api, md.m, md.api->peek(md.m, 0, addr(STEM_REGION_REG, 0), kNumRegs, regs.data()), "peek");
+    // Writes to unknown registers, through the debug port and as a configuration flit.
+    md.configure({{0, addr(STEM_REGION_REG, kNumRegs), 3}, {0, addr(STEM_REGION_REG, 100), 3}}, true);
+    md.configure({{0, addr(STEM_REGION_REG, kNumRegs + 1), 3}}, false);
+    must(md.api, md.m, md.api->peek(md.m, 0, addr(STEM_REGION_REG, 0), kNumRegs, after.data()), "peek");
+    chk.expect(after == regs, "writes to unknown registers change no register");
+    md.start();
+    md.step({spike_flit(false, 0, 0, 0)});
+    md.step({});
+    chk.eq(md.peek(0, STEM_REGION_BIAS, 0), 5, "bias of neuron 0");
+    for (uint32_t region : {STEM_REGION_BIAS, STEM_REGION_V, STEM_REGION_I, STEM_REGION_Y, STEM_REGION_MULT,
+                            STEM_REGION_N_SHIFT}) {
+        chk.eq(md.peek(0, region, 4), 0, "neuron 4 of 4 in region " + std::to_string(region));
+    }
+    md.configure({{0, addr(STEM_REGION_FANOUT, 0), 0x12345}}, true);
+    chk.eq(md.peek(0, STEM_REGION_FANOUT, 0), 0x12345, "fan-out entry 0");
+    chk.eq(md.peek(0, STEM_REGION_FANOUT, 4 * md.p.max_fanout), 0, "a fan-out entry of neuron 4 of 4");
+    chk.eq(md.peek(0, STEM_REGION_REG, kNumRegs), 0, "an unknown register");
+    chk.eq(md.peek(0, STEM_REGION_STATUS, 7), 0, "an unknown core status word");
+    chk.eq(md.peek(0, STEM_REGION_STATUS, 40), 0, "an unknown tile status word");
+    chk.eq(md.peek(0, STEM_REGION_STATUS, STEM_STAT_BUSY), 0, "the core is idle after a step");
+    chk.eq(md.peek(0, STEM_REGION_STATUS, STEM_STAT_TILE_BUSY), 0, "the tile is idle after a step");
+    for (uint32_t region = STEM_REGION_N_SHIFT + 1; region < (1u << STEM_REGION_W); ++region) {
+        chk.eq(md.peek(0, region, 0), 0, "unknown region " + std::to_string(region));
+    }
+}
+
 /// Error paths of the ABI.
 void test_errors(const ShimLib& lib) {
     chk.context = "ABI errors";
@@ -529,6 +571,20 @@ void test_errors(const ShimLib& lib) {
     chk.eq(api->peek(m, 0, uint32_t(STEM_CFG_ADDR_MASK), 2, &v), STEM_E_ARGUMENT, "peek beyond the address space");
     chk.eq(api->trace_open(m, "/tmp/x.vcd", 0, 0, 10), STEM_E_STATE, "trace on an untraced build");
     chk.eq(api->set_host_backpressure(m, 1001, 1), STEM_E_ARGUMENT, "backpressure > 1000");
+    // coverage_write: a clear error without coverage (test-rtl.sh's libraries); with coverage
+    // (--coverage, scripts/coverage.sh) a file, and an error for a path it cannot write.
+    chk.eq(api->coverage_write(nullptr, "/tmp/x.dat"), STEM_E_HANDLE, "coverage_write(NULL)");
+    if (Coverage::dir().empty()) {
+        chk.eq(api->coverage_write(m, "/tmp/x.dat"), STEM_E_STATE, "coverage_write on a build without coverage");
+        chk.expect(std::string(api->last_error(m)).find("without coverage") != std::string::npos,
+                   "message says the build has no coverage: " + std::string(api->last_error(m)));
+    } else {
+        chk.eq(api->coverage_write(m, "/nonexistent/x.dat"), STEM_E_IO, "coverage_write to an unwritable path");
+        chk.eq(api->coverage_write(m, ""), STEM_E_ARGUMENT, "coverage_write to an empty path");
+        const std::string path = Coverage::dir() + "/errors-test.dat";
+        chk.eq(api->coverage_write(m, path.c_str()), STEM_OK, "coverage_write");
+        chk.expect(slurp(path).rfind("# SystemC::Coverage-3", 0) == 0, "coverage file written");
+    }
     // A step that cannot finish: a flit for a tile outside the 1x1 mesh blocks at the east edge.
     chk.eq(api->start(m), STEM_OK, "start");
     chk.eq(api->set_cycle_limit(m, 200), STEM_OK, "cycle limit");
@@ -681,21 +737,19 @@ void test_config_paths(const ShimLib& lib, uint64_t seed) {
 /// Y of every neuron at the end of every step, and the overflow counts.
 ///
 /// rewrite_seed != 0: configuration writes during the run. In steps with input spikes, a
-/// configuration flit that writes a word of the first layer's core with the value it already
-/// holds goes in with (after) the spikes, so it reaches the core while the core is busy with
-/// them (a configuration write while busy, docs/verification.md "Coverage"); nothing the
-/// reference computes may change.
+/// configuration flit that writes a weight or bias word of one of the layers' cores with the
+/// value it already holds goes in first, so it reaches the core while the step pulse has it
+/// integrating or sending (a configuration write while busy, docs/verification.md
+/// "Coverage"); nothing the reference computes may change.
 bool run_net(Model& md, const Net& net, const std::vector<std::vector<int64_t>>& samples, bool backdoor,
              uint64_t rewrite_seed) {
     const stem_params& p = md.p;
     const std::vector<Write> config = config_writes(net, p, uint32_t(samples.size()));
     md.configure(config, backdoor);
-    std::vector<Write> rewrites;  // the first layer's weight and bias words
+    std::vector<Write> rewrites;  // the layers' weight and bias words
     for (const Write& w : config) {
         const uint32_t region = uint32_t(stem_get_addr_region(w.address));
-        if (w.tile == uint32_t(net.layers[0].tile) && (region == STEM_REGION_WEIGHT || region == STEM_REGION_BIAS)) {
-            rewrites.push_back(w);
-        }
+        if (region == STEM_REGION_WEIGHT || region == STEM_REGION_BIAS) rewrites.push_back(w);
     }
     std::mt19937_64 rewrite_rng(rewrite_seed);
     md.start();
@@ -707,7 +761,7 @@ bool run_net(Model& md, const Net& net, const std::vector<std::vector<int64_t>>&
         std::vector<uint64_t> in = host_flits_for(net, p, st.input_spikes);
         if (rewrite_seed != 0 && !in.empty() && !rewrites.empty()) {
             const std::vector<uint64_t> f = as_flits({rewrites[size_t(rewrite_rng() % rewrites.size())]}, p);
-            in.insert(in.end(), f.begin(), f.end());
+            in.insert(in.begin(), f.begin(), f.end());
         }
         const stem_step_result r = md.step(in);
         const std::string at = "step " + std::to_string(tau);
@@ -953,6 +1007,7 @@ int main(int argc, char** argv) {
             test_overflow(sat, true);
             test_registers(tiny);
             test_errors(tiny);
+            test_debug_edges(tiny);
             test_two_libraries(tiny, sat);
             for (int s = 0; s < seeds; ++s) run_random(tiny, 1000 + uint64_t(s), 1, s % 2 == 0, 0);
             for (int s = 0; s < seeds; ++s) run_random(sat, 2000 + uint64_t(s), 1, s % 2 == 1, 0);
