@@ -6,7 +6,9 @@
 #   - the C++ testbench tb_stem: the directed tests and the random cross-check against the
 #     C++ reference (tiny wrap and saturate libraries, the 2x2 mesh library),
 #   - the NoC scoreboard runs (tb_noc) on a 3x5 stem_noc,
-#   - the digits example (examples/digits, `stemsim export`, driven by stem_driver),
+#   - the digits example (examples/digits, `stemsim export`, driven by stem_driver) on cores
+#     of 72 neurons and 64 axons (more neurons than axons: the core's clearing pass runs past
+#     its axons, a case the other libraries do not have),
 # merges what every model counted with verilator_coverage, writes an lcov file and an HTML
 # report (genhtml), and prints line and toggle coverage per module and every functional cover
 # point with its hit count (scripts/coverage_report.py).
@@ -19,6 +21,7 @@
 #              never hit)
 #
 # Exit status 1 if a test fails or a functional cover point is never hit; 2 on bad arguments.
+# stemsim: $STEMSIM, else .build/debug/stemsim (built with `swift build --product stemsim`).
 # Time: the five coverage builds take about 10 minutes of CPU the first time (cached after
 # that); the runs about 4 minutes of CPU (--quick: 1.5).
 set -euo pipefail
@@ -66,7 +69,7 @@ lib_noc="$(lib noc --top noc MeshX=3 MeshY=5 FifoDepth=2)"
 
 # The digits example: its mapping's build parameters come from the export (mesh.json).
 "$stemsim" export --network "$root/examples/digits/network.json" --inputs "$root/examples/digits/test.json" \
-    --limit "$samples" --out "$out/export" > "$out/export.log"
+    --limit "$samples" --neurons 72 --axons 64 --out "$out/export" > "$out/export.log"
 mapfile -t digits_params < <(python3 -c '
 import json, sys
 for k, v in json.load(open(sys.argv[1]))["parameters"].items(): print(f"{k}={v}")' "$out/export/mesh.json")
