@@ -5,7 +5,7 @@
 # runs on them
 #   - the C++ testbench tb_stem: the directed tests and the random cross-check against the
 #     C++ reference (tiny wrap and saturate libraries, the 2x2 mesh library),
-#   - the NoC scoreboard runs (tb_noc) on a 3x5 stem_noc,
+#   - the NoC scoreboard runs (tb_noc --quick: rates 0.005 and 0.5) on a 3x5 stem_noc,
 #   - the digits example (examples/digits, `stemsim export`, driven by stem_driver) on cores
 #     of 72 neurons and 64 axons (more neurons than axons: the core's clearing pass runs past
 #     its axons, a case the other libraries do not have),
@@ -87,7 +87,7 @@ start=$SECONDS
     --out "$out" --coverage "$dat" | tail -n 1
 echo "tb_stem: $((SECONDS - start)) s" >&2
 start=$SECONDS
-"$out/tb_noc" "$lib_noc" --coverage "$dat" | tail -n 1
+"$out/tb_noc" "$lib_noc" --quick --coverage "$dat" | tail -n 1
 echo "tb_noc: $((SECONDS - start)) s" >&2
 start=$SECONDS
 "$out/stem_driver" "$lib_digits" "$out/export/stimulus.txt" --coverage "$dat" > /dev/null

@@ -1,6 +1,6 @@
 // tb_noc.cpp: scoreboard runs of the bare NoC (stem_noc model libraries) through stem_noc_api.
 //
-//   tb_noc LIB [LIB ...] [--long] [--table] [--coverage DIR]
+//   tb_noc LIB [LIB ...] [--long] [--table] [--quick] [--coverage DIR]
 //
 // For each library: uniform, transpose and hotspot traffic at rates from near zero to beyond
 // saturation, with and without random sink backpressure; every run must report zero
@@ -9,7 +9,8 @@
 // pattern's source/destination pairs); accepted throughput must follow the offered load below
 // saturation. --long adds long runs (10^6 measured cycles near saturation, 20% sink
 // backpressure, on the first library); --table prints
-// latency and throughput for every run. --coverage DIR (coverage builds, scripts/coverage.sh):
+// latency and throughput for every run. --quick runs only the rates 0.005 and 0.5 (for slow
+// coverage builds, scripts/coverage.sh). --coverage DIR (coverage builds, scripts/coverage.sh):
 // every NoC writes its coverage there.
 
 #include <cmath>
@@ -93,7 +94,7 @@ stem_noc_result run(const ShimLib& lib, stem_noc* n, uint32_t pattern, double ra
     return r;
 }
 
-void test_library(const ShimLib& lib, bool table, bool long_runs) {
+void test_library(const ShimLib& lib, bool table, bool long_runs, bool quick) {
     if (!lib.noc) throw std::runtime_error(lib.path + " is not a stem_noc library");
     stem_noc* n = nullptr;
     if (lib.noc->create(&n) != STEM_OK) throw std::runtime_error(std::string("create: ") + lib.noc->create_error());
@@ -104,6 +105,7 @@ void test_library(const ShimLib& lib, bool table, bool long_runs) {
     for (uint32_t pattern = 0; pattern < 3; ++pattern) {
         for (uint32_t bp : {0u, 300u}) {
             for (double rate : rates) {
+                if (quick && rate != 0.005 && rate != 0.5) continue;
                 // Beyond saturation the measured flits pile up in the source queues; a shorter
                 // measurement keeps the drain short.
                 const uint64_t measure = rate > 0.3 ? 3000 : 10000;
@@ -157,13 +159,15 @@ void test_library(const ShimLib& lib, bool table, bool long_runs) {
 
 int main(int argc, char** argv) {
     std::vector<std::string> libs;
-    bool table = false, long_runs = false;
+    bool table = false, long_runs = false, quick = false;
     for (int k = 1; k < argc; ++k) {
         const std::string a = argv[k];
         if (a == "--table") {
             table = true;
         } else if (a == "--long") {
             long_runs = true;
+        } else if (a == "--quick") {
+            quick = true;
         } else if (a == "--coverage" && k + 1 < argc) {
             try {
                 Coverage::set_dir(argv[++k]);
@@ -176,13 +180,13 @@ int main(int argc, char** argv) {
         }
     }
     if (libs.empty()) {
-        std::fprintf(stderr, "usage: tb_noc LIB [LIB ...] [--long] [--table] [--coverage DIR]\n");
+        std::fprintf(stderr, "usage: tb_noc LIB [LIB ...] [--long] [--table] [--quick] [--coverage DIR]\n");
         return 2;
     }
     try {
         for (size_t k = 0; k < libs.size(); ++k) {
             ShimLib lib(libs[k]);
-            test_library(lib, table, long_runs && k == 0);
+            test_library(lib, table, long_runs && k == 0, quick);
         }
     } catch (const std::exception& e) {
         std::fprintf(stderr, "ERROR: %s\n", e.what());
