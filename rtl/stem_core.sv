@@ -831,6 +831,82 @@ module stem_core #(
                     a_closing_q, ABound);
     end
   end
+  // ---------------------------------------------------------------------------------------
+  // Functional coverage (Verilator --coverage-user; scripts/coverage.sh counts every point,
+  // docs/verification.md, "Coverage"). Simulation only.
+  // ---------------------------------------------------------------------------------------
+  // Every state, and every transition the control can take (start_i comes only while the
+  // core is idle: the host waits for idle, so start leaves StIdle only).
+  c_st_clear:     cover property (@(posedge clk_i) rst_ni && state_q == StClear);
+  c_st_idle:      cover property (@(posedge clk_i) rst_ni && state_q == StIdle);
+  c_st_init:      cover property (@(posedge clk_i) rst_ni && state_q == StInit);
+  c_st_integ:     cover property (@(posedge clk_i) rst_ni && state_q == StInteg);
+  c_st_finish:    cover property (@(posedge clk_i) rst_ni && state_q == StFinish);
+  c_st_load:      cover property (@(posedge clk_i) rst_ni && state_q == StLoad);
+  c_clear_idle:   cover property (@(posedge clk_i) rst_ni && state_q == StClear && state_d == StIdle);
+  c_idle_init:    cover property (@(posedge clk_i) rst_ni && state_q == StIdle && state_d == StInit);
+  c_idle_integ:   cover property (@(posedge clk_i) rst_ni && state_q == StIdle && state_d == StInteg);
+  c_idle_finish:  cover property (@(posedge clk_i) rst_ni && state_q == StIdle && state_d == StFinish);
+  c_idle_load:    cover property (@(posedge clk_i) rst_ni && state_q == StIdle && state_d == StLoad);
+  c_init_idle:    cover property (@(posedge clk_i) rst_ni && state_q == StInit && state_d == StIdle);
+  c_integ_finish: cover property (@(posedge clk_i) rst_ni && state_q == StInteg && state_d == StFinish);
+  c_integ_load:   cover property (@(posedge clk_i) rst_ni && state_q == StInteg && state_d == StLoad);
+  c_finish_load:  cover property (@(posedge clk_i) rst_ni && state_q == StFinish && state_d == StLoad);
+  c_load_idle:    cover property (@(posedge clk_i) rst_ni && state_q == StLoad && state_d == StIdle);
+
+  // Closing a step: with input (an integration pass), without (the pass skipped), and with
+  // no neuron in use (NUM_NEURONS = 0: the currents dropped).
+  logic cov_close;
+  assign cov_close = rst_ni && state_q == StIdle && step_req_q && !out_valid_o && !acc_v_q &&
+                     !start_i;
+  c_close_with_input:    cover property (@(posedge clk_i) cov_close && num_neurons_q != '0 && any_in_q);
+  c_close_without_input: cover property (@(posedge clk_i) cov_close && num_neurons_q != '0 && !any_in_q);
+  c_close_no_neurons:    cover property (@(posedge clk_i) cov_close && num_neurons_q == '0);
+
+  // Overflow events (counted ones) in wrap and in saturate builds, positive and negative:
+  // the sign of the value before it is fitted into AccBits (the integration's sum, or the
+  // rounded bias of V0).
+  logic cov_ovf_neg;
+  assign cov_ovf_neg = (state_q == StInteg) ? u_integrate.sum[$bits(u_integrate.sum) - 1]
+                                             : u_bias_init.rounded[BiasBits];
+  c_ovf_wrap_pos: cover property (@(posedge clk_i) rst_ni && ovf_event && Saturate == 0 && !cov_ovf_neg);
+  c_ovf_wrap_neg: cover property (@(posedge clk_i) rst_ni && ovf_event && Saturate == 0 && cov_ovf_neg);
+  c_ovf_sat_pos:  cover property (@(posedge clk_i) rst_ni && ovf_event && Saturate == 1 && !cov_ovf_neg);
+  c_ovf_sat_neg:  cover property (@(posedge clk_i) rst_ni && ovf_event && Saturate == 1 && cov_ovf_neg);
+  // ... and from each source: the integration pass and the bias of V0.
+  c_ovf_integ:    cover property (@(posedge clk_i) rst_ni && ovf_event && state_q == StInteg);
+  c_ovf_bias:     cover property (@(posedge clk_i) rst_ni && ovf_event && state_q != StInteg);
+
+  // RoT and DRLO each changing a Y that is written (rounding to 2^RoT; cutting spikes).
+  c_rot_changes:  cover property (@(posedge clk_i)
+                                  rst_ni && y_we && u_finish.u_sparsify.y_rot != u_finish.y_clamped);
+  c_drlo_changes: cover property (@(posedge clk_i)
+                                  rst_ni && y_we && u_finish.u_sparsify.y_o != u_finish.u_sparsify.y_rot);
+  // Y clamped at 0 (negative) and at 2^B - 1.
+  c_y_clamp_low:  cover property (@(posedge clk_i) rst_ni && y_we && u_finish.y_pre[$bits(u_finish.y_pre) - 1]);
+  c_y_clamp_high: cover property (@(posedge clk_i) rst_ni && y_we && !u_finish.y_pre[$bits(u_finish.y_pre) - 1] &&
+                                  u_finish.y_clamped == '1 && u_finish.y_pre[TimeSteps-1:0] != '1);
+
+  // Signed inputs: the sign step (FLAGS.Signed: the step-0 current negated when it is
+  // integrated) and a spike on a signed axon (SIGNED_AXONS: its row subtracted).
+  c_signed_step:  cover property (@(posedge clk_i)
+                                  rst_ni && state_q == StInteg && inputs_signed && t_q == '0 && cur_rd != '0);
+  c_signed_axon:  cover property (@(posedge clk_i) rst_ni && acc_v_q && acc_neg_q);
+
+  // The bias: accumulated (V0 = bias, scaled) and added at the output (FLAGS.BiasAcc clear);
+  // per-neuron requantization (FLAGS.NeuronRequant).
+  c_bias_acc:     cover property (@(posedge clk_i)
+                                  rst_ni && (state_q == StInit || state_q == StFinish) && bias_acc && v0 != '0);
+  c_bias_out:     cover property (@(posedge clk_i) rst_ni && y_we && !bias_acc && b_rd != '0);
+  c_neuron_requant: cover property (@(posedge clk_i) rst_ni && y_we && neuron_requant);
+  c_scaled_shift: cover property (@(posedge clk_i) rst_ni && state_q == StInteg && shift_q != '0);
+
+  // A configuration write while the core is busy (the write lands; the run goes on).
+  c_cfg_while_busy: cover property (@(posedge clk_i) rst_ni && cfg_we_i && busy_o);
+
+  // Backpressure at the core's ports: a spike held at the input, a spike held at the output.
+  c_in_stall:     cover property (@(posedge clk_i) rst_ni && in_valid_i && !in_ready_o);
+  c_out_stall:    cover property (@(posedge clk_i) rst_ni && out_valid_o && !out_ready_i);
 `endif
 
 `ifdef FORMAL

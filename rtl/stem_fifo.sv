@@ -92,6 +92,11 @@ module stem_fifo #(
         else $error("stem_fifo: the head was withdrawn before the consumer took it (valid dropped before ready)");
     end
   end
+  // Functional coverage (Verilator --coverage-user; scripts/coverage.sh): the FIFO full, a
+  // push refused because it is full, and a push and a pop in the same cycle.
+  c_full:        cover property (@(posedge clk_i) rst_ni && count_q == CntW'(Depth));
+  c_push_full:   cover property (@(posedge clk_i) rst_ni && in_valid_i && !in_ready_o);
+  c_push_pop:    cover property (@(posedge clk_i) rst_ni && in_valid_i && in_ready_o && out_valid_o && out_ready_i);
 `endif
 
 `ifdef FORMAL

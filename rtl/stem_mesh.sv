@@ -217,4 +217,29 @@ module stem_mesh #(
     end
   end
 
+`ifndef SYNTHESIS
+  // ---------------------------------------------------------------------------------------
+  // Functional coverage (Verilator --coverage-user; scripts/coverage.sh, docs/verification.md)
+  // ---------------------------------------------------------------------------------------
+  // Backpressure at the host ports: the host's flit held (the input FIFO full), a flit for
+  // the host held (the host not ready).
+  c_host_in_stall:  cover property (@(posedge clk_i) rst_ni && host_in_valid_i && !host_in_ready_o);
+  c_host_out_stall: cover property (@(posedge clk_i) rst_ni && host_out_valid_o && !host_out_ready_i);
+  // A step with no spikes at all: no host flit in or out and no core spike between two step
+  // pulses (the pulse closing such a step).
+  logic cov_active_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      cov_active_q <= 1'b0;
+    end else if (start_i || step_i) begin
+      cov_active_q <= 1'b0;
+    end else if ((host_in_valid_i && host_in_ready_o) || (host_out_valid_o && host_out_ready_i) ||
+                 (|mon_valid_o)) begin
+      cov_active_q <= 1'b1;
+    end
+  end
+  c_silent_step:    cover property (@(posedge clk_i) rst_ni && step_i && !cov_active_q);
+  c_busy_step:      cover property (@(posedge clk_i) rst_ni && step_i && cov_active_q);
+`endif
+
 endmodule

@@ -152,6 +152,46 @@ module stem_mesh_router #(
       end
     end
   end
+  // ---------------------------------------------------------------------------------------
+  // Functional coverage (Verilator --coverage-user; scripts/coverage.sh, docs/verification.md).
+  // Points are counted per module, so each is written out (a cover inside a generate loop
+  // would merge its iterations into one point).
+  // ---------------------------------------------------------------------------------------
+  // Every input/output pair XY routing can take (input = the side the flit came from): a
+  // flit travelling in x (from east or west) may turn north or south or stop; one travelling
+  // in y (from north or south) keeps its direction or stops; no U-turns. South to west is a
+  // flit for the host reaching (0, 0) up column 0 (host flits leave (0, 0) westwards). Local
+  // to local (a tile addressing its own core) has no point: the router allows it, but no
+  // layer feeds its own core and the NoC traffic never addresses its source (the formal sets
+  // cover it with free flits).
+  c_n_to_s: cover property (@(posedge clk_i) rst_ni && grant[stem_pkg::PortSouth*NumPorts + stem_pkg::PortNorth]);
+  c_n_to_l: cover property (@(posedge clk_i) rst_ni && grant[stem_pkg::PortLocal*NumPorts + stem_pkg::PortNorth]);
+  c_s_to_n: cover property (@(posedge clk_i) rst_ni && grant[stem_pkg::PortNorth*NumPorts + stem_pkg::PortSouth]);
+  c_s_to_l: cover property (@(posedge clk_i) rst_ni && grant[stem_pkg::PortLocal*NumPorts + stem_pkg::PortSouth]);
+  c_s_to_w: cover property (@(posedge clk_i) rst_ni && grant[stem_pkg::PortWest*NumPorts + stem_pkg::PortSouth]);
+  c_e_to_w: cover property (@(posedge clk_i) rst_ni && grant[stem_pkg::PortWest*NumPorts + stem_pkg::PortEast]);
+  c_e_to_n: cover property (@(posedge clk_i) rst_ni && grant[stem_pkg::PortNorth*NumPorts + stem_pkg::PortEast]);
+  c_e_to_s: cover property (@(posedge clk_i) rst_ni && grant[stem_pkg::PortSouth*NumPorts + stem_pkg::PortEast]);
+  c_e_to_l: cover property (@(posedge clk_i) rst_ni && grant[stem_pkg::PortLocal*NumPorts + stem_pkg::PortEast]);
+  c_w_to_e: cover property (@(posedge clk_i) rst_ni && grant[stem_pkg::PortEast*NumPorts + stem_pkg::PortWest]);
+  c_w_to_n: cover property (@(posedge clk_i) rst_ni && grant[stem_pkg::PortNorth*NumPorts + stem_pkg::PortWest]);
+  c_w_to_s: cover property (@(posedge clk_i) rst_ni && grant[stem_pkg::PortSouth*NumPorts + stem_pkg::PortWest]);
+  c_w_to_l: cover property (@(posedge clk_i) rst_ni && grant[stem_pkg::PortLocal*NumPorts + stem_pkg::PortWest]);
+  c_l_to_n: cover property (@(posedge clk_i) rst_ni && grant[stem_pkg::PortNorth*NumPorts + stem_pkg::PortLocal]);
+  c_l_to_e: cover property (@(posedge clk_i) rst_ni && grant[stem_pkg::PortEast*NumPorts + stem_pkg::PortLocal]);
+  c_l_to_s: cover property (@(posedge clk_i) rst_ni && grant[stem_pkg::PortSouth*NumPorts + stem_pkg::PortLocal]);
+  c_l_to_w: cover property (@(posedge clk_i) rst_ni && grant[stem_pkg::PortWest*NumPorts + stem_pkg::PortLocal]);
+  // Backpressure at every output (downstream not ready) and every input (its FIFO full).
+  c_out_stall_n: cover property (@(posedge clk_i) rst_ni && out_valid_o[stem_pkg::PortNorth] && !out_ready_i[stem_pkg::PortNorth]);
+  c_out_stall_e: cover property (@(posedge clk_i) rst_ni && out_valid_o[stem_pkg::PortEast] && !out_ready_i[stem_pkg::PortEast]);
+  c_out_stall_s: cover property (@(posedge clk_i) rst_ni && out_valid_o[stem_pkg::PortSouth] && !out_ready_i[stem_pkg::PortSouth]);
+  c_out_stall_w: cover property (@(posedge clk_i) rst_ni && out_valid_o[stem_pkg::PortWest] && !out_ready_i[stem_pkg::PortWest]);
+  c_out_stall_l: cover property (@(posedge clk_i) rst_ni && out_valid_o[stem_pkg::PortLocal] && !out_ready_i[stem_pkg::PortLocal]);
+  c_in_stall_n: cover property (@(posedge clk_i) rst_ni && in_valid_i[stem_pkg::PortNorth] && !in_ready_o[stem_pkg::PortNorth]);
+  c_in_stall_e: cover property (@(posedge clk_i) rst_ni && in_valid_i[stem_pkg::PortEast] && !in_ready_o[stem_pkg::PortEast]);
+  c_in_stall_s: cover property (@(posedge clk_i) rst_ni && in_valid_i[stem_pkg::PortSouth] && !in_ready_o[stem_pkg::PortSouth]);
+  c_in_stall_w: cover property (@(posedge clk_i) rst_ni && in_valid_i[stem_pkg::PortWest] && !in_ready_o[stem_pkg::PortWest]);
+  c_in_stall_l: cover property (@(posedge clk_i) rst_ni && in_valid_i[stem_pkg::PortLocal] && !in_ready_o[stem_pkg::PortLocal]);
 `endif
 
 `ifdef FORMAL

@@ -4,8 +4,10 @@
 # checkout via STEM_RTL_DIR), copies the sources it compiles (rtl/, Sources/CStemShim/) into
 # OUTDIR/src as ModelBuilder does into its build folder, and runs the command there.
 #
-#   scripts/build-model.sh [--assertions] OUTDIR TOP [none|vcd|fst] [Name=Value ...]
+#   scripts/build-model.sh [--assertions] [--coverage] OUTDIR TOP [none|vcd|fst] [Name=Value ...]
 #
+# --coverage: a coverage build (ModelParameters.coverage: line, toggle and cover points; the
+# library's coverage_write records them; scripts/coverage.sh).
 # TOP is stem_mesh (shim: stem_shim.cpp, entry stem_shim_v1) or stem_noc (stem_noc_shim.cpp,
 # entry stem_noc_v1). Name=Value are RTL parameters (TimeSteps, AccBits, MeshX, ...).
 # --assertions compiles the RTL's simulation assertions in (Verilator --assert); a failing one
@@ -15,10 +17,10 @@
 # missing). Jobs: $JOBS, else 2.
 set -euo pipefail
 
-assertions=()
-if [ "${1:-}" = "--assertions" ]; then assertions=(--assertions); shift; fi
+options=()
+while [ "${1:-}" = "--assertions" ] || [ "${1:-}" = "--coverage" ]; do options+=("$1"); shift; done
 if [ $# -lt 2 ]; then
-    echo "usage: $0 [--assertions] OUTDIR stem_mesh|stem_noc [none|vcd|fst] [Name=Value ...]" >&2
+    echo "usage: $0 [--assertions] [--coverage] OUTDIR stem_mesh|stem_noc [none|vcd|fst] [Name=Value ...]" >&2
     exit 2
 fi
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -42,8 +44,8 @@ if [ ! -x "$stemsim" ]; then
     (cd "$root" && swift build --product stemsim >&2)
 fi
 # The command line, shell-quoted by stemsim; parameters are checked there (exit 2 names them).
-line="$(STEM_RTL_DIR="$root" "$stemsim" cache path --command --top "$top_name" --trace "$trace" "${assertions[@]}" \
-        --jobs "${JOBS:-2}" "$@")"
+line="$(STEM_RTL_DIR="$root" "$stemsim" cache path --command --top "$top_name" --trace "$trace" \
+        ${options[@]+"${options[@]}"} --jobs "${JOBS:-2}" "$@")"
 eval "cmd=($line)"
 
 mkdir -p "$out"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what stem-cosim needs beyond Swift, when it is missing:
 #   verilator, yosys, libsystemc-dev (SystemC 2.3 + TLM-2.0), g++, make, zlib (FST traces),
-#   pkg-config, gtkwave (fst2vcd for FST checks; a viewer), z3 (scripts/formal.sh); with --onnx
+#   pkg-config, gtkwave (fst2vcd for FST checks; a viewer), z3 (scripts/formal.sh), lcov
+#   (genhtml, the HTML report of scripts/coverage.sh); with --onnx
 #   numpy, onnx and onnxruntime for scripts/check_onnx.py (scripts/requirements-onnx.txt;
 #   scripts/test.sh passes it); with --python those and numpy + scikit-learn for
 #   scripts/train_digits.py (scripts/requirements.txt); with --slurm also Debian's slurm-wlm and
@@ -34,6 +35,8 @@ command -v fst2vcd >/dev/null 2>&1 || missing+=(gtkwave)
 # z3, the SMT solver yosys-smtbmc drives in scripts/formal.sh (yosys-smtbmc and yosys-abc come
 # with yosys). Debian's boolector (1.5) is too old for yosys-smtbmc.
 command -v z3 >/dev/null 2>&1 || missing+=(z3)
+# genhtml (Debian's lcov): the HTML coverage report of scripts/coverage.sh.
+command -v genhtml >/dev/null 2>&1 || missing+=(lcov)
 if [ $want_slurm = 1 ]; then
     # slurmctld, slurmd and the client commands (sbatch, sinfo, scancel); munged authenticates them.
     command -v slurmctld >/dev/null 2>&1 && command -v slurmd >/dev/null 2>&1 && command -v sbatch >/dev/null 2>&1 \

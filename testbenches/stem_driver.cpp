@@ -2,14 +2,15 @@
 // It is the C++ side of the Swift-vs-C++ speed comparison (the Swift runner exports the same
 // stimulus format and drives the same library through the same ABI).
 //
-//   stem_driver LIB STIMULUS [--repeat N] [--spikes OUT]
+//   stem_driver LIB STIMULUS [--repeat N] [--spikes OUT] [--coverage DIR]
 //   stem_driver LIB --generate STIMULUS [--seed S] [--samples N] [--layers L]
 //
 // Run mode: configure as the file says, then time the steps (configuration and start
 // excluded); --repeat N runs the steps N times (start() before each pass). Prints
 //   steps=<n> cycles=<n> seconds=<s> steps_per_s=<x> cycles_per_s=<x>
 // as its last line. --spikes OUT writes what every step produced (first pass), one line per
-// step: "step <tau> cycles <c> spikes <tile>:<neuron> ... host <flit hex> ...".
+// step: "step <tau> cycles <c> spikes <tile>:<neuron> ... host <flit hex> ...". --coverage DIR
+// (a coverage build, scripts/coverage.sh) writes the model's coverage there at the end.
 //
 // Generate mode: writes the stimulus of a random network that fits LIB (the same generator as
 // tb_stem's randomized tests).
@@ -116,7 +117,9 @@ int run(const ShimLib& lib, const std::string& file, int repeat, const std::stri
             throw std::runtime_error(spikes_out + ": cannot write");
         }
     }
+    Coverage::write(api, m);
     api->destroy(m);
+    if (Coverage::failures() != 0) throw std::runtime_error("coverage_write failed");
     std::printf("steps=%llu cycles=%llu seconds=%.6f steps_per_s=%.1f cycles_per_s=%.1f\n", (unsigned long long)steps,
                 (unsigned long long)cycles, seconds, seconds > 0 ? double(steps) / seconds : 0.0,
                 seconds > 0 ? double(cycles) / seconds : 0.0);
@@ -173,7 +176,7 @@ int generate(const ShimLib& lib, const std::string& file, uint64_t seed, int sam
 int main(int argc, char** argv) {
     if (argc < 3) {
         std::fprintf(stderr,
-                     "usage: stem_driver LIB STIMULUS [--repeat N] [--spikes OUT]\n"
+                     "usage: stem_driver LIB STIMULUS [--repeat N] [--spikes OUT] [--coverage DIR]\n"
                      "       stem_driver LIB --generate STIMULUS [--seed S] [--samples N] [--layers L]\n");
         return 2;
     }
@@ -200,6 +203,8 @@ int main(int argc, char** argv) {
                 repeat = int(number(next(), 1, 1000000));
             } else if (a == "--spikes") {
                 spikes = next();
+            } else if (a == "--coverage") {
+                Coverage::set_dir(next());
             } else if (a == "--generate") {
                 gen = next();
             } else if (a == "--seed") {

@@ -1,11 +1,16 @@
 // stem_tb_loader.h: loading a model library in the C++ testbenches and the driver.
 //  - ShimLib: dlopens a model library (RTLD_LOCAL) and checks its ABI version.
 //  - must: turns a shim status into an exception naming the call and the shim's message.
+//  - Coverage: with --coverage DIR (coverage builds, scripts/coverage.sh) every model writes
+//    what it counted to DIR/<pid>-<n>.dat before it is destroyed (coverage_write).
 #ifndef STEM_TB_LOADER_H
 #define STEM_TB_LOADER_H
 
 #include <dlfcn.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <cstdio>
 #include <stdexcept>
 #include <string>
 
@@ -51,6 +56,38 @@ inline void must(const stem_shim_api* api, stem_model* m, int st, const char* wh
                                  "): " + api->last_error(m));
     }
 }
+
+/// Where models write their coverage (empty: they do not) and how many writes failed.
+struct Coverage {
+    static std::string& dir() {
+        static std::string d;
+        return d;
+    }
+    static int& failures() {
+        static int n = 0;
+        return n;
+    }
+    /// Sets the folder; it must exist (checked up front, before any model runs).
+    static void set_dir(const std::string& d) {
+        struct stat st {};
+        if (d.empty() || ::stat(d.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+            throw std::runtime_error("--coverage " + d + ": not an existing folder");
+        }
+        dir() = d;
+    }
+    /// Writes the coverage of model h (api: a stem_shim_api or stem_noc_api) to a new file in
+    /// dir(); a failure is printed and counted (callers run this from destructors).
+    template <typename Api, typename Handle>
+    static void write(const Api* api, Handle* h) {
+        if (dir().empty()) return;
+        static int serial = 0;
+        const std::string path = dir() + "/" + std::to_string(::getpid()) + "-" + std::to_string(serial++) + ".dat";
+        if (api->coverage_write(h, path.c_str()) != STEM_OK) {
+            std::fprintf(stderr, "coverage_write %s: %s\n", path.c_str(), api->last_error(h));
+            ++failures();
+        }
+    }
+};
 
 }  // namespace stemtb
 

@@ -1,6 +1,6 @@
 // tb_noc.cpp: scoreboard runs of the bare NoC (stem_noc model libraries) through stem_noc_api.
 //
-//   tb_noc LIB [LIB ...] [--long] [--table]
+//   tb_noc LIB [LIB ...] [--long] [--table] [--quick] [--coverage DIR]
 //
 // For each library: uniform, transpose and hotspot traffic at rates from near zero to beyond
 // saturation, with and without random sink backpressure; every run must report zero
@@ -9,7 +9,9 @@
 // pattern's source/destination pairs); accepted throughput must follow the offered load below
 // saturation. --long adds long runs (10^6 measured cycles near saturation, 20% sink
 // backpressure, on the first library); --table prints
-// latency and throughput for every run.
+// latency and throughput for every run. --quick runs only the rates 0.005 and 0.5 (for slow
+// coverage builds, scripts/coverage.sh). --coverage DIR (coverage builds, scripts/coverage.sh):
+// every NoC writes its coverage there.
 
 #include <cmath>
 #include <cstring>
@@ -92,7 +94,7 @@ stem_noc_result run(const ShimLib& lib, stem_noc* n, uint32_t pattern, double ra
     return r;
 }
 
-void test_library(const ShimLib& lib, bool table, bool long_runs) {
+void test_library(const ShimLib& lib, bool table, bool long_runs, bool quick) {
     if (!lib.noc) throw std::runtime_error(lib.path + " is not a stem_noc library");
     stem_noc* n = nullptr;
     if (lib.noc->create(&n) != STEM_OK) throw std::runtime_error(std::string("create: ") + lib.noc->create_error());
@@ -103,6 +105,7 @@ void test_library(const ShimLib& lib, bool table, bool long_runs) {
     for (uint32_t pattern = 0; pattern < 3; ++pattern) {
         for (uint32_t bp : {0u, 300u}) {
             for (double rate : rates) {
+                if (quick && rate != 0.005 && rate != 0.5) continue;
                 // Beyond saturation the measured flits pile up in the source queues; a shorter
                 // measurement keeps the drain short.
                 const uint64_t measure = rate > 0.3 ? 3000 : 10000;
@@ -134,6 +137,13 @@ void test_library(const ShimLib& lib, bool table, bool long_runs) {
     chk.eq(lib.noc->run(n, &bad, &r), STEM_E_ARGUMENT, "rate 2.0");
     chk.expect(std::strstr(lib.noc->last_error(n), "rate") != nullptr, "message names the rate");
     chk.eq(lib.noc->run(nullptr, &bad, &r), STEM_E_HANDLE, "NULL handle");
+    chk.eq(lib.noc->coverage_write(nullptr, "/tmp/x.dat"), STEM_E_HANDLE, "coverage_write(NULL)");
+    if (Coverage::dir().empty()) {
+        chk.eq(lib.noc->coverage_write(n, "/tmp/x.dat"), STEM_E_STATE, "coverage_write without coverage");
+        chk.expect(std::strstr(lib.noc->last_error(n), "without coverage") != nullptr, "message says so");
+    } else {
+        chk.eq(lib.noc->coverage_write(n, "/nonexistent/x.dat"), STEM_E_IO, "coverage_write to an unwritable path");
+    }
     if (long_runs) {
         // 10^6 measured cycles near saturation with 20% sink backpressure.
         const double near_saturation[3] = {0.5, 0.3, 0.1};
@@ -141,6 +151,7 @@ void test_library(const ShimLib& lib, bool table, bool long_runs) {
             run(lib, n, pattern, near_saturation[pattern], 1000000, 200, 99 + pattern, table);
         }
     }
+    Coverage::write(lib.noc, n);
     lib.noc->destroy(n);
 }
 
@@ -148,30 +159,43 @@ void test_library(const ShimLib& lib, bool table, bool long_runs) {
 
 int main(int argc, char** argv) {
     std::vector<std::string> libs;
-    bool table = false, long_runs = false;
+    bool table = false, long_runs = false, quick = false;
     for (int k = 1; k < argc; ++k) {
         const std::string a = argv[k];
         if (a == "--table") {
             table = true;
         } else if (a == "--long") {
             long_runs = true;
+        } else if (a == "--quick") {
+            quick = true;
+        } else if (a == "--coverage" && k + 1 < argc) {
+            try {
+                Coverage::set_dir(argv[++k]);
+            } catch (const std::exception& e) {
+                std::fprintf(stderr, "tb_noc: %s\n", e.what());
+                return 2;
+            }
         } else {
             libs.push_back(a);
         }
     }
     if (libs.empty()) {
-        std::fprintf(stderr, "usage: tb_noc LIB [LIB ...] [--long] [--table]\n");
+        std::fprintf(stderr, "usage: tb_noc LIB [LIB ...] [--long] [--table] [--quick] [--coverage DIR]\n");
         return 2;
     }
     try {
         for (size_t k = 0; k < libs.size(); ++k) {
             ShimLib lib(libs[k]);
-            test_library(lib, table, long_runs && k == 0);
+            test_library(lib, table, long_runs && k == 0, quick);
         }
     } catch (const std::exception& e) {
         std::fprintf(stderr, "ERROR: %s\n", e.what());
         return 1;
     }
     std::printf("%d checks, %d failures\n", chk.checks, chk.failures);
+    if (Coverage::failures() != 0) {
+        std::fprintf(stderr, "ERROR: %d coverage writes failed\n", Coverage::failures());
+        return 1;
+    }
     return chk.failures == 0 ? 0 : 1;
 }

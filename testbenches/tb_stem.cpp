@@ -1,7 +1,7 @@
 // tb_stem.cpp: directed and randomized tests of the stem_mesh model libraries through the C ABI.
 //
 //   tb_stem --tiny LIB --tiny-sat LIB --mesh LIB [--big LIB] [--huge LIB] [--vcd LIB]
-//           [--fst LIB] [--seeds N] [--out DIR]
+//           [--fst LIB] [--seeds N] [--out DIR] [--coverage DIR]
 //
 // The libraries must have these parameters (scripts/build-tb.sh builds them):
 //   tiny      MeshX=MeshY=1, TimeSteps=4, WeightBits=8, AccBits=8, Saturate=0, NumNeurons=4,
@@ -13,6 +13,7 @@
 //   huge      MeshX=2, MeshY=1, NumNeurons=256, NumAxons=1024 (the weight region's 2^18 words
 //             exactly), any other parameters: directed extremes and a few random networks
 //   vcd, fst  the tiny parameters built with --trace / --trace-fst
+// --coverage DIR: coverage builds (scripts/coverage.sh); every model writes its coverage there.
 //
 // Directed tests compare against values computed by hand from docs/stem-spec.md (the working
 // is in the comments). Randomized tests compare every spike, and I, V, Y of every neuron at
@@ -48,7 +49,10 @@ struct Model {
         if (api->create(&m) != STEM_OK) throw std::runtime_error(std::string("create: ") + api->create_error());
         must(api, m, api->get_params(m, &p), "get_params");
     }
-    ~Model() { api->destroy(m); }
+    ~Model() {
+        Coverage::write(api, m);
+        api->destroy(m);
+    }
 
     void configure(const std::vector<Write>& writes, bool backdoor) {
         if (backdoor) {
@@ -77,7 +81,9 @@ struct Model {
     }
 };
 
-bool run_net(Model& md, const Net& net, const std::vector<std::vector<int64_t>>& samples, bool backdoor);
+bool run_net(Model& md, const Net& net, const std::vector<std::vector<int64_t>>& samples, bool backdoor,
+             uint64_t rewrite_seed = 0);
+std::string slurp(const std::string& path);
 
 std::vector<int> neurons_of(const stem_step_result& r, uint16_t tile) {
     std::vector<int> v;
@@ -505,6 +511,47 @@ void test_registers(const ShimLib& lib) {
     chk.eq(md.peek(0, STEM_REGION_N_SHIFT, 1), 0, "per-neuron n after reset");
 }
 
+/// Debug reads and configuration writes outside what the core holds (docs/hardware-interface.md):
+/// a neuron index at or beyond NumNeurons, an unknown register, status word or region reads
+/// 0 (not the word its truncated index would alias: neuron 4 of 4 would read neuron 0), and a
+/// write to an unknown register changes no register. (Lines of rtl/ the random runs never
+/// reach; scripts/coverage.sh.)
+void test_debug_edges(const ShimLib& lib) {
+    chk.context = "debug reads and writes out of range";
+    Model md(lib);
+    expect_params(md, 4, 8, 8, 0, 4, 4, 1, 1);
+    std::vector<Write> w;
+    for (uint32_t j = 0; j < 4; ++j) w.push_back({0, addr(STEM_REGION_BIAS, j), 5 + j});
+    for (uint32_t r = 0; r < kNumRegs; ++r) w.push_back({0, addr(STEM_REGION_REG, r), r == STEM_REG_NUM_NEURONS ? 4u : 1u});
+    md.configure(w, true);
+    std::vector<int64_t> regs(kNumRegs), after(kNumRegs);
+    must(md.api, md.m, md.api->peek(md.m, 0, addr(STEM_REGION_REG, 0), kNumRegs, regs.data()), "peek");
+    // Writes to unknown registers, through the debug port and as a configuration flit.
+    md.configure({{0, addr(STEM_REGION_REG, kNumRegs), 3}, {0, addr(STEM_REGION_REG, 100), 3}}, true);
+    md.configure({{0, addr(STEM_REGION_REG, kNumRegs + 1), 3}}, false);
+    must(md.api, md.m, md.api->peek(md.m, 0, addr(STEM_REGION_REG, 0), kNumRegs, after.data()), "peek");
+    chk.expect(after == regs, "writes to unknown registers change no register");
+    md.start();
+    md.step({spike_flit(false, 0, 0, 0)});
+    md.step({});
+    chk.eq(md.peek(0, STEM_REGION_BIAS, 0), 5, "bias of neuron 0");
+    for (uint32_t region : {STEM_REGION_BIAS, STEM_REGION_V, STEM_REGION_I, STEM_REGION_Y, STEM_REGION_MULT,
+                            STEM_REGION_N_SHIFT}) {
+        chk.eq(md.peek(0, region, 4), 0, "neuron 4 of 4 in region " + std::to_string(region));
+    }
+    md.configure({{0, addr(STEM_REGION_FANOUT, 0), 0x12345}}, true);
+    chk.eq(md.peek(0, STEM_REGION_FANOUT, 0), 0x12345, "fan-out entry 0");
+    chk.eq(md.peek(0, STEM_REGION_FANOUT, 4 * md.p.max_fanout), 0, "a fan-out entry of neuron 4 of 4");
+    chk.eq(md.peek(0, STEM_REGION_REG, kNumRegs), 0, "an unknown register");
+    chk.eq(md.peek(0, STEM_REGION_STATUS, 7), 0, "an unknown core status word");
+    chk.eq(md.peek(0, STEM_REGION_STATUS, 40), 0, "an unknown tile status word");
+    chk.eq(md.peek(0, STEM_REGION_STATUS, STEM_STAT_BUSY), 0, "the core is idle after a step");
+    chk.eq(md.peek(0, STEM_REGION_STATUS, STEM_STAT_TILE_BUSY), 0, "the tile is idle after a step");
+    for (uint32_t region = STEM_REGION_N_SHIFT + 1; region < (1u << STEM_REGION_W); ++region) {
+        chk.eq(md.peek(0, region, 0), 0, "unknown region " + std::to_string(region));
+    }
+}
+
 /// Error paths of the ABI.
 void test_errors(const ShimLib& lib) {
     chk.context = "ABI errors";
@@ -524,6 +571,20 @@ void test_errors(const ShimLib& lib) {
     chk.eq(api->peek(m, 0, uint32_t(STEM_CFG_ADDR_MASK), 2, &v), STEM_E_ARGUMENT, "peek beyond the address space");
     chk.eq(api->trace_open(m, "/tmp/x.vcd", 0, 0, 10), STEM_E_STATE, "trace on an untraced build");
     chk.eq(api->set_host_backpressure(m, 1001, 1), STEM_E_ARGUMENT, "backpressure > 1000");
+    // coverage_write: a clear error without coverage (test-rtl.sh's libraries); with coverage
+    // (--coverage, scripts/coverage.sh) a file, and an error for a path it cannot write.
+    chk.eq(api->coverage_write(nullptr, "/tmp/x.dat"), STEM_E_HANDLE, "coverage_write(NULL)");
+    if (Coverage::dir().empty()) {
+        chk.eq(api->coverage_write(m, "/tmp/x.dat"), STEM_E_STATE, "coverage_write on a build without coverage");
+        chk.expect(std::string(api->last_error(m)).find("without coverage") != std::string::npos,
+                   "message says the build has no coverage: " + std::string(api->last_error(m)));
+    } else {
+        chk.eq(api->coverage_write(m, "/nonexistent/x.dat"), STEM_E_IO, "coverage_write to an unwritable path");
+        chk.eq(api->coverage_write(m, ""), STEM_E_ARGUMENT, "coverage_write to an empty path");
+        const std::string path = Coverage::dir() + "/errors-test.dat";
+        chk.eq(api->coverage_write(m, path.c_str()), STEM_OK, "coverage_write");
+        chk.expect(slurp(path).rfind("# SystemC::Coverage-3", 0) == 0, "coverage file written");
+    }
     // A step that cannot finish: a flit for a tile outside the 1x1 mesh blocks at the east edge.
     chk.eq(api->start(m), STEM_OK, "start");
     chk.eq(api->set_cycle_limit(m, 200), STEM_OK, "cycle limit");
@@ -674,16 +735,35 @@ void test_config_paths(const ShimLib& lib, uint64_t seed) {
 
 /// Runs `net` on `samples` on the RTL and the reference; compares every spike, and I, V and
 /// Y of every neuron at the end of every step, and the overflow counts.
-bool run_net(Model& md, const Net& net, const std::vector<std::vector<int64_t>>& samples, bool backdoor) {
+///
+/// rewrite_seed != 0: configuration writes during the run. In steps with input spikes, a
+/// configuration flit that writes a weight or bias word of one of the layers' cores with the
+/// value it already holds goes in first, so it reaches the core while the step pulse has it
+/// integrating or sending (a configuration write while busy, docs/verification.md
+/// "Coverage"); nothing the reference computes may change.
+bool run_net(Model& md, const Net& net, const std::vector<std::vector<int64_t>>& samples, bool backdoor,
+             uint64_t rewrite_seed) {
     const stem_params& p = md.p;
-    md.configure(config_writes(net, p, uint32_t(samples.size())), backdoor);
+    const std::vector<Write> config = config_writes(net, p, uint32_t(samples.size()));
+    md.configure(config, backdoor);
+    std::vector<Write> rewrites;  // the layers' weight and bias words
+    for (const Write& w : config) {
+        const uint32_t region = uint32_t(stem_get_addr_region(w.address));
+        if (region == STEM_REGION_WEIGHT || region == STEM_REGION_BIAS) rewrites.push_back(w);
+    }
+    std::mt19937_64 rewrite_rng(rewrite_seed);
     md.start();
     RefSim ref(net, samples);
     const int before = chk.failures;
     const size_t L = net.layers.size();
     for (uint64_t tau = 0; tau < ref.total_steps() && chk.failures == before; ++tau) {
         const StepState st = ref.step(tau);
-        const stem_step_result r = md.step(host_flits_for(net, p, st.input_spikes));
+        std::vector<uint64_t> in = host_flits_for(net, p, st.input_spikes);
+        if (rewrite_seed != 0 && !in.empty() && !rewrites.empty()) {
+            const std::vector<uint64_t> f = as_flits({rewrites[size_t(rewrite_rng() % rewrites.size())]}, p);
+            in.insert(in.begin(), f.begin(), f.end());
+        }
+        const stem_step_result r = md.step(in);
         const std::string at = "step " + std::to_string(tau);
         for (size_t l = 0; l < L; ++l) {
             const Layer& ly = net.layers[l];
@@ -728,7 +808,8 @@ bool run_random(const ShimLib& lib, uint64_t seed, int max_layers, bool backdoor
     chk.context = "random seed " + std::to_string(seed) + " (L=" + std::to_string(net.layers.size()) +
                   ", S=" + std::to_string(S) + ")";
     if (host_bp) must(md.api, md.m, md.api->set_host_backpressure(md.m, host_bp, seed), "backpressure");
-    return run_net(md, net, samples, backdoor);
+    // One run in four rewrites configuration words while the cores are busy.
+    return run_net(md, net, samples, backdoor, seed % 4 == 1 ? seed : 0);
 }
 
 // ------------------------------------------------------------------------------------------
@@ -899,10 +980,17 @@ int main(int argc, char** argv) {
             seeds = std::atoi(argv[++k]);
         } else if (a == "--out" && k + 1 < argc) {
             out = argv[++k];
+        } else if (a == "--coverage" && k + 1 < argc) {
+            try {
+                Coverage::set_dir(argv[++k]);
+            } catch (const std::exception& e) {
+                std::fprintf(stderr, "tb_stem: %s\n", e.what());
+                return 2;
+            }
         } else if (a.rfind("--", 0) == 0 && k + 1 < argc) {
             libs[a.substr(2)] = argv[++k];
         } else {
-            std::fprintf(stderr, "usage: tb_stem --tiny LIB --tiny-sat LIB --mesh LIB [--big LIB] [--huge LIB] [--vcd LIB] [--fst LIB] [--seeds N] [--out DIR]\n");
+            std::fprintf(stderr, "usage: tb_stem --tiny LIB --tiny-sat LIB --mesh LIB [--big LIB] [--huge LIB] [--vcd LIB] [--fst LIB] [--seeds N] [--out DIR] [--coverage DIR]\n");
             return 2;
         }
     }
@@ -919,6 +1007,7 @@ int main(int argc, char** argv) {
             test_overflow(sat, true);
             test_registers(tiny);
             test_errors(tiny);
+            test_debug_edges(tiny);
             test_two_libraries(tiny, sat);
             for (int s = 0; s < seeds; ++s) run_random(tiny, 1000 + uint64_t(s), 1, s % 2 == 0, 0);
             for (int s = 0; s < seeds; ++s) run_random(sat, 2000 + uint64_t(s), 1, s % 2 == 1, 0);
@@ -957,5 +1046,9 @@ int main(int argc, char** argv) {
         return 1;
     }
     std::printf("%d checks, %d failures\n", chk.checks, chk.failures);
+    if (Coverage::failures() != 0) {
+        std::fprintf(stderr, "ERROR: %d coverage writes failed\n", Coverage::failures());
+        return 1;
+    }
     return chk.failures == 0 ? 0 : 1;
 }

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import StemRTL
 
-/// `stemsim cache list|clear|path`: the on-disk cache of built hardware models
+/// `stemsim cache list|clear|path|build`: the on-disk cache of built hardware models
 /// (docs/model-cache.md).
 struct CacheCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,7 +13,7 @@ struct CacheCommand: ParsableCommand {
             and kept in the cache folder: $STEM_CACHE_DIR, else $XDG_CACHE_HOME/stem-cosim, \
             else ~/.cache/stem-cosim.
             """,
-        subcommands: [List.self, Clear.self, Path.self],
+        subcommands: [List.self, Clear.self, Path.self, Build.self],
         defaultSubcommand: List.self)
 
     /// Runs `body`, turning cache errors into a message and exit code 3.
@@ -118,6 +118,8 @@ extension CacheCommand {
 
         @Flag(help: "The build with the RTL's simulation assertions compiled in (Verilator --assert).")
         var assertions = false
+        @Flag(help: "A coverage build (line, toggle and cover points; scripts/coverage.sh).")
+        var coverage = false
 
         @Option(help: "Parallel compile jobs (-j) in the printed command.")
         var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
@@ -126,8 +128,8 @@ extension CacheCommand {
         var parameters: [String] = []
 
         func validate() throws {
-            guard command || (parameters.isEmpty && top == "mesh" && trace == "none" && !assertions) else {
-                throw ValidationError("--top, --trace, --assertions, --jobs and parameters need --command")
+            guard command || (parameters.isEmpty && top == "mesh" && trace == "none" && !assertions && !coverage) else {
+                throw ValidationError("--top, --trace, --assertions, --coverage, --jobs and parameters need --command")
             }
             guard ModelParameters.Top(rawValue: top) != nil else {
                 throw ValidationError("--top \(top): allowed are " + ModelParameters.Top.allCases.map(\.rawValue).joined(separator: ", "))
@@ -144,7 +146,7 @@ extension CacheCommand {
                 return
             }
             var model = ModelParameters(top: ModelParameters.Top(rawValue: top)!, trace: ModelParameters.Trace(rawValue: trace)!,
-                                        assertions: assertions)
+                                        assertions: assertions, coverage: coverage)
             do {
                 try model.apply(parameters, ranges: ModelParameters.rtlRanges)
             } catch {
@@ -154,6 +156,55 @@ extension CacheCommand {
             try CacheCommand.reporting {
                 let builder = try ModelBuilder()
                 print(try builder.commandLine(for: model, jobs: jobs))
+            }
+        }
+    }
+
+    /// `stemsim cache build [--top ...] [--trace ...] [--coverage] [Name=Value ...]`
+    struct Build: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Build a model into the cache if it is not there, and print its library's path.",
+            discussion: """
+                The library ModelBuilder builds for the given parameters (Name=Value; unset ones \
+                keep their defaults), cached by content like every build stemsim runs: a second \
+                call builds nothing. For scripts (scripts/coverage.sh builds its coverage \
+                libraries with --coverage). The sources are those of $STEM_RTL_DIR if set, else \
+                the ones built into stemsim. Progress goes to standard error.
+                """)
+
+        @Option(help: "The top: mesh (stem_mesh) or noc (stem_noc).")
+        var top: String = "mesh"
+
+        @Option(help: "Waveform tracing compiled in: none, vcd or fst.")
+        var trace: String = "none"
+
+        @Flag(help: "A coverage build (line, toggle and cover points; scripts/coverage.sh).")
+        var coverage = false
+
+        @Argument(help: "RTL parameters, Name=Value (TimeSteps, WeightBits, AccBits, Saturate, NumNeurons, NumAxons, BiasBits, MaxFanout, MeshX, MeshY, FifoDepth).")
+        var parameters: [String] = []
+
+        func validate() throws {
+            guard ModelParameters.Top(rawValue: top) != nil else {
+                throw ValidationError("--top \(top): allowed are " + ModelParameters.Top.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            guard ModelParameters.Trace(rawValue: trace) != nil else {
+                throw ValidationError("--trace \(trace): allowed are " + ModelParameters.Trace.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+        }
+
+        func run() throws {
+            var model = ModelParameters(top: ModelParameters.Top(rawValue: top)!, trace: ModelParameters.Trace(rawValue: trace)!,
+                                        coverage: coverage)
+            do {
+                try model.apply(parameters)
+            } catch {
+                printToStandardError("stemsim: \(error)\n")
+                throw ExitCode(2)
+            }
+            try CacheCommand.reporting {
+                let product = try ModelBuilder().build(model) { printToStandardError("\($0)\n") }
+                print(product.libraryURL.path)
             }
         }
     }

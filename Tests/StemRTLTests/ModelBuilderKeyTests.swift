@@ -48,6 +48,8 @@ import Testing
         keys["top"] = try key(ModelParameters(top: .noc))
         keys["trace vcd"] = try key(ModelParameters(trace: .vcd))
         keys["trace fst"] = try key(ModelParameters(trace: .fst))
+        keys["coverage"] = try key(ModelParameters(coverage: true))
+        keys["coverage fst"] = try key(ModelParameters(trace: .fst, coverage: true))
         var otherTop = ToyModel.layout
         otherTop.topModules[.mesh] = "other_top"
         keys["top module"] = try key(layout: otherTop)
@@ -89,6 +91,17 @@ import Testing
         checked.assertions = true
         let withAssertions = try builder.verilatorArguments(for: checked, jobs: 1)
         #expect(withAssertions.filter { $0 == "--assert" }.count == 1)
+        // A coverage build: the three coverage kinds and the shim's STEM_COVERAGE; nothing
+        // else changes.
+        let plain = try builder.verilatorArguments(for: ModelParameters(accBits: 24), jobs: 3)
+        let covered = try builder.verilatorArguments(for: ModelParameters(accBits: 24, coverage: true), jobs: 3)
+        #expect(covered.filter { $0.hasPrefix("--coverage") } == ["--coverage-line", "--coverage-toggle", "--coverage-user"])
+        #expect(!plain.contains { $0.hasPrefix("--coverage") || $0.contains("STEM_COVERAGE") })
+        let flags = try #require(covered.firstIndex(of: "-CFLAGS")).advanced(by: 1)
+        #expect(covered[flags].hasSuffix("-DSTEM_TRACE=0 -DSTEM_COVERAGE=1"))
+        #expect(covered.filter { !$0.hasPrefix("--coverage") && !$0.contains("STEM_COVERAGE") }
+                    == plain.filter { !$0.contains("STEM_TRACE") })
+        #expect(ModelParameters(accBits: 24, coverage: true).summary == "stem_mesh AccBits=24 coverage")
     }
 
     @Test func standardLayoutNamesTheRealFiles() throws {

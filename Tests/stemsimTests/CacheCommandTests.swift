@@ -41,6 +41,30 @@ import Testing
         #expect(misused.status == 2, "--assertions needs --command: \(misused.stderr)")
     }
 
+    @Test func aCoverageBuildHasTheCoverageOptions() throws {
+        let outcome = try StemSimRunner.run(["cache", "path", "--command", "--coverage", "--top", "noc"],
+                                            in: Self.root.path, environment: ["STEM_RTL_DIR": Self.root.path])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stdout.contains(" -GFifoDepth=4 --coverage-line --coverage-toggle --coverage-user -CFLAGS "))
+        #expect(outcome.stdout.contains("-DSTEM_TRACE=0 -DSTEM_COVERAGE=1'"))
+        let without = try StemSimRunner.run(["cache", "path", "--coverage"], in: Self.root.path)
+        #expect(without.status != 0 && without.stderr.contains("need --command"), "\(without.stderr)")
+    }
+
+    /// `stemsim cache build`: bad input is refused before anything is built.
+    @Test(arguments: [
+        (["AccBits=99"], "AccBits = 99: allowed 2...48"),
+        (["FifoDepth=1"], "FifoDepth = 1: allowed 2...64"),
+        (["--top", "cpu"], "--top cpu: allowed are mesh, noc"),
+        (["--trace", "gif"], "--trace gif: allowed are none, vcd, fst"),
+    ])
+    func buildRefusesBadInputNamingIt(arguments: [String], message: String) throws {
+        let outcome = try StemSimRunner.run(["cache", "build", "--coverage"] + arguments, in: Self.root.path,
+                                            environment: ["STEM_RTL_DIR": Self.root.path, "STEM_CACHE_DIR": "/nonexistent/cache"])
+        #expect(outcome.status == 2)
+        #expect(outcome.stderr.contains(message), "\(outcome.stderr)")
+    }
+
     @Test(arguments: [
         (["AccBits=99"], "AccBits = 99: allowed 2...48"),
         (["Bogus=1"], "Bogus = 1: allowed one of TimeSteps"),

@@ -161,6 +161,14 @@ typedef struct stem_shim_api {
      * gives the same values.
      */
     int (*create_randomized)(stem_model **out, uint64_t seed);
+
+    /**
+     * Writes the coverage this model has counted since create() (line, toggle and the RTL's
+     * cover points) to path, in Verilator's coverage format (merge with verilator_coverage;
+     * scripts/coverage.sh). Each call writes all of it again. STEM_E_STATE on a library built
+     * without coverage (ModelParameters.coverage), STEM_E_IO if path cannot be written.
+     */
+    int (*coverage_write)(stem_model *m, const char *path);
 } stem_shim_api;
 
 /** Entry point of a STEM mesh model library. */
@@ -223,6 +231,8 @@ typedef struct stem_noc_api {
      * gives the same values.
      */
     int (*create_randomized)(stem_noc **out, uint64_t seed);
+    /** Writes the coverage counted since create(), as stem_shim_api.coverage_write does. */
+    int (*coverage_write)(stem_noc *n, const char *path);
 } stem_noc_api;
 
 /** Entry point of a bare-NoC model library. */

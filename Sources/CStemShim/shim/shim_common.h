@@ -17,6 +17,17 @@
 
 #include "verilated.h"
 
+// STEM_COVERAGE: 1 in coverage builds (ModelParameters.coverage: Verilator --coverage-line
+// --coverage-toggle --coverage-user), which compile Verilator's coverage runtime in.
+#ifndef STEM_COVERAGE
+#define STEM_COVERAGE 0
+#endif
+#if STEM_COVERAGE
+#include <fstream>
+
+#include "verilated_cov.h"
+#endif
+
 #define STEM_EXPORT extern "C"
 
 namespace {
@@ -197,6 +208,35 @@ inline uint64_t port_get_u64(const T& v, unsigned lsb) {
 template <std::size_t N>
 inline uint64_t port_get_u64(const VlWide<N>& v, unsigned lsb) {
     return static_cast<uint64_t>(v[lsb / 32]) | (static_cast<uint64_t>(v[lsb / 32 + 1]) << 32);
+}
+
+/// Writes the coverage counted in ctx (its models' line, toggle and cover points) to path.
+/// Returns a stem_status; on failure *error holds the message (`what` names the call).
+inline int write_coverage(VerilatedContext* ctx, const char* path, const char* what,
+                          std::string* error) {
+#if STEM_COVERAGE
+    if (path == nullptr || *path == '\0') {
+        *error = std::string(what) + ": path is empty";
+        return STEM_E_ARGUMENT;
+    }
+    {
+        // Verilator's writer stops the process on a file it cannot open; check first.
+        std::ofstream probe(path);
+        if (probe.fail()) {
+            *error = strprintf("%s: cannot open %s for writing", what, path);
+            return STEM_E_IO;
+        }
+    }
+    ctx->coveragep()->write(path);
+    return STEM_OK;
+#else
+    (void)ctx;
+    (void)path;
+    *error = std::string(what) +
+             ": this model library was built without coverage (build it with "
+             "ModelParameters.coverage, scripts/build-model.sh --coverage)";
+    return STEM_E_STATE;
+#endif
 }
 
 }  // namespace

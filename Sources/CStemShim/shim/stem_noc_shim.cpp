@@ -378,9 +378,19 @@ int api_run(stem_noc* n, const stem_noc_run* spec, stem_noc_result* out) {
     }
 }
 
+int api_coverage_write(stem_noc* n, const char* path) {
+    CHECK_HANDLE(n);
+    try {
+        return write_coverage(n->ctx.get(), path, "coverage_write", &n->error);
+    } catch (const std::exception& e) {
+        return fail(n, STEM_E_INTERNAL, std::string("coverage_write: internal error: ") + e.what());
+    }
+}
+
 const stem_noc_api kApi = {
     STEM_SHIM_ABI_VERSION, sizeof(stem_noc_api), api_last_error, api_create_error,
     api_create, api_destroy, api_get_params, api_run, api_create_randomized,
+    api_coverage_write,
 };
 
 }  // namespace

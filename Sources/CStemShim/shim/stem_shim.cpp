@@ -4,6 +4,7 @@
 // command ModelBuilder makes (`stemsim cache path --command` prints it; docs/rtl.md quotes it).
 //
 // STEM_TRACE: 0 untraced, 1 VCD (verilator --trace), 2 FST (verilator --trace-fst).
+// STEM_COVERAGE: 1 in coverage builds (coverage_write; shim_common.h).
 //
 // One handle = one VerilatedContext + one model; the clock runs inside C++ (no per-cycle
 // crossing of the ABI). The clock: inputs change at time 10*c (clock low), the rising edge of
@@ -664,6 +665,13 @@ int api_trace_close(stem_model* m) {
 #endif
 }
 
+int api_coverage_write(stem_model* m, const char* path) {
+    CHECK_HANDLE(m);
+    GUARD_BEGIN
+    return write_coverage(m->ctx.get(), path, "coverage_write", &m->error);
+    GUARD_END(m)
+}
+
 const stem_shim_api kApi = {
     STEM_SHIM_ABI_VERSION,
     sizeof(stem_shim_api),
@@ -684,6 +692,7 @@ const stem_shim_api kApi = {
     api_trace_open,
     api_trace_close,
     api_create_randomized,
+    api_coverage_write,
 };
 
 }  // namespace

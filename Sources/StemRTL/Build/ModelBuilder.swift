@@ -138,6 +138,12 @@ public struct ModelBuilder: Sendable {
         // The RTL's `ifndef SYNTHESIS` assertions; the shim turns a failure into
         // STEM_E_ASSERTION with Verilator's message.
         if parameters.assertions { arguments.append("--assert") }
+        // Coverage builds count every line (block) and every toggling bit of the RTL, and the
+        // functional `cover property` points beside the logic (docs/verification.md,
+        // "Coverage"); the shim's coverage_write needs STEM_COVERAGE.
+        if parameters.coverage {
+            arguments += ["--coverage-line", "--coverage-toggle", "--coverage-user"]
+        }
         let include = includeFolder ?? "../" + layout.shimIncludeFolder
         // No -O2: -CFLAGS reaches Verilator's large generated files too, whose own flags
         // (OPT_FAST) already optimize; -O2 made an 8x8 NoC build 10x slower for no speed-up
@@ -146,7 +152,8 @@ public struct ModelBuilder: Sendable {
         // shim's stem_vl_printf (stem_verilator_output.h), never to the process's stdout.
         arguments += [
             "-CFLAGS", "-fPIC -fvisibility=hidden -std=c++17 -I\(include) -include stem_verilator_output.h "
-                + "-DVL_PRINTF=stem_vl_printf -DSTEM_TRACE=\(parameters.trace.shimValue)",
+                + "-DVL_PRINTF=stem_vl_printf -DSTEM_TRACE=\(parameters.trace.shimValue)"
+                + (parameters.coverage ? " -DSTEM_COVERAGE=1" : ""),
             "-LDFLAGS", "-shared -Wl,-Bsymbolic",
             "-o", layout.libraryName,
         ]

@@ -63,6 +63,11 @@ public struct ModelParameters: Hashable, Codable, Sendable, CustomStringConverti
     /// and the message. The tests build with them; runs leave them out unless asked
     /// (`--assertions`).
     public var assertions: Bool = false
+    /// A coverage build (Verilator `--coverage-line --coverage-toggle --coverage-user`): the
+    /// library counts line, toggle and functional (`cover property`) coverage and writes it
+    /// with the shim's `coverage_write` (scripts/coverage.sh, docs/verification.md). Slower;
+    /// a separate build and cache entry.
+    public var coverage: Bool = false
 
     /// Parameters with the defaults of `rtl/stem_interface.json` for everything not given.
     public init(
@@ -72,7 +77,8 @@ public struct ModelParameters: Hashable, Codable, Sendable, CustomStringConverti
         numAxons: Int = Defaults.numAxons.defaultValue, biasBits: Int = Defaults.biasBits.defaultValue,
         maxFanout: Int = Defaults.maxFanout.defaultValue,
         meshX: Int = Defaults.meshX.defaultValue, meshY: Int = Defaults.meshY.defaultValue,
-        fifoDepth: Int = Defaults.fifoDepth.defaultValue, trace: Trace = .none, assertions: Bool = false
+        fifoDepth: Int = Defaults.fifoDepth.defaultValue, trace: Trace = .none, assertions: Bool = false,
+        coverage: Bool = false
     ) {
         self.top = top
         self.timeSteps = timeSteps
@@ -88,6 +94,7 @@ public struct ModelParameters: Hashable, Codable, Sendable, CustomStringConverti
         self.fifoDepth = fifoDepth
         self.trace = trace
         self.assertions = assertions
+        self.coverage = coverage
     }
 
     /// Decodes, taking the default for every field the JSON leaves out.
@@ -108,6 +115,7 @@ public struct ModelParameters: Hashable, Codable, Sendable, CustomStringConverti
         fifoDepth = try c.decodeIfPresent(Int.self, forKey: .fifoDepth) ?? defaults.fifoDepth
         trace = try c.decodeIfPresent(Trace.self, forKey: .trace) ?? defaults.trace
         assertions = try c.decodeIfPresent(Bool.self, forKey: .assertions) ?? defaults.assertions
+        coverage = try c.decodeIfPresent(Bool.self, forKey: .coverage) ?? defaults.coverage
     }
 
     // MARK: Ranges
@@ -153,7 +161,7 @@ public struct ModelParameters: Hashable, Codable, Sendable, CustomStringConverti
     public var normalized: ModelParameters {
         guard top == .noc else { return self }
         return ModelParameters(top: .noc, meshX: meshX, meshY: meshY, fifoDepth: fifoDepth, trace: trace,
-                               assertions: assertions)
+                               assertions: assertions, coverage: coverage)
     }
 
     /// Checks every parameter against its range and the address map's limits.
@@ -236,7 +244,8 @@ public struct ModelParameters: Hashable, Codable, Sendable, CustomStringConverti
     public var description: String {
         let name = top == .mesh ? "stem_mesh" : "stem_noc"
         let values = verilatorParameters.map { "\($0.name)=\($0.value)" }.joined(separator: " ")
-        return "\(name) \(values)" + (trace == .none ? "" : " trace=\(trace.rawValue)") + (assertions ? " assertions" : "")
+        return "\(name) \(values)" + (trace == .none ? "" : " trace=\(trace.rawValue)")
+            + (assertions ? " assertions" : "") + (coverage ? " coverage" : "")
     }
 
     /// The top and the parameters that differ from the defaults, e.g.
@@ -249,6 +258,7 @@ public struct ModelParameters: Hashable, Codable, Sendable, CustomStringConverti
         }
         if trace != .none { parts.append("trace=\(trace.rawValue)") }
         if assertions { parts.append("assertions") }
+        if coverage { parts.append("coverage") }
         if parts.isEmpty { parts.append("(defaults)") }
         return ([top == .mesh ? "stem_mesh" : "stem_noc"] + parts).joined(separator: " ")
     }
