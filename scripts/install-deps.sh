@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what stem-cosim needs beyond Swift, when it is missing:
 #   verilator, yosys, libsystemc-dev (SystemC 2.3 + TLM-2.0), g++, make, zlib (FST traces),
-#   pkg-config, gtkwave (fst2vcd for FST checks; a viewer), z3 (scripts/formal.sh); with --onnx
+#   pkg-config, gtkwave (fst2vcd for FST checks; a viewer), z3 (scripts/formal.sh), ccache
+#   (scripts/mutate.py); with --onnx
 #   numpy, onnx and onnxruntime for scripts/check_onnx.py (scripts/requirements-onnx.txt;
 #   scripts/test.sh passes it); with --python those and numpy + scikit-learn for
 #   scripts/train_digits.py (scripts/requirements.txt).
@@ -30,6 +31,9 @@ command -v fst2vcd >/dev/null 2>&1 || missing+=(gtkwave)
 # z3, the SMT solver yosys-smtbmc drives in scripts/formal.sh (yosys-smtbmc and yosys-abc come
 # with yosys). Debian's boolector (1.5) is too old for yosys-smtbmc.
 command -v z3 >/dev/null 2>&1 || missing+=(z3)
+# ccache: scripts/mutate.py builds one model per RTL mutant; most of each build's C++
+# (Verilator's runtime, the shim, the modules a mutant leaves alone) is the same every time.
+command -v ccache >/dev/null 2>&1 || missing+=(ccache)
 
 if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ]; then sudo=""; elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo="sudo"; else sudo="none"; fi
