@@ -350,9 +350,14 @@ class Judge:
                     if timed_out:
                         raise ToolFailure("scripts/formal.sh %s timed out after %d s" % (" ".join(formal_sets),
                                                                                           self.args.formal_timeout))
+                    fails = [l for l in out.split("\n") if "FAIL" in l]
+                    if code != 0 and fails and all("(yosys" in l for l in fails):
+                        # Yosys refused the mutant (e.g. an inverted asynchronous reset): the
+                        # proofs cannot judge it, which is no kill.
+                        res["note"] = "formal: yosys refused the mutant, no proof ran"
+                        continue
                     if code != 0:
                         res["outcome"] = "killed"
-                        fails = [l for l in out.split("\n") if "FAIL" in l]
                         res["detail"] = "formal: " + (fails[0] if fails else out.strip().split("\n")[-1])[:300]
                         break
                     continue
@@ -378,7 +383,7 @@ class Judge:
                     break
             else:
                 res["outcome"] = "survived"
-                res["detail"] = "passed " + ", ".join(res["stages"])
+                res["detail"] = "passed " + ", ".join(res["stages"]) + ("; " + res["note"] if "note" in res else "")
         finally:
             if not self.args.keep:
                 shutil.rmtree(mroot, ignore_errors=True)
@@ -544,7 +549,7 @@ def main():
             return 2
         chosen = [by_id[i] for i in args.only]
     elif args.sample is not None:
-        pool = [m for m in all_sites if m.key not in equivalent]
+        pool = all_sites  # (a listed equivalent may be drawn: reported, not a failure)
         if args.sample > len(pool):
             sys.stderr.write("mutate.py: --sample %d is more than the %d mutants\n" % (args.sample, len(pool)))
             return 2
