@@ -14,6 +14,9 @@ judges it with the existing random cross-check against the independent C++ refer
             fan-out 3, FIFO depth 1: the same random test, other sizes and the saturate path
   3. noc    (mutants of stem_fifo, stem_mesh_router, stem_noc and stem_pkg's routing only)
             stem_noc 3x3, FIFO depth 2: tb_noc's scoreboard runs
+  4. formal (survivors in stem_fifo, stem_mesh_router, stem_core, the routing function)
+            scripts/formal.sh with the mutant's rtl/ (STEM_FORMAL_RTL), that file's sets;
+            counted apart ("by formal"); a set Yosys cannot read is no kill
 
 Outcomes: killed (a stage failed; a test that does not finish within --timeout counts as killed
 and is marked so), survived, equivalent (a survivor listed with its reason in
@@ -27,7 +30,8 @@ Score = killed / (killed + survived).
 Options: --jobs N (mutants at once, 1..8; default 2), --seeds N (random seeds per stage,
 1..1000; default 20), --timeout S (per test run, 10..3600 s; default 300), --out DIR (default
 .build-mutation; results.json there, resumable: mutants already judged are not rerun),
---report FILE (the JSON report; default DIR/report.json), --only ID (one mutant by id, repeatable).
+--report FILE (the JSON report; default DIR/report.json), --only ID (one mutant by id, repeatable),
+--no-formal (leave out stage 4). Builds use ccache when it is installed (OBJCACHE).
 Exit codes: 0 done (benchmark) or every sampled mutant killed (sample), 1 a sampled mutant
 survived, 2 bad usage, 3 a tool failure (stemsim, a testbench or the reference build failed).
 Python 3 standard library only.
