@@ -14,7 +14,9 @@
 # makes the shim's call return STEM_E_ASSERTION with the instance, time and message.
 # Prints the path of the library: OUTDIR/libstem_model.so. The Verilator log is OUTDIR/build.log.
 # stemsim: $STEMSIM, else .build/debug/stemsim (built with `swift build --product stemsim` if
-# missing). Jobs: $JOBS, else 2.
+# missing). Jobs: $JOBS, else 2. Sources: $STEM_RTL_DIR (a checkout root or a copy of its rtl/
+# and Sources/CStemShim/, as stemsim takes it), else this checkout; scripts/mutate.py builds
+# its mutants that way.
 set -euo pipefail
 
 options=()
@@ -44,7 +46,8 @@ if [ ! -x "$stemsim" ]; then
     (cd "$root" && swift build --product stemsim >&2)
 fi
 # The command line, shell-quoted by stemsim; parameters are checked there (exit 2 names them).
-line="$(STEM_RTL_DIR="$root" "$stemsim" cache path --command --top "$top_name" --trace "$trace" \
+src_root="${STEM_RTL_DIR:-$root}"
+line="$(STEM_RTL_DIR="$src_root" "$stemsim" cache path --command --top "$top_name" --trace "$trace" \
         ${options[@]+"${options[@]}"} --jobs "${JOBS:-2}" "$@")"
 eval "cmd=($line)"
 
@@ -52,8 +55,8 @@ mkdir -p "$out"
 out="$(cd "$out" && pwd)"
 rm -rf "$out/src"
 mkdir -p "$out/src/Sources"
-cp -R "$root/rtl" "$out/src/rtl"
-cp -R "$root/Sources/CStemShim" "$out/src/Sources/CStemShim"
+cp -R "$src_root/rtl" "$out/src/rtl"
+cp -R "$src_root/Sources/CStemShim" "$out/src/Sources/CStemShim"
 {
     echo "# scripts/build-model.sh, the command of stemsim cache path --command"
     echo "# cd $out/src"

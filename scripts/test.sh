@@ -3,7 +3,7 @@
 #   1. the RTL's own checks: lint (verilator --lint-only -Wall), the C++ testbenches with
 #      hand-computed directed tests and the NoC scoreboard runs (scripts/test-rtl.sh);
 #   1b. formal proofs of the FIFO, the mesh router and the core's control (scripts/formal.sh,
-#      80 s of CPU);
+#      80 s of CPU); three RTL mutants the random cross-check must kill (scripts/mutate.py);
 #   2. version-2 (graph) networks on the golden engine against an independent Python reference
 #      (scripts/graph_reference.py); the example ONNX models imported and checked against ONNX
 #      Runtime (scripts/check_onnx.py);
@@ -30,6 +30,13 @@ bash scripts/test-rtl.sh
 
 echo "== RTL: formal proofs (scripts/formal.sh)"
 bash scripts/formal.sh
+
+# Three mutants of rtl/ (scripts/mutate.py; the benchmark is docs/verification.md, "Mutation
+# score"): the random cross-check must kill each, so that the benchmark cannot rot. The seed
+# draws mutants of stem_tile, stem_sparsify and stem_mesh_router. About 2 minutes on 2 cores
+# (the unmutated reference and three model builds; ccache keeps the shared C++).
+echo "== RTL: mutation sample (scripts/mutate.py --sample 3 --seed 2264)"
+python3 scripts/mutate.py --sample 3 --seed 2264 --out .build-mutation-ci
 
 echo "== swift build"
 swift build --build-tests
