@@ -84,14 +84,7 @@ struct RTLLayersCommandTests {
     @Test func aPlantedRTLBugIsCaughtInTheChosenLayer() throws {
         let folder = try StemSimRunner.temporaryFolder()
         defer { StemSimRunner.remove(folder) }
-        var options = RandomNetworkOptions(layerSizes: [12, 10, 5])
-        options.shift = 2...3
-        let network = Network.random(options, seed: 4)
-        try network.write(to: folder + "/network.json")
-        try InputSet.random(for: network, count: 4, seed: 5).write(to: folder + "/inputs.json")
-        let sources = try RTLRunCommandTests.copyOfHardwareSources(into: folder + "/hw") { text in
-            text.replacingOccurrences(of: "assign inc = pre + Width'(1);", with: "assign inc = pre;")
-        }
+        let sources = try RTLRunCommandTests.writePlantedRoundShiftFixture(in: folder)
         let outcome = try StemSimRunner.run(ioArguments + ["--engine", "both", "--rtl-layers", "2", "--mesh", "2x2"],
                                             in: folder, environment: ["STEM_RTL_DIR": sources])
         #expect(outcome.status == 1, "\(outcome.stderr)")

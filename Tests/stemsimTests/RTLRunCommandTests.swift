@@ -88,14 +88,7 @@ struct RTLRunCommandTests {
     @Test func aPlantedRTLBugIsReportedWithStateAndWaveforms() throws {
         let folder = try StemSimRunner.temporaryFolder()
         defer { StemSimRunner.remove(folder) }
-        var options = RandomNetworkOptions(layerSizes: [12, 10, 5])
-        options.shift = 2...3
-        let network = Network.random(options, seed: 4)
-        try network.write(to: folder + "/network.json")
-        try InputSet.random(for: network, count: 4, seed: 5).write(to: folder + "/inputs.json")
-        let sources = try Self.copyOfHardwareSources(into: folder + "/hw") { text in
-            text.replacingOccurrences(of: "assign inc = pre + Width'(1);", with: "assign inc = pre;")
-        }
+        let sources = try Self.writePlantedRoundShiftFixture(in: folder)
         let outcome = try StemSimRunner.run(ioArguments + ["--engine", "both", "--divergence-dir", "why"],
                                             in: folder, environment: ["STEM_RTL_DIR": sources])
         #expect(outcome.status == 1, "\(outcome.stderr)")
@@ -233,6 +226,20 @@ struct RTLRunCommandTests {
         #expect(stderr.contains("interrupted (SIGINT); removed 4 unfinished outputs"), "\(stderr)")
         let left = try StemSimRunner.contents(folder)
         #expect(left.isEmpty, "left behind: \(left)")
+    }
+
+    /// The planted-bug fixture: a 12-10-5 network (shifts 2...3) and 4 inputs written into
+    /// `folder`, and a copy of the hardware sources in `folder/hw` whose round_shift rounds down;
+    /// returns that copy (for `STEM_RTL_DIR`).
+    static func writePlantedRoundShiftFixture(in folder: String) throws -> String {
+        var options = RandomNetworkOptions(layerSizes: [12, 10, 5])
+        options.shift = 2...3
+        let network = Network.random(options, seed: 4)
+        try network.write(to: folder + "/network.json")
+        try InputSet.random(for: network, count: 4, seed: 5).write(to: folder + "/inputs.json")
+        return try copyOfHardwareSources(into: folder + "/hw") { text in
+            text.replacingOccurrences(of: "assign inc = pre + Width'(1);", with: "assign inc = pre;")
+        }
     }
 
     /// Copies rtl/, Sources/CStemShim and testbenches/ into `folder`, passing every RTL
