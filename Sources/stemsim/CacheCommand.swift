@@ -110,32 +110,14 @@ extension CacheCommand {
         @Flag(help: "Print the Verilator command that builds the model instead of the cache folder.")
         var command = false
 
-        @Option(help: "The top: mesh (stem_mesh) or noc (stem_noc).")
-        var top: String = "mesh"
-
-        @Option(help: "Waveform tracing compiled in: none, vcd or fst.")
-        var trace: String = "none"
-
-        @Flag(help: "The build with the RTL's simulation assertions compiled in (Verilator --assert).")
-        var assertions = false
-        @Flag(help: "A coverage build (line, toggle and cover points; scripts/coverage.sh).")
-        var coverage = false
+        @OptionGroup var model: ModelChoice
 
         @Option(help: "Parallel compile jobs (-j) in the printed command.")
         var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
-        @Argument(help: "RTL parameters, Name=Value (TimeSteps, WeightBits, AccBits, Saturate, NumNeurons, NumAxons, MaxFanout, MeshX, MeshY, FifoDepth).")
-        var parameters: [String] = []
-
         func validate() throws {
-            guard command || (parameters.isEmpty && top == "mesh" && trace == "none" && !assertions && !coverage) else {
+            guard command || model.isDefault else {
                 throw ValidationError("--top, --trace, --assertions, --coverage, --jobs and parameters need --command")
-            }
-            guard ModelParameters.Top(rawValue: top) != nil else {
-                throw ValidationError("--top \(top): allowed are " + ModelParameters.Top.allCases.map(\.rawValue).joined(separator: ", "))
-            }
-            guard ModelParameters.Trace(rawValue: trace) != nil else {
-                throw ValidationError("--trace \(trace): allowed are " + ModelParameters.Trace.allCases.map(\.rawValue).joined(separator: ", "))
             }
             guard (1...1024).contains(jobs) else { throw ValidationError("--jobs \(jobs): allowed are 1...1024") }
         }
@@ -145,14 +127,7 @@ extension CacheCommand {
                 print(ModelCache.standard().directory.path)
                 return
             }
-            var model = ModelParameters(top: ModelParameters.Top(rawValue: top)!, trace: ModelParameters.Trace(rawValue: trace)!,
-                                        assertions: assertions, coverage: coverage)
-            do {
-                try model.apply(parameters, ranges: ModelParameters.rtlRanges)
-            } catch {
-                printToStandardError("stemsim: \(error)\n")
-                throw ExitCode(2)
-            }
+            let model = try self.model.parameters(ranges: ModelParameters.rtlRanges)
             try CacheCommand.reporting {
                 let builder = try ModelBuilder()
                 print(try builder.commandLine(for: model, jobs: jobs))
@@ -172,40 +147,59 @@ extension CacheCommand {
                 the ones built into stemsim. Progress goes to standard error.
                 """)
 
-        @Option(help: "The top: mesh (stem_mesh) or noc (stem_noc).")
-        var top: String = "mesh"
-
-        @Option(help: "Waveform tracing compiled in: none, vcd or fst.")
-        var trace: String = "none"
-
-        @Flag(help: "A coverage build (line, toggle and cover points; scripts/coverage.sh).")
-        var coverage = false
-
-        @Argument(help: "RTL parameters, Name=Value (TimeSteps, WeightBits, AccBits, Saturate, NumNeurons, NumAxons, BiasBits, MaxFanout, MeshX, MeshY, FifoDepth).")
-        var parameters: [String] = []
-
-        func validate() throws {
-            guard ModelParameters.Top(rawValue: top) != nil else {
-                throw ValidationError("--top \(top): allowed are " + ModelParameters.Top.allCases.map(\.rawValue).joined(separator: ", "))
-            }
-            guard ModelParameters.Trace(rawValue: trace) != nil else {
-                throw ValidationError("--trace \(trace): allowed are " + ModelParameters.Trace.allCases.map(\.rawValue).joined(separator: ", "))
-            }
-        }
+        @OptionGroup var model: ModelChoice
 
         func run() throws {
-            var model = ModelParameters(top: ModelParameters.Top(rawValue: top)!, trace: ModelParameters.Trace(rawValue: trace)!,
-                                        coverage: coverage)
-            do {
-                try model.apply(parameters)
-            } catch {
-                printToStandardError("stemsim: \(error)\n")
-                throw ExitCode(2)
-            }
+            let model = try self.model.parameters(ranges: ModelParameters.ranges)
             try CacheCommand.reporting {
                 let product = try ModelBuilder().build(model) { printToStandardError("\($0)\n") }
                 print(product.libraryURL.path)
             }
         }
+    }
+}
+
+/// The model `cache path --command` and `cache build` name: the top, the build options and
+/// the RTL parameters (one definition of these options for both).
+struct ModelChoice: ParsableArguments {
+    @Option(help: "The top: mesh (stem_mesh) or noc (stem_noc).")
+    var top: String = "mesh"
+
+    @Option(help: "Waveform tracing compiled in: none, vcd or fst.")
+    var trace: String = "none"
+
+    @Flag(help: "The build with the RTL's simulation assertions compiled in (Verilator --assert).")
+    var assertions = false
+
+    @Flag(help: "A coverage build (line, toggle and cover points; scripts/coverage.sh).")
+    var coverage = false
+
+    @Argument(help: "RTL parameters, Name=Value (TimeSteps, WeightBits, AccBits, Saturate, NumNeurons, NumAxons, BiasBits, MaxFanout, MeshX, MeshY, FifoDepth).")
+    var parameters: [String] = []
+
+    /// Whether every option keeps its default.
+    var isDefault: Bool { parameters.isEmpty && top == "mesh" && trace == "none" && !assertions && !coverage }
+
+    func validate() throws {
+        guard ModelParameters.Top(rawValue: top) != nil else {
+            throw ValidationError("--top \(top): allowed are " + ModelParameters.Top.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        guard ModelParameters.Trace(rawValue: trace) != nil else {
+            throw ValidationError("--trace \(trace): allowed are " + ModelParameters.Trace.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+    }
+
+    /// The chosen parameters, checked against `ranges`; a malformed, unknown or out-of-range
+    /// parameter is exit 2 naming it.
+    func parameters(ranges: [String: ClosedRange<Int>]) throws -> ModelParameters {
+        var model = ModelParameters(top: ModelParameters.Top(rawValue: top)!, trace: ModelParameters.Trace(rawValue: trace)!,
+                                    assertions: assertions, coverage: coverage)
+        do {
+            try model.apply(parameters, ranges: ranges)
+        } catch {
+            printToStandardError("stemsim: \(error)\n")
+            throw ExitCode(2)
+        }
+        return model
     }
 }
