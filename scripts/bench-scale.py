@@ -29,6 +29,11 @@ line per fill).
   scripts/bench-scale.py --out DIR [--meshes 1x1,2x2,4x4,8x8] [--fills 0.25,1] [--samples 64]
       [--neurons 64] [--rounds 3] [--seed 1] [--budget 3600] [--cache DIR] [--stemsim PATH]
   scripts/bench-scale.py --check DIR     checks DIR's three files are well formed and agree
+  scripts/bench-scale.py --merge DIR1,DIR2,... --out DIR
+                                         one CSV, JSON and SVG of several runs' points; of two
+                                         points of the same mesh and cores the one with a cold
+                                         build is kept, else the later DIR's (so a long 8x8 run
+                                         can go beside the rest, sharing their cache)
 
 Every option is checked before anything runs (exit 2 naming the option, the value and the
 allowed range). --budget bounds the whole run in seconds: a child still running when it is
@@ -419,12 +424,43 @@ def check(folder):
     return problems
 
 
+def write_outputs(folder, rows, document):
+    write_csv(os.path.join(folder, "bench-scale.csv"), rows)
+    write_svg(os.path.join(folder, "bench-scale.svg"), rows)
+    with open(os.path.join(folder, "bench-scale.json"), "w") as f:
+        json.dump(dict(document, columns=COLUMN_NAMES, points=rows), f, indent=1)
+        f.write("\n")
+
+
+def merge(folders, out):
+    """The points of several runs' folders (each passing --check) as one set of outputs."""
+    points, commands, skipped = {}, [], []
+    for folder in folders:
+        problems = check(folder)
+        if problems:
+            usage_error(f"--merge {folder}: not a well-formed bench-scale folder: {problems[0]}")
+        with open(os.path.join(folder, "bench-scale.json")) as f:
+            document = json.load(f)
+        commands.append(document.get("command"))
+        skipped += document.get("skipped", [])
+        for point in document["points"]:
+            key = (point["mesh"], point["cores"])
+            if key not in points or point["build_cold"] or not points[key]["build_cold"]:
+                points[key] = point
+    rows = sorted(points.values(), key=lambda p: (p["tiles"], p["cores"]))
+    done = {f"{p['mesh']} fill {p['fill']:g} ({p['cores']} cores)" for p in rows}
+    os.makedirs(out, exist_ok=True)
+    write_outputs(out, rows, {"merged": folders, "commands": commands,
+                              "skipped": [s for s in skipped if s not in done]})
+
+
 # MARK: main
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out")
     parser.add_argument("--check", metavar="DIR")
+    parser.add_argument("--merge", metavar="DIR,DIR")
     parser.add_argument("--meshes", default="1x1,2x2,4x4,8x8")
     parser.add_argument("--fills", default="0.25,1")
     parser.add_argument("--samples", default="64")
@@ -448,6 +484,9 @@ def main():
         return
     if not args.out:
         usage_error("--out DIR is required (or --check DIR)")
+    if args.merge:
+        merge(args.merge.split(","), args.out)
+        return
     meshes = parse_meshes(args.meshes)
     fills = parse_fills(args.fills)
     args.samples = bounded_int("--samples", args.samples)
@@ -487,6 +526,8 @@ def main():
         try:
             row, builds[mesh] = measure_point(args, env, deadline, mesh, fill, cores, network, inputs, builds.get(mesh))
             rows.append(row)
+            write_outputs(args.out, rows, {"command": sys.argv, "budget_s": budget, "partial": True,
+                                           "ccache": env.get("OBJCACHE", "") == "ccache", "skipped": skipped})
             print(f"bench-scale: {label}: build {row['build_s']:.1f} s ({row['build_cpu_s']:.0f} s CPU), "
                   f"{row['run_cycles_per_cpu_s']:.4g} cycles per CPU s, {row['cpp_cycles_per_s']:.4g} cycles/s, "
                   f"{row['swift_steps_per_s']:.4g} steps/s, run peak {row['run_peak_mb']:.0f} MB",
@@ -497,12 +538,8 @@ def main():
             failure = str(error)
             skipped.append(label)
     if rows:
-        write_csv(os.path.join(args.out, "bench-scale.csv"), rows)
-        write_svg(os.path.join(args.out, "bench-scale.svg"), rows)
-        with open(os.path.join(args.out, "bench-scale.json"), "w") as f:
-            json.dump({"command": sys.argv, "budget_s": budget, "ccache": env.get("OBJCACHE", "") == "ccache",
-                       "columns": COLUMN_NAMES, "points": rows, "skipped": skipped}, f, indent=1)
-            f.write("\n")
+        write_outputs(args.out, rows, {"command": sys.argv, "budget_s": budget,
+                                       "ccache": env.get("OBJCACHE", "") == "ccache", "skipped": skipped})
     if failure:
         print(f"bench-scale.py: {failure}", file=sys.stderr)
         sys.exit(3)
