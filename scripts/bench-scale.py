@@ -32,8 +32,10 @@ line per fill).
   scripts/bench-scale.py --merge DIR1,DIR2,... --out DIR
                                          one CSV, JSON and SVG of several runs' points; of two
                                          points of the same mesh and cores the one with a cold
-                                         build is kept, else the later DIR's (so a long 8x8 run
-                                         can go beside the rest, sharing their cache)
+                                         build is kept, else the later DIR's, and a point whose
+                                         build was warm takes the build figures of a cold point
+                                         of its mesh (so a long 8x8 run can go beside the rest,
+                                         sharing their cache)
 
 Every option is checked before anything runs (exit 2 naming the option, the value and the
 allowed range). --budget bounds the whole run in seconds: a child still running when it is
@@ -271,11 +273,18 @@ def measure_point(args, env, deadline, mesh, fill, cores, network, inputs, build
     return row, build
 
 
+def printed_error(value):
+    """The largest relative rounding error of a rate as bench-rtl prints it: whole numbers below
+    1e6, three decimals of millions above."""
+    return (500.0 if value >= 1e6 else 0.5) / value
+
+
 def rates_agree(row, key):
-    """bench-rtl prints 4 significant digits: its cycles/s over steps/s is the run's cycles per
-    step within that rounding."""
-    ratio = row[f"{key}_cycles_per_s"] / row[f"{key}_steps_per_s"]
-    return abs(ratio - row["cycles_per_step"]) <= 2e-3 * row["cycles_per_step"]
+    """bench-rtl's cycles/s over its steps/s is the run's cycles per step, within the rounding
+    of the two printed rates."""
+    cycles, steps = row[f"{key}_cycles_per_s"], row[f"{key}_steps_per_s"]
+    tolerance = printed_error(cycles) + printed_error(steps) + 1e-6
+    return abs(cycles / steps - row["cycles_per_step"]) <= tolerance * row["cycles_per_step"]
 
 
 # MARK: outputs
@@ -447,6 +456,11 @@ def merge(folders, out):
             key = (point["mesh"], point["cores"])
             if key not in points or point["build_cold"] or not points[key]["build_cold"]:
                 points[key] = point
+    cold = {p["mesh"]: p for p in points.values() if p["build_cold"]}
+    for point in points.values():
+        if not point["build_cold"] and point["mesh"] in cold:
+            for name in ("build_s", "build_cpu_s", "build_cold", "build_peak_mb", "ccache"):
+                point[name] = cold[point["mesh"]][name]
     rows = sorted(points.values(), key=lambda p: (p["tiles"], p["cores"]))
     done = {f"{p['mesh']} fill {p['fill']:g} ({p['cores']} cores)" for p in rows}
     os.makedirs(out, exist_ok=True)
