@@ -20,7 +20,13 @@ random unsigned inputs, and measures with the stemsim binary (--stemsim):
           resident memory of the process.
   speed   `stemsim bench-rtl --rounds --passes 1`: steps/s and cycles/s of the RTL driven by
           Swift (RTLEngine) and by the bare C++ driver, configuration not timed, the median of
-          the rounds; cycles per step.
+          the rounds; cycles per step. These are wall-clock rates: on a machine shared with other
+          jobs they fall with the load.
+  cpu     cycles per CPU second of the model alone: the C++ driver (testbenches/stem_driver.cpp,
+          compiled once per run of this script) on the stimulus of `stemsim export`, with the
+          library of `stemsim cache build` (the same cache entry), run with --repeat 1 and
+          --repeat 3; the difference of their user + system CPU seconds is two passes of the
+          steps without configuration or start, and holds under load.
 
 Outputs in OUT: bench-scale.csv, bench-scale.json and bench-scale.svg (four log-log panels
 against tiles: build CPU seconds, cycles per CPU second, steps/s, peak memory of a run; one
@@ -65,11 +71,11 @@ COLUMNS = [
     ("run_cycles", int), ("run_wall_s", float), ("run_cpu_s", float), ("run_cycles_per_cpu_s", float),
     ("run_peak_mb", float),
     ("swift_steps_per_s", float), ("swift_cycles_per_s", float),
-    ("cpp_steps_per_s", float), ("cpp_cycles_per_s", float),
+    ("cpp_steps_per_s", float), ("cpp_cycles_per_s", float), ("cpp_cycles_per_cpu_s", float),
 ]
 COLUMN_NAMES = [name for name, _ in COLUMNS]
 # The columns the SVG plots, one panel each.
-SVG_KEYS = ["build_cpu_s", "run_cycles_per_cpu_s", "swift_steps_per_s", "run_peak_mb"]
+SVG_KEYS = ["build_cpu_s", "cpp_cycles_per_cpu_s", "swift_steps_per_s", "run_peak_mb"]
 
 BOUNDS = {  # option: (low, high)
     "--samples": (1, 100000),
@@ -267,6 +273,7 @@ def measure_point(args, env, deadline, mesh, fill, cores, network, inputs, build
         row[f"{key}_steps_per_s"] = float(m.group(1))
         row[f"{key}_cycles_per_s"] = float(m.group(2))
     row["cycles_per_step"] = row["run_cycles"] / row["steps"]
+    row["cpp_cycles_per_cpu_s"] = driver_cycles_per_cpu_second(args, env, deadline, mesh_options, network, inputs)
     for key in ("cpp", "swift"):
         if not rates_agree(row, key):
             raise CommandFailed(f"bench-rtl's {key} cycles/s over steps/s is not the run's {row['cycles_per_step']:.2f} cycles per step")
@@ -277,6 +284,38 @@ def printed_error(value):
     """The largest relative rounding error of a rate as bench-rtl prints it: whole numbers below
     1e6, three decimals of millions above."""
     return (500.0 if value >= 1e6 else 0.5) / value
+
+
+def driver_cycles_per_cpu_second(args, env, deadline, mesh_options, network, inputs):
+    """Cycles per CPU second of the C++ driver on the run's stimulus: (--repeat 3) - (--repeat 1)."""
+    folder = os.path.join(os.path.dirname(network), "export")
+    run_child([args.stemsim, "export", "--network", network, "--inputs", inputs, "--out", folder, "--force"]
+              + mesh_options, env, deadline)
+    with open(os.path.join(folder, "mesh.json")) as f:
+        parameters = json.load(f)["parameters"]
+    stdout, _, _, _, _ = run_child([args.stemsim, "cache", "build"] + [f"{k}={v}" for k, v in parameters.items()],
+                                   env, deadline)
+    library = stdout.strip().splitlines()[-1]
+    runs = {}
+    for repeat in (1, 3):
+        stdout, _, _, _, cpu = run_child([args.driver, library, os.path.join(folder, "stimulus.txt"),
+                                          "--repeat", str(repeat)], env, deadline)
+        cycles = int(find(r"cycles=(\d+)", stdout, "the driver's result line").group(1))
+        runs[repeat] = (cycles, cpu)
+    cycles = runs[3][0] - runs[1][0]
+    cpu = runs[3][1] - runs[1][1]
+    if cycles <= 0 or cpu <= 0:
+        raise CommandFailed(f"the driver's --repeat 3 and --repeat 1 runs differ by {cycles} cycles and {cpu:.3f} CPU s")
+    return cycles / cpu
+
+
+def compile_driver(folder, deadline):
+    """testbenches/stem_driver.cpp as scripts/build-tb.sh compiles it."""
+    output = os.path.join(folder, "stem_driver")
+    run_child([os.environ.get("CXX", "g++"), "-O2", "-std=c++17", "-I" + os.path.join(ROOT, "Sources/CStemShim/include"),
+               "-I" + os.path.join(ROOT, "testbenches"), os.path.join(ROOT, "testbenches/stem_driver.cpp"),
+               "-o", output, "-ldl"], dict(os.environ), deadline)
+    return output
 
 
 def rates_agree(row, key):
@@ -304,7 +343,7 @@ def format_value(value, kind):
 
 def write_svg(path, rows):
     """Four log-log panels against tiles, one polyline per fill."""
-    panels = [("build_cpu_s", "model build, CPU s (cold)"), ("run_cycles_per_cpu_s", "cycles per CPU second (stemsim run)"),
+    panels = [("build_cpu_s", "model build, CPU s (cold)"), ("cpp_cycles_per_cpu_s", "cycles per CPU second (C++ driver)"),
               ("swift_steps_per_s", "steps/s (RTLEngine)"), ("run_peak_mb", "peak memory of a run, MB")]
     width, height, pw, ph = 900, 640, 360, 220
     colors = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"]
@@ -319,7 +358,7 @@ def write_svg(path, rows):
     for index, (key, title) in enumerate(panels):
         ox = 70 + (index % 2) * (pw + 90)
         oy = 50 + (index // 2) * (ph + 80)
-        values = [row[key] for row in rows if row[key] > 0]
+        values = [row[key] for row in rows if plotted(row, key)] or [1.0]
         lo_y, hi_y = log_range(values)
         lo_x, hi_x = log_range(tiles)
 
@@ -340,7 +379,7 @@ def write_svg(path, rows):
                 out.append(f'<line x1="{ox}" y1="{py(10 ** e):.1f}" x2="{ox + pw}" y2="{py(10 ** e):.1f}" stroke="#ddd"/>')
                 out.append(f'<text x="{ox - 4}" y="{py(10 ** e) + 4:.1f}" text-anchor="end">1e{e}</text>')
         for n, fill in enumerate(fills):
-            points = sorted((row["tiles"], row[key]) for row in rows if row["fill"] == fill and row[key] > 0)
+            points = sorted((row["tiles"], row[key]) for row in rows if row["fill"] == fill and plotted(row, key))
             color = colors[n % len(colors)]
             text = " ".join(f"{px(t):.1f},{py(v):.1f}" for t, v in points)
             out.append(f'<polyline class="series" data-key="{key}" data-fill="{fill:g}" points="{text}" '
@@ -356,6 +395,12 @@ def write_svg(path, rows):
     out.append("</svg>")
     with open(path, "w") as f:
         f.write("\n".join(out) + "\n")
+
+
+def plotted(row, key):
+    """Whether the SVG shows `key` of `row`: build figures only of cold builds (a warm one is
+    a cache hit, not a build)."""
+    return row[key] > 0 and (row["build_cold"] == 1 or not key.startswith("build_"))
 
 
 def log_range(values):
@@ -399,7 +444,7 @@ def check(folder):
                 problems.append(f"bench-scale.csv:{number}: {name} {cell} is not a finite value >= 0")
         if len(row) != len(COLUMNS):
             continue
-        for name in ("tiles", "cores", "steps", "run_cycles", "run_cycles_per_cpu_s", "cycles_per_step", "swift_steps_per_s", "swift_cycles_per_s",
+        for name in ("tiles", "cores", "steps", "run_cycles", "run_cycles_per_cpu_s", "cpp_cycles_per_cpu_s", "cycles_per_step", "swift_steps_per_s", "swift_cycles_per_s",
                      "cpp_steps_per_s", "cpp_cycles_per_s", "run_peak_mb", "build_peak_mb"):
             if row[name] <= 0:
                 problems.append(f"bench-scale.csv:{number}: {name} is {row[name]}, expected > 0")
@@ -426,8 +471,7 @@ def check(folder):
                     problems.append(f"bench-scale.json: points[{number - 2}].{name} is {point.get(name)}, "
                                     f"the CSV (line {number}) says {row[name]}")
     circles = [c for c in svg.iter("{http://www.w3.org/2000/svg}circle") if c.get("class") == "point"]
-    expected = sum(1 for row in rows for key in SVG_KEYS
-                   if row[key] > 0)
+    expected = sum(1 for row in rows for key in SVG_KEYS if plotted(row, key))
     if len(circles) != expected:
         problems.append(f"bench-scale.svg: {len(circles)} points, expected {expected}")
     return problems
@@ -529,6 +573,11 @@ def main():
                 seen.add(cores)
                 plan.append((mesh, fill, cores))
     builds = {}
+    try:
+        args.driver = compile_driver(args.out, deadline)
+    except (BudgetSpent, CommandFailed) as error:
+        print(f"bench-scale.py: compiling testbenches/stem_driver.cpp: {error}", file=sys.stderr)
+        sys.exit(3)
     for mesh, fill, cores in plan:
         label = f"{mesh[0]}x{mesh[1]} fill {fill:g} ({cores} cores)"
         if failure or time.monotonic() > deadline:
@@ -543,7 +592,7 @@ def main():
             write_outputs(args.out, rows, {"command": sys.argv, "budget_s": budget, "partial": True,
                                            "ccache": env.get("OBJCACHE", "") == "ccache", "skipped": skipped})
             print(f"bench-scale: {label}: build {row['build_s']:.1f} s ({row['build_cpu_s']:.0f} s CPU), "
-                  f"{row['run_cycles_per_cpu_s']:.4g} cycles per CPU s, {row['cpp_cycles_per_s']:.4g} cycles/s, "
+                  f"{row['cpp_cycles_per_cpu_s']:.4g} cycles per CPU s, {row['cpp_cycles_per_s']:.4g} cycles/s, "
                   f"{row['swift_steps_per_s']:.4g} steps/s, run peak {row['run_peak_mb']:.0f} MB",
                   file=sys.stderr, flush=True)
         except BudgetSpent:
