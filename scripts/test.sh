@@ -44,7 +44,7 @@ swift build --build-tests
 # The cost-against-mesh-size benchmark (docs/performance.md, "Cost against mesh size") on a CI
 # slice: 1x1 and 2x1 meshes of 8-neuron cores, 8 samples, one bench-rtl round, the model cache of
 # this script (two small builds, about 20 s each, on a fresh clone; 68 s in all with them cached
-# on the shared 2-core machine at load 8, most of it compiling the C++ driver twice and starting
+# on the shared 2-core machine at load 8, most of it compiling the C++ driver (once by the script, once per point by bench-rtl) and starting
 # stemsim). --check reads the CSV, JSON and SVG back (columns, types, JSON against CSV, rates
 # against cycles per step, plotted points); a copy with a broken CSV column must fail it.
 echo "== bench-scale: CI slice (scripts/bench-scale.py --meshes 1x1,2x1)"
