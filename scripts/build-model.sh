@@ -16,7 +16,9 @@
 # stemsim: $STEMSIM, else .build/debug/stemsim (built with `swift build --product stemsim` if
 # missing). Jobs: $JOBS, else 2. Sources: $STEM_RTL_DIR (a checkout root or a copy of its rtl/
 # and Sources/CStemShim/, as stemsim takes it), else this checkout; scripts/mutate.py builds
-# its mutants that way.
+# its mutants that way. $VERILATOR_EXTRA (whitespace-separated arguments, default none) is appended
+# to the command, for trying a flag before it goes into ModelBuilder's command (docs/performance.md,
+# "Model speed"); a library built with it is not what ModelBuilder builds.
 set -euo pipefail
 
 options=()
@@ -50,6 +52,10 @@ src_root="${STEM_RTL_DIR:-$root}"
 line="$(STEM_RTL_DIR="$src_root" "$stemsim" cache path --command --top "$top_name" --trace "$trace" \
         ${options[@]+"${options[@]}"} --jobs "${JOBS:-2}" "$@")"
 eval "cmd=($line)"
+if [ -n "${VERILATOR_EXTRA:-}" ]; then
+    read -r -a extra <<< "$VERILATOR_EXTRA"
+    cmd+=("${extra[@]}")
+fi
 
 mkdir -p "$out"
 out="$(cd "$out" && pwd)"

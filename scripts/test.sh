@@ -41,6 +41,25 @@ python3 scripts/mutate.py --sample 3 --seed 2264 --out .build-mutation-ci
 echo "== swift build"
 swift build --build-tests
 
+# The cost-against-mesh-size benchmark (docs/performance.md, "Cost against mesh size") on a CI
+# slice: 1x1 and 2x1 meshes of 8-neuron cores, 8 samples, one bench-rtl round, the model cache of
+# this script (two small builds, about 20 s each, on a fresh clone; 68 s in all with them cached
+# on the shared 2-core machine at load 8, most of it compiling the C++ driver (once by the script, once per point by bench-rtl) and starting
+# stemsim). --check reads the CSV, JSON and SVG back (columns, types, JSON against CSV, rates
+# against cycles per step, plotted points); a copy with a broken CSV column must fail it.
+echo "== bench-scale: CI slice (scripts/bench-scale.py --meshes 1x1,2x1)"
+scale_out=$(mktemp -d)
+python3 scripts/bench-scale.py --out "$scale_out/run" --meshes 1x1,2x1 --fills 1 --neurons 8 --samples 8 \
+    --rounds 1 --budget 600 --cache "$STEM_CACHE_DIR" --stemsim .build/debug/stemsim
+python3 scripts/bench-scale.py --check "$scale_out/run"
+cp -R "$scale_out/run" "$scale_out/broken"
+sed -i '2s/^\([^,]*\),\([^,]*\),/\1,\2,,/' "$scale_out/broken/bench-scale.csv"
+if python3 scripts/bench-scale.py --check "$scale_out/broken" 2>/dev/null; then
+    echo "bench-scale.py --check accepted a CSV row with a column too many" >&2
+    exit 1
+fi
+rm -rf "$scale_out"
+
 # Version-2 (graph) networks: the golden engine against an independent Python reference
 # written from docs/stem-spec.md (random networks; every spike, outputs, SOPs, overflows).
 echo "== graph networks: golden engine against scripts/graph_reference.py"
