@@ -1017,6 +1017,12 @@ bool run_alone(const ShimLib& lib, uint64_t seed) {
         }
         if (!alone) continue;
         chk.context = "one neuron alone, seed " + std::to_string(seed) + " (attempt " + std::to_string(attempt) + ")";
+        // First a lone configuration flit: configure() must return with it applied, also when
+        // nothing else is in the mesh while it waits in the tile's configuration queue
+        // (scripts/mutate.py: a busy output without that queue survived).
+        const uint32_t t = uint32_t(ly.tile);
+        md.configure({{t, addr(STEM_REGION_REG, STEM_REG_NUM_NEURONS), 1u}}, false);
+        chk.eq(md.peek(t, STEM_REGION_REG, STEM_REG_NUM_NEURONS), 1, "NUM_NEURONS right after one configuration flit");
         return run_net(md, net, samples, false);
     }
     chk.expect(false, "seed " + std::to_string(seed) + ": no network of one neuron with a spike alone in 100 draws");
