@@ -152,6 +152,31 @@ module stem_mesh_router #(
       end
     end
   end
+  // Fairness (the bound of the formal p_fair, here without the pointer): while the head of
+  // input i waits for output o, o grants other inputs at most NumPorts - 1 times before i.
+  // (scripts/mutate.py: a pointer held at 0, fixed priority, survived the simulations, which
+  // lose no flit with it.)
+  logic [3:0] a_wait_q [NumPorts][NumPorts];  // [o][i]: grants of o to others while i waits
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      for (int o = 0; o < NumPorts; o++) begin
+        for (int i = 0; i < NumPorts; i++) a_wait_q[o][i] <= '0;
+      end
+    end else begin
+      for (int o = 0; o < NumPorts; o++) begin
+        for (int i = 0; i < NumPorts; i++) begin
+          if (!head_valid[i] || head_route[i*3 +: 3] != 3'(o) || grant[o*NumPorts + i]) begin
+            a_wait_q[o][i] <= '0;
+          end else if (out_valid_o[o] && out_ready_i[o]) begin
+            assert (a_wait_q[o][i] < 4'(NumPorts - 1))
+              else $error("stem_mesh_router (%0d,%0d): input %0d waited through %0d grants of output %0d",
+                          x_i, y_i, i, a_wait_q[o][i] + 4'd1, o);
+            a_wait_q[o][i] <= a_wait_q[o][i] + 4'd1;
+          end
+        end
+      end
+    end
+  end
   // ---------------------------------------------------------------------------------------
   // Functional coverage (Verilator --coverage-user; scripts/coverage.sh, docs/verification.md).
   // Points are counted per module, so each is written out (a cover inside a generate loop

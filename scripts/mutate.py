@@ -3,7 +3,9 @@
 
 Generates deterministic source-level mutants of rtl/*.sv (one change each: an operator swapped,
 a constant moved by one, a condition negated, a negation dropped), builds each into a model
-library (scripts/build-model.sh with STEM_RTL_DIR at a copy of rtl/ holding the change) and
+library (scripts/build-model.sh --assertions with STEM_RTL_DIR at a copy of rtl/ holding the
+change: the RTL's simulation assertions are compiled in, as in scripts/build-tb.sh's test
+libraries, so a failing one kills the mutant too) and
 judges it with the existing random cross-check against the independent C++ reference
 (`tb_stem --random-only`, testbenches/stem_ref.h) and, for NoC mutants, the NoC scoreboard
 (tb_noc). The stages, each run only if the mutant survived the ones before:
@@ -287,7 +289,7 @@ class Judge:
             if stage in self.ref_ok:
                 return
             stamp = os.path.join(self.outdir, "reference.json")
-            key = source_digest() + "|%d" % self.args.seeds
+            key = source_digest() + "|%d|assertions" % self.args.seeds
             done = json.load(open(stamp)) if os.path.exists(stamp) else {}
             if done.get("key") != key:
                 done = {"key": key, "stages": {}}
@@ -312,7 +314,11 @@ class Judge:
             # does not touch) is the same for every mutant: Verilator's make takes OBJCACHE.
             env["OBJCACHE"] = "ccache"
             env.setdefault("CCACHE_DIR", os.path.join(self.outdir, "ccache"))
-        code, out, timed_out = run([os.path.join(ROOT, "scripts", "build-model.sh"), outdir, top, "none"] + params,
+        # --assertions: the RTL's simulation assertions (`ifndef SYNTHESIS) are compiled in, as
+        # in the test libraries of scripts/build-tb.sh; a failing one fails the test run, so
+        # they count as checks.
+        code, out, timed_out = run([os.path.join(ROOT, "scripts", "build-model.sh"), "--assertions", outdir, top,
+                                    "none"] + params,
                                    timeout=self.args.build_timeout, env=env)
         if timed_out:
             raise ToolFailure("build of %s timed out after %d s" % (outdir, self.args.build_timeout))
