@@ -152,6 +152,9 @@ module stem_mesh_router #(
       end
     end
   end
+`ifdef STEM_ASSERTIONS
+  // Only in assertion builds (ModelBuilder adds +define+STEM_ASSERTIONS with --assert): its 25
+  // counters per router are state an ordinary model should not pay for.
   // Fairness (the bound of the formal p_fair, here without the pointer): while the head of
   // input i waits for output o, o grants other inputs at most NumPorts - 1 times before i.
   // (scripts/mutate.py: a pointer held at 0, fixed priority, survived the simulations, which
@@ -177,6 +180,7 @@ module stem_mesh_router #(
       end
     end
   end
+`endif
   // ---------------------------------------------------------------------------------------
   // Functional coverage (Verilator --coverage-user; scripts/coverage.sh, docs/verification.md).
   // Points are counted per module, so each is written out (a cover inside a generate loop

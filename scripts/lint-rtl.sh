@@ -44,7 +44,7 @@ mesh_sets=(
 status=0
 lint() {
     local top="$1"; shift
-    if out=$(verilator --lint-only -Wall --assert --top-module "$top" "$@" "${filelist[@]}" 2>&1); then
+    if out=$(verilator --lint-only -Wall --assert +define+STEM_ASSERTIONS --top-module "$top" "$@" "${filelist[@]}" 2>&1); then
         echo "lint ok: $top $*"
     else
         echo "lint FAILED: $top $*"

@@ -91,6 +91,7 @@ import Testing
         checked.assertions = true
         let withAssertions = try builder.verilatorArguments(for: checked, jobs: 1)
         #expect(withAssertions.filter { $0 == "--assert" }.count == 1)
+        #expect(withAssertions.filter { $0 == "+define+STEM_ASSERTIONS" }.count == 1 && !noc.contains("+define+STEM_ASSERTIONS"))
         // A coverage build: the three coverage kinds and the shim's STEM_COVERAGE; nothing
         // else changes.
         let plain = try builder.verilatorArguments(for: ModelParameters(accBits: 24), jobs: 3)

@@ -137,7 +137,8 @@ public struct ModelBuilder: Sendable {
         }
         // The RTL's `ifndef SYNTHESIS` assertions; the shim turns a failure into
         // STEM_E_ASSERTION with Verilator's message.
-        if parameters.assertions { arguments.append("--assert") }
+        // STEM_ASSERTIONS: checks that need state of their own (counters) exist only in these builds.
+        if parameters.assertions { arguments += ["--assert", "+define+STEM_ASSERTIONS"] }
         // Coverage builds count every line (block) and every toggling bit of the RTL, and the
         // functional `cover property` points beside the logic (docs/verification.md,
         // "Coverage"); the shim's coverage_write needs STEM_COVERAGE.
