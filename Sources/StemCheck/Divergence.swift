@@ -2,9 +2,9 @@ import StemModel
 
 /// The first time step in which two engines differ (their spikes, or with state checks their
 /// neurons' I, V or Y), with the state of the differing neurons on both sides.
-public struct Divergence: Error, CustomStringConvertible, Sendable {
+public struct Divergence: Error, CustomStringConvertible, Sendable, Equatable, Codable {
     /// What differs.
-    public enum Kind: String, Sendable {
+    public enum Kind: String, Sendable, Codable {
         /// Some neuron spiked on one side only.
         case spikes
         /// The spikes agree, but some neuron's I, V or Y differs (``Lockstep/checksState``).
@@ -15,7 +15,7 @@ public struct Divergence: Error, CustomStringConvertible, Sendable {
     }
 
     /// One neuron that spiked on one side only.
-    public struct Neuron: Sendable, Equatable {
+    public struct Neuron: Sendable, Equatable, Codable {
         public var index: Int
         /// Whether the reference engine spiked.
         public var expectedSpike: Bool

@@ -1,5 +1,5 @@
 /// What an engine counted during a run.
-public struct EngineCounters: Sendable, Equatable {
+public struct EngineCounters: Sendable, Equatable, Codable {
     /// Overflow events (docs/stem-spec.md section 9); engines that agree on every spike must
     /// also agree on this.
     public var overflows: Int

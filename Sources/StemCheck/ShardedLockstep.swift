@@ -119,11 +119,41 @@ public struct ShardedLockstep {
         for work in works {
             if let error = work.failure { throw error }
         }
-        var result = try merge(works)
+        var result = try merge(works.indices.map { works[$0].outcome(samples: shards[$0], timeSteps: timeSteps,
+                                                                   sampleCount: samples.count) })
         if let divergence = result.firstDivergence {
             result.firstDivergence = try rerun(at: divergence, engines: try makeEngines(shards.count)) ?? divergence
         }
         return result
+    }
+
+    /// Runs only shard `index` (of ``shards``) on `engines`, on this thread: one task of a job
+    /// array (`stemsim run --shard i/n`). A divergence is rerun as ``run(makeEngines:)`` reruns
+    /// it, on the engines `rerunEngines()` makes, so that the merged run reports it as a single
+    /// run does.
+    public func runShard(_ index: Int, engines: Engines, rerunEngines: () throws -> Engines) throws -> ShardOutcome {
+        precondition(shards.indices.contains(index), "shard \(index) of \(shards.count)")
+        let range = shards[index]
+        let offset = range.lowerBound * network.timeSteps
+        var lockstep = Lockstep(network: network, samples: Array(samples[range]),
+                                reference: engines.reference, device: engines.device)
+        lockstep.keepGoing = keepGoing
+        lockstep.checksState = checksState
+        lockstep.progressInterval = progressInterval
+        let work = ShardWork(lockstep: lockstep)
+        lockstep.recordSink = { [unowned work] _, spikes in work.record.append(spikes) }
+        lockstep.divergentStepObserver = { [unowned work] step in work.divergentSteps.append(offset + step) }
+        if let progress {
+            lockstep.progress = { progress([$0]) }
+        }
+        work.lockstep = lockstep
+        work.execute()
+        if let error = work.failure { throw error }
+        var outcome = work.outcome(samples: range, timeSteps: network.timeSteps, sampleCount: samples.count)
+        if let divergence = outcome.firstDivergence {
+            outcome.firstDivergence = try rerun(at: divergence, engines: try rerunEngines()) ?? divergence
+        }
+        return outcome
     }
 
     /// The divergence at `divergence.step` as a single run reports it: a lockstep on the
@@ -145,24 +175,33 @@ public struct ShardedLockstep {
         return found.step == divergence.step ? found : nil
     }
 
-    /// The single-run result of the finished shards.
-    private func merge(_ works: [ShardWork]) throws -> LockstepResult {
+    /// The single run the finished shards make up: `outcomes` holds one outcome per shard of
+    /// ``shards``, in order (from ``run(makeEngines:)``'s threads or from the tasks of
+    /// ``runShard(_:engines:rerunEngines:)``). The merged record goes to ``recordSink``; the
+    /// first divergence is the earliest of the shards' (no rerun here).
+    /// - Throws: ``ShardMergeError`` when the outcomes are not those of ``shards``, or what
+    ///   ``recordSink`` throws.
+    public func merge(_ outcomes: [ShardOutcome]) throws -> LockstepResult {
         let timeSteps = network.timeSteps
         let totalSteps = network.stepCount(samples: samples.count)
-        let results = works.map { $0.result! }
+        guard outcomes.count == shards.count else {
+            throw ShardMergeError(message: "\(outcomes.count) shard results for \(shards.count) shards")
+        }
+        for (index, outcome) in outcomes.enumerated() where outcome.samples != shards[index] {
+            throw ShardMergeError(message: "shard \(index) holds samples \(outcome.firstSample)..<\(outcome.endSample), "
+                + "expected \(shards[index].lowerBound)..<\(shards[index].upperBound)")
+        }
 
         var firstDivergence: Divergence?
-        for (index, result) in results.enumerated() {
-            guard var divergence = result.firstDivergence else { continue }
-            divergence.step += shards[index].lowerBound * timeSteps
-            divergence.sampleCount = samples.count
+        for outcome in outcomes {
+            guard let divergence = outcome.firstDivergence else { continue }
             if let first = firstDivergence,
                (first.step, first.layer) <= (divergence.step, divergence.layer) { continue }
             firstDivergence = divergence
         }
         // Without keep-going the run ends at the first divergence, as a single run does.
         let stepsRun = keepGoing ? totalSteps : firstDivergence.map(\.step) ?? totalSteps
-        let divergentSteps = Set(works.flatMap { $0.divergentSteps }.filter { keepGoing || $0 <= stepsRun })
+        let divergentSteps = Set(outcomes.flatMap { $0.divergentSteps }.filter { keepGoing || $0 <= stepsRun })
 
         var decoder = SpikeRecordDecoder(network: network, sampleCount: samples.count)
         let stages = network.stages
@@ -178,21 +217,27 @@ public struct ShardedLockstep {
                     continue
                 }
                 let shard = owner[k]
-                spikes[layer] = works[shard].record[tau - shards[shard].lowerBound * timeSteps][layer]
+                let local = tau - shards[shard].lowerBound * timeSteps
+                let record = outcomes[shard].record
+                guard local < record.count, record[local].count == network.depth + 1 else {
+                    throw ShardMergeError(message: "shard \(shard) has no spikes of layer \(layer) at its step \(local) "
+                        + "(step \(tau) of the run)")
+                }
+                spikes[layer] = record[local][layer]
             }
             decoder.consume(step: tau, spikes: spikes)
             try recordSink?(tau, spikes)
         }
 
-        let deviceOutputs: [[Int64]]? = results.allSatisfy { $0.deviceOutputs != nil }
-            ? results.flatMap { $0.deviceOutputs! } : nil
+        let deviceOutputs: [[Int64]]? = outcomes.allSatisfy { $0.deviceOutputs != nil }
+            ? outcomes.flatMap { $0.deviceOutputs! } : nil
         return LockstepResult(
             stepsRun: stepsRun, totalSteps: totalSteps, outputs: decoder.outputs, sops: decoder.sops,
-            referenceCounters: Self.sum(results.map(\.referenceCounters)),
-            deviceCounters: results[0].deviceCounters == nil ? nil : Self.sum(results.compactMap(\.deviceCounters)),
+            referenceCounters: Self.sum(outcomes.map(\.referenceCounters)),
+            deviceCounters: outcomes[0].deviceCounters == nil ? nil : Self.sum(outcomes.compactMap(\.deviceCounters)),
             deviceOutputs: deviceOutputs, firstDivergence: firstDivergence,
-            divergentSteps: divergentSteps.count, differingSpikes: results.reduce(0) { $0 + $1.differingSpikes },
-            strayOutputSpikes: results.reduce(0) { $0 + $1.strayOutputSpikes })
+            divergentSteps: divergentSteps.count, differingSpikes: outcomes.reduce(0) { $0 + $1.differingSpikes },
+            strayOutputSpikes: outcomes.reduce(0) { $0 + $1.strayOutputSpikes })
     }
 
     /// The counters of all shards added up (cycles only if every shard has them).
@@ -218,6 +263,18 @@ private final class ShardWork: @unchecked Sendable {
     var failure: (any Error)?
 
     init(lockstep: Lockstep) { self.lockstep = lockstep }
+
+    /// What the finished shard of `samples` produced, its divergence at its global step.
+    func outcome(samples: Range<Int>, timeSteps: Int, sampleCount: Int) -> ShardOutcome {
+        let result = result!
+        var divergence = result.firstDivergence
+        divergence?.step += samples.lowerBound * timeSteps
+        divergence?.sampleCount = sampleCount
+        return ShardOutcome(samples: samples, record: record, divergentSteps: divergentSteps, firstDivergence: divergence,
+                            referenceCounters: result.referenceCounters, deviceCounters: result.deviceCounters,
+                            deviceOutputs: result.deviceOutputs, differingSpikes: result.differingSpikes,
+                            strayOutputSpikes: result.strayOutputSpikes)
+    }
 
     func execute() {
         do {

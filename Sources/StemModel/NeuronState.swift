@@ -1,6 +1,6 @@
 /// The observable state of one neuron of layers `1...L` at the end of a time step, before the
 /// step is closed (docs/stem-spec.md, "State observable").
-public struct NeuronState: Sendable, Equatable, CustomStringConvertible {
+public struct NeuronState: Sendable, Equatable, Codable, CustomStringConvertible {
     /// `I`: the synaptic current of this step.
     public var current: Int64
     /// `V`: the membrane potential before this step's term is added.

@@ -1,6 +1,6 @@
 /// The shape `[C, H, W]` of a layer of neurons (docs/formats.md, network version 2). A flat
 /// layer of `N` neurons is `[N, 1, 1]`. Neuron `(c, y, x)` has the flat index `c*H*W + y*W + x`.
-public struct Shape: Sendable, Equatable, Hashable, CustomStringConvertible {
+public struct Shape: Sendable, Equatable, Hashable, Codable, CustomStringConvertible {
     /// `C`, the channels.
     public var channels: Int
     /// `H`, the rows.

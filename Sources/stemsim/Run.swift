@@ -58,6 +58,16 @@ struct Run: ParsableCommand {
                                valueName: "layers"))
     var rtlLayers: String?
 
+    @Option(help: ArgumentHelp("Run only shard i of n of the samples (contiguous, split as --jobs n splits them) and write its result into --shard-dir: one task of a job array (--shard $SLURM_ARRAY_TASK_ID/n). 0 <= i < n <= the sample count. Exit 1 if the shard diverges (its result is written).",
+                               valueName: "i/n"), transform: ShardSpec.parse)
+    var shard: ShardSpec?
+
+    @Flag(help: "Build the spike record, report and summary of the run from the n shard results in --shard-dir (give the options the --shard tasks had); they equal a run without shards, byte for byte.")
+    var merge = false
+
+    @Option(help: ArgumentHelp("The folder of the shard results of --shard (created if missing) and --merge.", valueName: "folder"))
+    var shardDir: String?
+
     @OptionGroup(title: "Mesh (RTL engines)")
     var mesh: MeshArguments
 
@@ -91,6 +101,32 @@ struct Run: ParsableCommand {
         if jobs > 1, let option = waveforms.usedOptions.first {
             throw ValidationError("\(option) needs --jobs 1 (a waveform records one run of all samples), got --jobs \(jobs)")
         }
+        try validateShards()
+    }
+
+    /// The checks of --shard, --merge and --shard-dir.
+    private func validateShards() throws {
+        let mode = shard.map { "--shard \($0.text)" } ?? (merge ? "--merge" : nil)
+        if let shard, merge { throw ValidationError("--shard \(shard.text) and --merge: give one (a task runs a shard, --merge joins them)") }
+        guard let mode else {
+            if let shardDir { throw ValidationError("--shard-dir \(shardDir) needs --shard i/n or --merge") }
+            return
+        }
+        if shardDir == nil { throw ValidationError("\(mode) needs --shard-dir (the folder of the shard results)") }
+        if engine == .systemc {
+            throw ValidationError("\(mode) needs --engine golden, rtl or both (the SystemC testbench runs all samples in one process)")
+        }
+        if jobs > 1 {
+            throw ValidationError("--jobs \(jobs) cannot be used with \(mode): a task runs its shard on one thread "
+                + "(use more shards), and --merge runs nothing")
+        }
+        if let option = waveforms.usedOptions.first {
+            throw ValidationError("\(option) cannot be used with \(mode) (a waveform records one run of all samples)")
+        }
+        if shard != nil {
+            if let spikes { throw ValidationError("--spikes \(spikes) cannot be used with \(mode): --merge writes the spike record") }
+            if let report { throw ValidationError("--report \(report) cannot be used with \(mode): --merge writes the report") }
+        }
     }
 
     func run() throws {
@@ -101,13 +137,20 @@ struct Run: ParsableCommand {
         var inputSet = try InputSet.load(from: inputsPath, for: net)
         if let limit { inputSet = inputSet.prefix(limit) }
         let layerChoice = try rtlLayers.map { try RTLLayerChoice($0, network: net) }
+        if let shard {
+            try runShard(shard, network: net, inputSet: inputSet, layerChoice: layerChoice)
+            return
+        }
+        // --merge reads the shards' results first: a missing or foreign one fails before any output is created.
+        let shardFiles = merge ? try readShards(network: net, inputSet: inputSet) : nil
 
         let traceKind: ModelParameters.Trace = waveforms.trace.map { $0.hasSuffix(".fst") ? .fst : .vcd } ?? .none
-        let engines = try EngineFactory.makeEngines(engine, network: net, mesh: mesh, trace: traceKind,
-                                                    assertions: assertions, samples: inputSet.samples, systemC: systemC,
-                                                    cut: layerChoice)
-        let recorder = try RunWaveforms(waveforms.request, network: net, engines: engines, sampleCount: inputSet.count)
-        defer { recorder.cancel() }
+        // --merge runs no engine: what the summary says of them comes from the shard results.
+        let engines = shardFiles != nil ? nil : try EngineFactory.makeEngines(
+            engine, network: net, mesh: mesh, trace: traceKind, assertions: assertions, samples: inputSet.samples,
+            systemC: systemC, cut: layerChoice)
+        let recorder = try engines.map { try RunWaveforms(waveforms.request, network: net, engines: $0, sampleCount: inputSet.count) }
+        defer { recorder?.cancel() }
         // Create the outputs now so that a bad path fails before a long run; they appear
         // under their names only at the end.
         let spikeWriter = try spikes.map { path throws(OutputFileError) in try AtomicFileWriter(path: path) }
@@ -128,6 +171,72 @@ struct Run: ParsableCommand {
                 if step == pauseStep { TestPause.hold(afterStep: step) }
             }
         }
+        let result: LockstepResult
+        let facts: SummaryFacts
+        if let shardFiles {
+            var sharded = ShardedLockstep(network: net, samples: inputSet.samples, jobs: shardFiles.count)
+            sharded.keepGoing = keepGoing
+            sharded.recordSink = recordSink
+            do {
+                result = try sharded.merge(shardFiles.map(\.outcome))
+            } catch let error as ShardMergeError {
+                throw CommandFailure(.badInput, "--merge: the results in --shard-dir \(shardDir!) do not make up the run: \(error)")
+            }
+            facts = SummaryFacts(shards: shardFiles)
+        } else if let engines, let recorder {
+            (result, facts) = try runLocally(network: net, inputSet: inputSet, engines: engines, traceKind: traceKind,
+                                             layerChoice: layerChoice, recorder: recorder, recordSink: recordSink)
+        } else {
+            preconditionFailure("the engines are made unless --merge")
+        }
+
+        // A failed assertion stopped the device: nothing after it ran, with or without --keep-going.
+        if let divergence = result.firstDivergence, !keepGoing || divergence.kind == .assertion {
+            recorder?.cancel()
+            var message = "\(divergence)\n"
+            if engine == .both && layerChoice == nil {
+                message += divergenceWaveforms(network: net, samples: inputSet.samples, divergence: divergence)
+            }
+            throw CommandFailure(.mismatch, message + (divergence.kind == .assertion
+                ? "no output file written (the model cannot run past a failed assertion)"
+                : "no output file written (use --keep-going to run to the end)"))
+        }
+        guard result.completed else {
+            throw CommandFailure(.environment, "the run stopped after \(result.stepsRun) of \(result.totalSteps) steps")
+        }
+
+        let qannOutputs = QuantizedANN(network: net).outputs(for: inputSet.samples)
+        let runReport = RunReport(outputs: result.outputs, qannOutputs: qannOutputs, labels: inputSet.labels,
+                                  timeSteps: result.totalSteps, sops: result.sops,
+                                  overflows: result.referenceCounters.overflows,
+                                  divergentSteps: result.divergentSteps)
+        // Every output appears together or none does (docs/formats.md, "Output files").
+        try reportWriter?.write(runReport.jsonText)
+        let prepared = try recorder?.prepare()
+        try AtomicFileWriter.commitAll([reportWriter, spikeWriter].compactMap { $0 } + (prepared?.outputs ?? []))
+
+        print(summary(network: net, networkPath: networkPath, inputsPath: inputsPath, facts: facts,
+                      layerChoice: layerChoice, result: result, report: runReport))
+        for line in prepared?.lines ?? [] { print(line) }
+
+        if !result.agrees {
+            var problems: [String] = []
+            if result.divergentSteps > 0 {
+                problems.append("\(result.divergentSteps) divergent steps (\(result.differingSpikes) differing spikes); "
+                    + "first: \(result.firstDivergence!)")
+            }
+            if !result.overflowsAgree, let device = result.deviceCounters {
+                problems.append("overflow counts differ: \(facts.referenceName) \(result.referenceCounters.overflows), "
+                    + "\(facts.deviceName ?? "the device") \(device.overflows)")
+            }
+            throw CommandFailure(.mismatch, problems.joined(separator: "\n"))
+        }
+    }
+
+    /// Runs all samples here, on one thread or on `--jobs` threads.
+    private func runLocally(network net: Network, inputSet: InputSet, engines: EngineSet, traceKind: ModelParameters.Trace,
+                            layerChoice: RTLLayerChoice?, recorder: RunWaveforms,
+                            recordSink: ((Int, [[Int32]]) throws -> Void)?) throws -> (LockstepResult, SummaryFacts) {
         let progressLine = ProgressLine(quietStart: .milliseconds(500), plainInterval: .seconds(5), plainLineAtStart: false)
         let clock = ContinuousClock()
         let started = clock.now
@@ -165,51 +274,11 @@ struct Run: ParsableCommand {
                 return (made.reference, made.device)
             }
         }
-        let elapsed = clock.now - started
+        let seconds = (clock.now - started).seconds
         progressLine.finish()
-
-        // A failed assertion stopped the device: nothing after it ran, with or without --keep-going.
-        if let divergence = result.firstDivergence, !keepGoing || divergence.kind == .assertion {
-            recorder.cancel()
-            var message = "\(divergence)\n"
-            if engine == .both && layerChoice == nil {
-                message += divergenceWaveforms(network: net, samples: inputSet.samples, divergence: divergence)
-            }
-            throw CommandFailure(.mismatch, message + (divergence.kind == .assertion
-                ? "no output file written (the model cannot run past a failed assertion)"
-                : "no output file written (use --keep-going to run to the end)"))
-        }
-        guard result.completed else {
-            throw CommandFailure(.environment, "the run stopped after \(result.stepsRun) of \(result.totalSteps) steps")
-        }
-
-        let qannOutputs = QuantizedANN(network: net).outputs(for: inputSet.samples)
-        let runReport = RunReport(outputs: result.outputs, qannOutputs: qannOutputs, labels: inputSet.labels,
-                                  timeSteps: result.totalSteps, sops: result.sops,
-                                  overflows: result.referenceCounters.overflows,
-                                  divergentSteps: result.divergentSteps)
-        // Every output appears together or none does (docs/formats.md, "Output files").
-        try reportWriter?.write(runReport.jsonText)
-        let waveforms = try recorder.prepare()
-        try AtomicFileWriter.commitAll([reportWriter, spikeWriter].compactMap { $0 } + waveforms.outputs)
-        let waveformLines = waveforms.lines
-
-        print(try summary(network: net, networkPath: networkPath, inputsPath: inputsPath, engines: shardEngines,
-                          layerChoice: layerChoice, result: result, report: runReport, seconds: elapsed.seconds))
-        for line in waveformLines { print(line) }
-
-        if !result.agrees {
-            var problems: [String] = []
-            if result.divergentSteps > 0 {
-                problems.append("\(result.divergentSteps) divergent steps (\(result.differingSpikes) differing spikes); "
-                    + "first: \(result.firstDivergence!)")
-            }
-            if !result.overflowsAgree, let device = result.deviceCounters {
-                problems.append("overflow counts differ: \(engines.reference.name) \(result.referenceCounters.overflows), "
-                    + "\(engines.device!.name) \(device.overflows)")
-            }
-            throw CommandFailure(.mismatch, problems.joined(separator: "\n"))
-        }
+        var facts = try SummaryFacts(engines: shardEngines, seconds: seconds)
+        if shardEngines.count > 1 { facts.shardNote = "\(shardEngines.count) jobs" }
+        return (result, facts)
     }
 
     /// Reruns golden and RTL up to the divergence at `step` with a traced model, writing the
@@ -247,6 +316,7 @@ struct Run: ParsableCommand {
         plan.input("--inputs", inputsPath)
         plan.output("--spikes", spikes)
         plan.output("--report", report)
+        if let shard, shardDir != nil { plan.output("--shard-dir (its shard result)", shardPath(shard), use: .laterOutput) }
         plan.waveform("--trace", waveforms.trace, use: .outputOfAnotherProgram)
         plan.waveform("--golden-trace", waveforms.goldenTrace)
         plan.waveform("--compare-trace", waveforms.compareTrace)
@@ -272,28 +342,25 @@ struct Run: ParsableCommand {
         return path
     }
 
-    /// The summary printed after a run; `shards` holds the engines of every shard (one
-    /// without --jobs), whose RTL statistics are added up.
-    private func summary(network: Network, networkPath: String, inputsPath: String, engines shards: [EngineSet],
-                         layerChoice: RTLLayerChoice?, result: LockstepResult, report: RunReport, seconds: Double) throws -> String {
-        let engines = shards[0]
+    /// The summary printed after a run (``SummaryFacts``: what it says of the engines).
+    private func summary(network: Network, networkPath: String, inputsPath: String, facts: SummaryFacts,
+                         layerChoice: RTLLayerChoice?, result: LockstepResult, report: RunReport) -> String {
         let shape = network.layerSummary
         var lines: [String] = []
         lines.append("network    \(networkPath): \(shape), timeSteps \(network.timeSteps), "
             + "accumulator \(network.accumulatorBits) bits \(network.overflow.rawValue)")
         lines.append("samples    \(report.samples.count) from \(inputsPath)")
-        let engineText = engines.device.map { "\(engines.reference.name) and \($0.name) in lockstep" }
-            ?? engines.reference.name
-        lines.append("engine     \(engineText)" + (shards.count > 1 ? ", \(shards.count) jobs" : ""))
+        let engineText = facts.deviceName.map { "\(facts.referenceName) and \($0) in lockstep" } ?? facts.referenceName
+        lines.append("engine     \(engineText)" + (facts.shardNote.map { ", " + $0 } ?? ""))
         if let layerChoice { lines.append("layers     \(layerChoice.summary)") }
-        let name = engines.reference.name
+        let name = facts.referenceName
         if let correct = report.correct, let qannCorrect = report.qannCorrect {
             let labels = report.samples.map { $0.label ?? -1 }
             let n = report.samples.count
             func share(_ count: Int) -> String { "\(Self.percent(count, n)) (\(count)/\(n))" }
             var text = "accuracy   QANN \(share(qannCorrect)), \(name) \(share(correct))"
-            if let device = engines.device, let outputs = result.deviceOutputs {
-                text += ", \(device.name) \(share(zip(outputs.map(argmax), labels).filter { $0 == $1 }.count))"
+            if let device = facts.deviceName, let outputs = result.deviceOutputs {
+                text += ", \(device) \(share(zip(outputs.map(argmax), labels).filter { $0 == $1 }.count))"
             }
             lines.append(text)
         } else {
@@ -302,29 +369,24 @@ struct Run: ParsableCommand {
         lines.append("QANN       outputs equal in \(report.qannMatches)/\(report.samples.count) samples")
         lines.append("sops       \(report.sops)")
         var overflowText = "\(report.overflows)"
-        if let device = result.deviceCounters, let deviceEngine = engines.device {
-            overflowText = "\(name) \(report.overflows), \(deviceEngine.name) \(device.overflows)"
+        if let device = result.deviceCounters, let deviceName = facts.deviceName {
+            overflowText = "\(name) \(report.overflows), \(deviceName) \(device.overflows)"
         }
         lines.append("overflows  \(overflowText)")
-        if let rtl = engines.rtl {
-            let mapping = rtl.mapping
-            let stats = RTLEngine.NetworkStatistics.combined(try shards.compactMap(\.rtl).map { try $0.networkStatistics() })
-            let relays = mapping.relayCount == 0 ? "" : " (\(mapping.relayCount) relay\(mapping.relayCount == 1 ? "" : "s"))"
-            lines.append("mesh       \(mapping.meshX)x\(mapping.meshY) tiles, \(mapping.cores.count) cores\(relays) of "
-                + "\(mapping.options.numNeurons) neurons x \(mapping.options.numAxons) axons")
+        if let meshLine = facts.meshLine, let stats = facts.rtlStatistics {
+            lines.append(meshLine)
             let perStep = stats.steps > 0 ? Double(stats.cycles) / Double(stats.steps) : 0
             lines.append("cycles     \(stats.cycles) (\(Self.fixed(perStep, 1)) per step, at most \(stats.maxStepCycles))")
             lines.append("packets    \(stats.injectedFlits) from the host, \(stats.coreFlits) to cores, \(stats.hostFlits) to the host; "
                 + "latency mean \(Self.fixed(stats.meanLatency, 1)), max \(stats.maxLatency) cycles")
         }
-        if let systemC = engines.systemC, let summary = systemC.summary {
-            lines.append(contentsOf: summary.lines)
-        }
-        if engines.device != nil {
+        lines.append(contentsOf: facts.systemCLines)
+        if facts.deviceName != nil {
             lines.append("lockstep   \(result.divergentSteps == 0 ? "every spike agrees" : "\(result.divergentSteps) divergent steps")")
         }
-        let rate = seconds > 0 ? Double(result.totalSteps) / seconds : 0
-        lines.append("time       \(result.totalSteps) steps in \(Self.fixed(seconds, 3)) s (\(Int(rate.rounded())) steps/s)")
+        let rate = facts.seconds > 0 ? Double(result.totalSteps) / facts.seconds : 0
+        lines.append("time       \(result.totalSteps) steps in \(Self.fixed(facts.seconds, 3)) s (\(Int(rate.rounded())) steps/s)"
+            + (facts.timesAdded ? ", the shards' times added" : ""))
         return lines.joined(separator: "\n")
     }
 

@@ -95,8 +95,8 @@ struct SweepCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Run shard i of n of --out/plan.json: its points i, i+n, i+2n, ... (a job-array task "
                                + "running several points: --shard $SLURM_ARRAY_TASK_ID/n; 0 <= i < n <= the points).",
                                valueName: "i/n"),
-            transform: SweepCommand.shardSpec)
-    var shard: Shard?
+            transform: ShardSpec.parse)
+    var shard: ShardSpec?
 
     @Flag(help: "Build sweep.json, sweep.csv and the plots from the results of the tasks of --out/plan.json.")
     var merge = false
@@ -120,25 +120,6 @@ struct SweepCommand: ParsableCommand {
         if restart, let mode = modes.first, !writePlan {
             throw ValidationError("--restart: not with \(mode); it discards the folder's results, pass it with --plan")
         }
-    }
-
-    /// `--shard i/n`.
-    struct Shard {
-        var index: Int
-        var count: Int
-    }
-
-    /// `i/n` with `0 <= i < n` (`n` is checked against the plan when it is read).
-    static func shardSpec(_ text: String) throws -> Shard {
-        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 2, let index = Int(parts[0]), let count = Int(parts[1]) else {
-            throw ValidationError("--shard: '\(text)' is not i/n (shard i of n, 0 <= i < n)")
-        }
-        guard count >= 1 else { throw ValidationError("--shard: \(text): the shard count \(count) must be at least 1") }
-        guard (0..<count).contains(index) else {
-            throw ValidationError("--shard: \(text): the shard \(index) is out of range 0...\(count - 1)")
-        }
-        return Shard(index: index, count: count)
     }
 
     /// A task index: an integer (its range is the plan's, checked when the plan is read).

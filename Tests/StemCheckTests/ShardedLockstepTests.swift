@@ -27,9 +27,11 @@ private func overflowProne(accumulatorBits: Int) -> Network {
 }
 
 /// Runs `samples` on `network` in `jobs` shards (1: a plain ``Lockstep``), the device (if
-/// `deviceNetwork`) a golden model of that network.
+/// `deviceNetwork`) a golden model of that network. `asTasks`: each shard run alone
+/// (``ShardedLockstep/runShard(_:engines:rerunEngines:)``, last shard first), its outcome
+/// through JSON as `stemsim run --shard` writes it, then merged.
 private func run(_ network: Network, _ samples: [[Int64]], jobs: Int, deviceNetwork: Network? = nil,
-                 keepGoing: Bool = false) throws -> Outcome {
+                 keepGoing: Bool = false, asTasks: Bool = false) throws -> Outcome {
     var record: [[[Int32]]] = []
     let result: LockstepResult
     if jobs == 1 {
@@ -42,8 +44,19 @@ private func run(_ network: Network, _ samples: [[Int64]], jobs: Int, deviceNetw
         var sharded = ShardedLockstep(network: network, samples: samples, jobs: jobs)
         sharded.keepGoing = keepGoing
         sharded.recordSink = { _, spikes in record.append(spikes) }
-        result = try sharded.run { _ in
+        let makeEngines = { () throws -> ShardedLockstep.Engines in
             (try GoldenModel(network: network), try deviceNetwork.map { try GoldenModel(network: $0, name: "narrow") })
+        }
+        if asTasks {
+            var outcomes: [Int: ShardOutcome] = [:]
+            for index in sharded.shards.indices.reversed() {
+                let outcome = try sharded.runShard(index, engines: try makeEngines(), rerunEngines: makeEngines)
+                outcomes[index] = try JSONDecoder().decode(ShardOutcome.self, from: try JSONEncoder().encode(outcome))
+                #expect(outcomes[index] == outcome)
+            }
+            result = try sharded.merge(sharded.shards.indices.map { outcomes[$0]! })
+        } else {
+            result = try sharded.run { _ in try makeEngines() }
         }
     }
     return Outcome(record: record, outputs: result.outputs, sops: result.sops, stepsRun: result.stepsRun,
@@ -154,5 +167,45 @@ private func expectSameStop(_ sharded: Outcome, _ single: Outcome, sourceLocatio
         #expect(step >= (samples.count - 1) * wide.timeSteps)
         expectSameStop(try run(wide, samples, jobs: 2, deviceNetwork: narrow), single)
         expectSameStop(try run(wide, samples, jobs: 4, deviceNetwork: narrow), single)
+    }
+
+    // The same, each shard run alone as a job-array task (`stemsim run --shard i/n`), its
+    // outcome through JSON, then merged (`--merge`).
+
+    @Test(arguments: [2, 3, 7])
+    func shardsRunAsTasksMergeIntoTheSingleRun(jobs: Int) throws {
+        let network = overflowProne(accumulatorBits: 9)
+        let samples = InputSet.random(for: network, count: 7, seed: 5).samples
+        #expect(try run(network, samples, jobs: jobs, asTasks: true) == (try run(network, samples, jobs: 1)))
+        let graph = try Network.load(from: Self.graphExample + "/network.json")
+        let graphSamples = try InputSet.load(from: Self.graphExample + "/inputs.json", for: graph).samples
+        #expect(try run(graph, graphSamples, jobs: jobs, asTasks: true) == (try run(graph, graphSamples, jobs: 1)))
+    }
+
+    @Test(arguments: [2, 3, 6])
+    func tasksGiveTheSingleRunsFirstDivergenceAndKeepGoingCounts(jobs: Int) throws {
+        let wide = overflowProne(accumulatorBits: 16)
+        let narrow = overflowProne(accumulatorBits: 9)
+        let samples = InputSet.random(for: wide, count: 6, seed: 77).samples
+        let single = try run(wide, samples, jobs: 1, deviceNetwork: narrow)
+        #expect(single.divergence != nil)
+        expectSameStop(try run(wide, samples, jobs: jobs, deviceNetwork: narrow, asTasks: true), single)
+        let singleAll = try run(wide, samples, jobs: 1, deviceNetwork: narrow, keepGoing: true)
+        #expect(try run(wide, samples, jobs: jobs, deviceNetwork: narrow, keepGoing: true, asTasks: true) == singleAll)
+    }
+
+    @Test func mergeRefusesOutcomesOfOtherShards() throws {
+        let network = overflowProne(accumulatorBits: 16)
+        let samples = InputSet.random(for: network, count: 5, seed: 3).samples
+        let sharded = ShardedLockstep(network: network, samples: samples, jobs: 2)
+        let make = { () throws -> ShardedLockstep.Engines in (try GoldenModel(network: network), nil) }
+        let first = try sharded.runShard(0, engines: try make(), rerunEngines: make)
+        let second = try sharded.runShard(1, engines: try make(), rerunEngines: make)
+        #expect(throws: ShardMergeError.self) { try sharded.merge([first]) }
+        #expect(throws: ShardMergeError.self) { try sharded.merge([second, first]) }
+        var short = second
+        short.record.removeLast(short.record.count / 2)
+        #expect(throws: ShardMergeError.self) { try sharded.merge([first, short]) }
+        #expect(try sharded.merge([first, second]).outputs.count == samples.count)
     }
 }

@@ -14,7 +14,7 @@ public final class RTLEngine: SpikingEngine {
     }
 
     /// Network traffic figures of a run.
-    public struct NetworkStatistics: Sendable, Equatable {
+    public struct NetworkStatistics: Sendable, Equatable, Codable {
         /// Flits delivered to cores, and to the host.
         public var coreFlits: Int, hostFlits: Int
         /// Flits the host injected.
