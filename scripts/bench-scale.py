@@ -13,7 +13,8 @@ random unsigned inputs, and measures with the stemsim binary (--stemsim):
           reports them ("built ... in X s"; build_cold 0 if the library was cached), the CPU
           seconds (user + system) and the peak resident memory of that process tree (Verilator
           and the C++ compiler, getrusage of the child). ccache is not used unless
-          OBJCACHE=ccache is set in the environment (Verilator's makefile); the CSV says which.
+          OBJCACHE=ccache is set in the environment (Verilator's makefile; an unset OBJCACHE
+          is set to nothing, although stemsim would use ccache); the CSV says which.
   run     `stemsim run --engine rtl` over all --samples samples (the library cached by then):
           the clock cycles it reports, its wall and CPU seconds (configuration included), cycles
           per CPU second (the figure that holds when other jobs share the machine), and the peak
@@ -560,6 +561,9 @@ def main():
     cache = args.cache or os.path.join(args.out, "cache")
     os.makedirs(cache, exist_ok=True)
     env = dict(os.environ, STEM_CACHE_DIR=os.path.abspath(cache))
+    # stemsim compiles through ccache when it is installed and OBJCACHE is unset: an unset
+    # OBJCACHE is set to nothing here, so a cold build stays cold.
+    env.setdefault("OBJCACHE", "")
     deadline = time.monotonic() + budget
 
     rows, skipped, failure = [], [], None

@@ -57,6 +57,12 @@ if [ -n "${VERILATOR_EXTRA:-}" ]; then
     cmd+=("${extra[@]}")
 fi
 
+# The compiler cache as ModelBuilder uses it (ModelBuilder.compileEnvironment): ccache when it
+# is installed and OBJCACHE is not set at all; set OBJCACHE (even to nothing) to choose.
+if [ -z "${OBJCACHE+set}" ] && command -v ccache >/dev/null 2>&1; then
+    export OBJCACHE=ccache
+fi
+
 mkdir -p "$out"
 out="$(cd "$out" && pwd)"
 rm -rf "$out/src"
@@ -66,6 +72,7 @@ cp -R "$src_root/Sources/CStemShim" "$out/src/Sources/CStemShim"
 {
     echo "# scripts/build-model.sh, the command of stemsim cache path --command"
     echo "# cd $out/src"
+    if [ -n "${OBJCACHE:-}" ]; then echo "# OBJCACHE=$OBJCACHE"; fi
     echo "# $line"
     echo
 } > "$out/build.log"

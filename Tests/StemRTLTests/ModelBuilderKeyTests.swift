@@ -182,4 +182,30 @@ import Testing
         #expect("\(ModelBuilder.Event.waiting(parameters: p, key: key))"
                 == "waiting for another build of stem_mesh AccBits=24 (0123456789ab)")
     }
+
+    /// `OBJCACHE=ccache` is added only when `ccache` is on the `PATH` and `OBJCACHE` is unset.
+    @Test func compileEnvironmentAddsCcacheOnlyWhenFoundAndUnset() throws {
+        let tools = FileManager.default.temporaryDirectory
+            .appendingPathComponent("stem-ccache-\(UUID().uuidString)", isDirectory: true)
+        try FileManager.default.createDirectory(at: tools, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: tools) }
+        let ccache = tools.appendingPathComponent("ccache")
+        // A stand-in answering `-k cache_dir` with $CCACHE_DIR, as ccache 4 does.
+        try "#!/bin/sh\nif [ \"$1\" = -k ]; then echo \"$CCACHE_DIR\"; exit 0; fi\nexec \"$@\"\n"
+            .write(to: ccache, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: ccache.path)
+        let store = tools.appendingPathComponent("store/objects").path
+
+        let found = ModelBuilder.compileEnvironment(["PATH": tools.path, "CCACHE_DIR": store])
+        #expect(found == ["PATH": tools.path, "CCACHE_DIR": store, "OBJCACHE": "ccache"])
+        #expect(FileManager.default.fileExists(atPath: store), "the cache folder is made before the build")
+        #expect(ModelBuilder.compileEnvironment(["PATH": tools.path, "CCACHE_DIR": store, "OBJCACHE": ""])["OBJCACHE"] == "")
+        #expect(ModelBuilder.compileEnvironment(["PATH": tools.path, "OBJCACHE": "sccache"])["OBJCACHE"] == "sccache")
+        let missing = tools.appendingPathComponent("empty").path
+        #expect(ModelBuilder.compileEnvironment(["PATH": missing]) == ["PATH": missing])
+        // A cache folder that cannot be made (ccache would fail every compile): left out.
+        let unusable = ["PATH": tools.path, "CCACHE_DIR": "/proc/stem-no-such-folder"]
+        #expect(ModelBuilder.compileEnvironment(unusable) == unusable)
+        #expect(ModelBuilder.compileEnvironment(["PATH": tools.path, "CCACHE_DIR": "relative"])["OBJCACHE"] == nil)
+    }
 }

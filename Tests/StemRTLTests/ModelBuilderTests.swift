@@ -150,5 +150,41 @@ extension ToyBuildTests {
             return "\(error)".contains("does not export stem_noc_v1")
         }
     }
+
+    /// A build runs the C++ compiler through `ccache` when it is on the `PATH` (here a stand-in
+    /// that logs its calls and runs the compiler), says so in its log, and leaves it out when
+    /// `OBJCACHE` is set, even to nothing. The key is the same either way.
+    @Test func buildsCompileThroughCcacheUnlessOBJCACHEIsSet() throws {
+        let tools = ToyModel.temporaryFolder("fake-ccache")
+        let calls = tools.appendingPathComponent("calls.log")
+        let ccache = tools.appendingPathComponent("ccache")
+        try """
+            #!/bin/sh
+            if [ "$1" = -k ]; then echo '\(tools.path)/store'; exit 0; fi
+            echo "$*" >> '\(calls.path)'
+            exec "$@"
+
+            """.write(to: ccache, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: ccache.path)
+        var environment = ProcessInfo.processInfo.environment
+        environment.removeValue(forKey: "OBJCACHE")
+        environment["PATH"] = tools.path + ":" + (environment["PATH"] ?? "")
+        let parameters = ModelParameters(numNeurons: 11)
+
+        let cached = ToyModel.builder(cache: ToyModel.temporaryFolder("with-ccache"), environment: environment)
+        let product = try cached.build(parameters)
+        let compiles = try String(contentsOf: calls, encoding: .utf8).split(separator: "\n")
+        #expect(compiles.contains { $0.contains("-c") && $0.contains("verilated.cpp") })
+        let log = try String(contentsOf: product.directory.appendingPathComponent(ModelCache.logName), encoding: .utf8)
+        #expect(log.contains("# OBJCACHE=ccache\n"))
+        let model = try MeshModel(library: try ModelLibrary(url: product.libraryURL, top: .mesh))
+        #expect(try model.parameters().numNeurons == 11)
+
+        environment["OBJCACHE"] = ""
+        let plain = ToyModel.builder(cache: ToyModel.temporaryFolder("without-ccache"), environment: environment)
+        let second = try plain.build(parameters)
+        #expect(second.key == product.key && second.wasBuilt)
+        #expect(try String(contentsOf: calls, encoding: .utf8).split(separator: "\n").count == compiles.count)
+    }
 }
 }
