@@ -55,9 +55,10 @@ struct MeshVerificationTests {
         options.shift = 0...3
         options.rot = 0...2
         options.drlo = 0...3
+        options.accumulatorBits = 16  // the library of RTLCrossCheckTests' first build: no build of its own
         let network = Network.random(options, seed: 3)
         let mapping = try Mapper(options: MeshOptions(numNeurons: 16, numAxons: 32, maxFanout: 4, meshSize: (3, 3))).map(network)
-        let library = try ModelBuilder().load(mapping.modelParameters())
+        let library = try ModelBuilder().load(mapping.modelParameters(assertions: true))
         let image = mapping.configuration(sampleCount: 4)
         func state(_ path: RTLEngine.ConfigurationPath) throws -> [Int64] {
             let model = try MeshModel(library: library)
@@ -100,10 +101,11 @@ struct MeshVerificationTests {
     @Test func hostBackpressureChangesTimingButNoSpike() throws {
         var options = RandomNetworkOptions(layerSizes: [24, 30, 12])
         options.biasMode = .output
+        options.accumulatorBits = 16  // as above: RTLCrossCheckTests' library
         let network = Network.random(options, seed: 11)
         let samples = InputSet.random(for: network, count: 6, seed: 5).samples
         let mapping = try Mapper(options: MeshOptions(numNeurons: 16, numAxons: 32, maxFanout: 4, meshSize: (3, 3))).map(network)
-        let model = try MeshModel(library: try ModelBuilder().load(mapping.modelParameters()))
+        let model = try MeshModel(library: try ModelBuilder().load(mapping.modelParameters(assertions: true)))
         var cycles: [Int] = []
         for permille: UInt32 in [0, 700] {
             try model.setHostBackpressure(permille: permille, seed: 9)
