@@ -12,8 +12,10 @@ judges it with the existing random cross-check against the independent C++ refer
 
   1. mesh   stem_mesh 2x2, TimeSteps 4, WeightBits 6, AccBits 12, wrap, 8 neurons, 8 axons,
             fan-out 2: random networks of up to 4 layers (tb_stem's "mesh" seeds), --seeds each
-  2. alt    stem_mesh 3x1, TimeSteps 5, WeightBits 5, AccBits 10, saturate, 5 neurons, 6 axons,
-            fan-out 3, FIFO depth 1: the same random test, other sizes and the saturate path
+  2. alt    stem_mesh 3x1, TimeSteps 5, WeightBits 5, AccBits 10, saturate, 7 neurons, 6 axons,
+            fan-out 3, FIFO depth 1: the same random test, other sizes and the saturate path;
+            its pass length (7 = 2^3 - 1) fills the core's pass counter, so a wrong bound of
+            the clearing pass wraps
   3. noc    (mutants of stem_fifo, stem_mesh_router, stem_noc and stem_pkg's routing only)
             stem_noc 3x3, FIFO depth 2: tb_noc's scoreboard runs
   4. formal (survivors in stem_fifo, stem_mesh_router, stem_core, the routing function)
@@ -59,7 +61,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MESH_PARAMS = ["MeshX=2", "MeshY=2", "TimeSteps=4", "WeightBits=6", "AccBits=12", "Saturate=0",
                "NumNeurons=8", "NumAxons=8", "MaxFanout=2"]
 ALT_PARAMS = ["MeshX=3", "MeshY=1", "TimeSteps=5", "WeightBits=5", "AccBits=10", "Saturate=1",
-              "NumNeurons=5", "NumAxons=6", "MaxFanout=3", "FifoDepth=1"]
+              "NumNeurons=7", "NumAxons=6", "MaxFanout=3", "FifoDepth=1"]
 NOC_PARAMS = ["MeshX=3", "MeshY=3", "FifoDepth=2"]
 STAGES = [("mesh", "stem_mesh", MESH_PARAMS), ("alt", "stem_mesh", ALT_PARAMS), ("noc", "stem_noc", NOC_PARAMS),
           ("formal", None, None)]
