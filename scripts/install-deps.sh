@@ -2,7 +2,7 @@
 # Installs what stem-cosim needs beyond Swift, when it is missing:
 #   verilator, yosys, libsystemc-dev (SystemC 2.3 + TLM-2.0), g++, make, zlib (FST traces),
 #   pkg-config, gtkwave (fst2vcd for FST checks; a viewer), z3 (scripts/formal.sh), lcov
-#   (genhtml, the HTML report of scripts/coverage.sh), ccache (scripts/mutate.py); with --onnx
+#   (genhtml, the HTML report of scripts/coverage.sh), ccache (model builds, scripts/mutate.py); with --onnx
 #   numpy, onnx and onnxruntime for scripts/check_onnx.py (scripts/requirements-onnx.txt;
 #   scripts/test.sh passes it); with --python those and numpy + scikit-learn for
 #   scripts/train_digits.py (scripts/requirements.txt); with --slurm also Debian's slurm-wlm and
@@ -37,8 +37,9 @@ command -v fst2vcd >/dev/null 2>&1 || missing+=(gtkwave)
 command -v z3 >/dev/null 2>&1 || missing+=(z3)
 # genhtml (Debian's lcov): the HTML coverage report of scripts/coverage.sh.
 command -v genhtml >/dev/null 2>&1 || missing+=(lcov)
-# ccache: scripts/mutate.py builds one model per RTL mutant; most of each build's C++
-# (Verilator's runtime, the shim, the modules a mutant leaves alone) is the same every time.
+# ccache: every model build compiles through it when installed (docs/model-cache.md), and
+# scripts/mutate.py builds one model per RTL mutant; most of each build's C++ (Verilator's
+# runtime, the modules a width or a mutant leaves alone) is the same every time.
 command -v ccache >/dev/null 2>&1 || missing+=(ccache)
 if [ $want_slurm = 1 ]; then
     # slurmctld, slurmd and the client commands (sbatch, sinfo, scancel); munged authenticates them.

@@ -24,6 +24,11 @@ bash scripts/install-deps.sh --onnx
 # Model libraries the tests build are cached here, keyed by content: a second run builds
 # nothing. A fresh clone (CI) starts empty.
 export STEM_CACHE_DIR="${STEM_CACHE_DIR:-$PWD/.stem-cache}"
+# Every model build compiles through ccache (docs/model-cache.md, "Compiler cache"): one cache
+# for the testbench libraries, the mutants and the Swift tests' builds, so Verilator's runtime
+# and the modules a build shares with an earlier one are compiled once (CCACHE_DIR set here
+# also keeps scripts/mutate.py from using a cache of its own).
+export CCACHE_DIR="${CCACHE_DIR:-$PWD/.build-ccache}"
 
 echo "== RTL: lint and C++ testbenches (scripts/test-rtl.sh)"
 bash scripts/test-rtl.sh
