@@ -643,20 +643,17 @@ module stem_core #(
   logic [StepW-1:0]      bit_sel;
 
   // Step t sends bit B-1-t of Y.
-  logic [NumNeurons-1:0] y_bit;
   assign bit_sel = StepW'(TimeSteps - 1) - t_q;
 
-  // Per-neuron views. y feeds the spike encoder; i and v exist for waveforms (a traced build
-  // shows g_neuron[j].v, .i and .y per neuron; untraced builds drop them as unused).
+  // Per-neuron views for waveforms (a traced build shows g_neuron[j].v, .i and .y per neuron;
+  // untraced builds drop them as unused).
   for (genvar j = 0; j < NumNeurons; j++) begin : g_neuron
-    logic [TimeSteps-1:0] y;
-    assign y        = y_q[j*TimeSteps +: TimeSteps];
-    assign y_bit[j] = y[bit_sel];
-
     /* verilator lint_off UNUSEDSIGNAL */
+    logic [TimeSteps-1:0]      y;
     logic signed [CurW-1:0]    i;
     logic signed [AccBits-1:0] v;
     /* verilator lint_on UNUSEDSIGNAL */
+    assign y = y_q[j*TimeSteps +: TimeSteps];
     assign i = cur_q[j*CurW +: CurW];
     assign v = vmem[j];
   end
@@ -692,8 +689,11 @@ module stem_core #(
     end else if (start_i && !clearing) begin
       pending_q <= '0;
     end else if (state_q == StLoad) begin
+      // (Bit bit_sel of each Y is selected here, in the one state that loads them, so that a
+      // simulator does not select them in every cycle.)
       for (int j = 0; j < NumNeurons; j++) begin
-        pending_q[j] <= send_cur && (NeuronCntW'(j) < num_neurons_q) && y_bit[j];
+        pending_q[j] <= send_cur && (NeuronCntW'(j) < num_neurons_q) &&
+                        y_q[YOffW'(j*TimeSteps) + YOffW'(bit_sel)];
       end
     end else if (out_fire) begin
       pending_q <= pending_q & ~(NumNeurons'(1) << out_idx);

@@ -15,11 +15,15 @@ module stem_ffs #(
 
   assign found_o = |mask_i;
 
+  // The search runs only when a bit is set (a simulator evaluates this block in every cycle,
+  // and most cycles find an empty mask); idx_o is zero either way when none is.
   always_comb begin
     idx_o = '0;
-    for (int i = Width - 1; i >= 0; i--) begin
-      if (mask_i[i]) begin
-        idx_o = IdxW'(i);
+    if (found_o) begin
+      for (int i = Width - 1; i >= 0; i--) begin
+        if (mask_i[i]) begin
+          idx_o = IdxW'(i);
+        end
       end
     end
   end

@@ -44,6 +44,8 @@ module stem_mesh_router #(
   logic [NumPorts*FlitW-1:0] head_flit;
   logic [NumPorts-1:0]       head_pop;
   logic [NumPorts*3-1:0]     head_route;
+
+  assign busy_o = |head_valid;
 `ifdef FORMAL
   logic [$clog2(FifoDepth + 1)-1:0] f_fill [NumPorts];  // each input FIFO's fill level
 `endif
@@ -67,7 +69,27 @@ module stem_mesh_router #(
 `endif
     );
 
-    assign head_route[i*3 +: 3] = stem_pkg::xy_route(head_flit[i*FlitW +: FlitW], x_i, y_i);
+  end
+
+  // The XY route of each head flit and the requests it makes. Most cycles of a mesh find no
+  // flit in a router, and Verilator evaluates all combinational logic on every clock edge, so
+  // the route and the arbitration below sit behind "a flit is there" conditions with constant
+  // idle values (a router's share of a cycle then costs little while it is idle). Every use of
+  // head_route is qualified by head_valid, and the requests of an empty input are 0 either
+  // way: the guards change no output.
+  logic [NumPorts*NumPorts-1:0] req_all;  // req_all[o*NumPorts + i]: input i requests output o
+
+  always_comb begin
+    head_route = '0;
+    req_all    = '0;
+    if (busy_o) begin
+      for (int i = 0; i < NumPorts; i++) begin
+        head_route[i*3 +: 3] = stem_pkg::xy_route(head_flit[i*FlitW +: FlitW], x_i, y_i);
+        for (int o = 0; o < NumPorts; o++) begin
+          req_all[o*NumPorts + i] = head_valid[i] && (head_route[i*3 +: 3] == 3'(o));
+        end
+      end
+    end
   end
 
   // Output arbitration: round-robin, starting after the input served last.
@@ -80,19 +102,20 @@ module stem_mesh_router #(
     logic [3:0]          cand;   // rr_q + k < 2 * NumPorts
     logic [2:0]          rr_q;   // the input to consider first
 
-    for (genvar i = 0; i < NumPorts; i++) begin : g_req
-      assign req[i] = head_valid[i] && (head_route[i*3 +: 3] == 3'(o));
-    end
+    assign req = req_all[o*NumPorts +: NumPorts];
 
     always_comb begin
       found = 1'b0;
       sel   = '0;
-      for (int k = 0; k < NumPorts; k++) begin
-        cand = {1'b0, rr_q} + 4'(k);
-        if (cand >= 4'(NumPorts)) cand = cand - 4'(NumPorts);
-        if (!found && req[cand[2:0]]) begin
-          found = 1'b1;
-          sel   = cand[2:0];
+      cand  = '0;
+      if (req != '0) begin
+        for (int k = 0; k < NumPorts; k++) begin
+          cand = {1'b0, rr_q} + 4'(k);
+          if (cand >= 4'(NumPorts)) cand = cand - 4'(NumPorts);
+          if (!found && req[cand[2:0]]) begin
+            found = 1'b1;
+            sel   = cand[2:0];
+          end
         end
       end
     end
@@ -121,8 +144,6 @@ module stem_mesh_router #(
     end
     assign head_pop[i] = |by_out;
   end
-
-  assign busy_o = |head_valid;
 
 `ifndef SYNTHESIS
   // Simulation assertions (Verilator --assert builds; docs/verification.md).
