@@ -530,10 +530,13 @@ void test_registers(const ShimLib& lib) {
     chk.eq(md.peek(0, STEM_REGION_N_SHIFT, 4), 0, "n beyond NumNeurons");
     chk.eq(md.peek(0, STEM_REGION_MULT, 1), 0, "an unwritten m reads 0");
     // ROT and DRLO keep every bit of their fields, beyond the values a network uses (r < B,
-    // K <= B): all ones in, all ones of RotW and DrloW bits back.
-    md.configure({{0, addr(STEM_REGION_REG, STEM_REG_ROT), 0xFFFFFFFFu}, {0, addr(STEM_REGION_REG, STEM_REG_DRLO), 0xFFFFFFFFu}}, false);
+    // K <= B): all ones in, all ones of RotW and DrloW bits back; NUM_SAMPLES the complement
+    // of the value above (every one of its 32 bits has now been set and cleared).
+    md.configure({{0, addr(STEM_REGION_REG, STEM_REG_ROT), 0xFFFFFFFFu}, {0, addr(STEM_REGION_REG, STEM_REG_DRLO), 0xFFFFFFFFu},
+                  {0, addr(STEM_REGION_REG, STEM_REG_NUM_SAMPLES), ~0x12345678u}}, false);
     chk.eq(md.peek(0, STEM_REGION_REG, STEM_REG_ROT), (1 << STEM_ROT_W) - 1, "ROT keeps RotW bits");
     chk.eq(md.peek(0, STEM_REGION_REG, STEM_REG_DRLO), (1 << STEM_DRLO_W) - 1, "DRLO keeps DrloW bits");
+    chk.eq(md.peek(0, STEM_REGION_REG, STEM_REG_NUM_SAMPLES), int64_t(~0x12345678u), "NUM_SAMPLES, every bit");
     // reset() clears the configuration.
     must(md.api, md.m, md.api->reset(md.m), "reset");
     chk.eq(md.peek(0, STEM_REGION_WEIGHT, 5), 0, "weight after reset");
