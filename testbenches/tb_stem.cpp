@@ -21,7 +21,8 @@
 //   huge      MeshX=2, MeshY=1, NumNeurons=256, NumAxons=1024 (the weight region's 2^18 words
 //             exactly), any other parameters: directed extremes and a few random networks
 //   vcd, fst  the tiny parameters built with --trace / --trace-fst
-// --coverage DIR: coverage builds (scripts/coverage.sh); every model writes its coverage there.
+// --coverage DIR: coverage builds (scripts/coverage.sh); every model writes its coverage there
+// (and starts from zeros, not from random state bits: see Model).
 //
 // Directed tests compare against values computed by hand from docs/stem-spec.md (the working
 // is in the comments). Randomized tests compare every spike, and I, V, Y of every neuron at
