@@ -107,7 +107,7 @@ struct IdleTile {
 
 bool run_net(Model& md, const Net& net, const std::vector<std::vector<int64_t>>& samples, bool backdoor,
              const std::vector<Write>& stray = {}, const std::vector<IdleTile>& idle = {},
-             uint64_t rewrite_seed = 0, const std::vector<uint32_t>& host_ids = {});
+             uint64_t rewrite_seed = 0, const std::vector<std::vector<uint32_t>>& host_ids = {});
 void check_readback(Model& md, const Layer& ly, const std::string& ln);
 void check_fanout(Model& md, uint32_t t, const std::vector<Write>& writes, const std::string& ln);
 void check_beyond(Model& md, uint32_t t, const std::string& ln);
@@ -780,11 +780,11 @@ void test_config_paths(const ShimLib& lib, uint64_t seed) {
 /// cores with the value it already holds goes in first, so it reaches the core while the step
 /// pulse has it integrating or sending (a configuration write while busy,
 /// docs/verification.md "Coverage"); nothing the reference computes may change.
-/// host_ids: the axon ids the last layer's host entries carry (host_ids[j] for neuron j;
-/// empty: j itself); the host flits must carry them.
+/// host_ids: the axon ids the last layer's host entries carry (host_ids[j]: every id neuron j
+/// sends to the host, one flit each; empty: j itself); the host flits must carry them.
 bool run_net(Model& md, const Net& net, const std::vector<std::vector<int64_t>>& samples, bool backdoor,
              const std::vector<Write>& stray, const std::vector<IdleTile>& idle, uint64_t rewrite_seed,
-             const std::vector<uint32_t>& host_ids) {
+             const std::vector<std::vector<uint32_t>>& host_ids) {
     const stem_params& p = md.p;
     const std::vector<Write> config = config_writes(net, p, uint32_t(samples.size()));
     std::vector<Write> writes = config;
@@ -801,7 +801,7 @@ bool run_net(Model& md, const Net& net, const std::vector<std::vector<int64_t>>&
     const int before = chk.failures;
     const size_t L = net.layers.size();
     std::vector<int64_t> spikes_in(L, 0), spikes_out(L, 0);
-    int64_t idle_in = 0;
+    int64_t idle_in = 0, host_sent = 0;  // host_sent: the last layer's host flits
     for (uint64_t tau = 0; tau < ref.total_steps() && chk.failures == before; ++tau) {
         const StepState st = ref.step(tau);
         for (size_t l = 0; l < L; ++l) {
@@ -809,6 +809,7 @@ bool run_net(Model& md, const Net& net, const std::vector<std::vector<int64_t>>&
             spikes_out[l] += int64_t(st.spikes[l].size());
         }
         for (const IdleTile& it : idle) idle_in += int64_t(st.spikes[it.source].size());
+        for (int j : st.spikes[L - 1]) host_sent += host_ids.empty() ? 1 : int64_t(host_ids[size_t(j)].size());
         std::vector<uint64_t> in = host_flits_for(net, p, st.input_spikes);
         if (rewrite_seed != 0 && !in.empty() && !rewrites.empty()) {
             const std::vector<uint64_t> f = as_flits({rewrites[size_t(rewrite_rng() % rewrites.size())]}, p);
@@ -834,7 +835,10 @@ bool run_net(Model& md, const Net& net, const std::vector<std::vector<int64_t>>&
         }
         std::vector<int> exp_host = st.spikes[L - 1];
         if (!host_ids.empty()) {
-            for (int& j : exp_host) j = int(host_ids[size_t(j)]);
+            exp_host.clear();
+            for (int j : st.spikes[L - 1]) {
+                for (uint32_t id : host_ids[size_t(j)]) exp_host.push_back(int(id));
+            }
             std::sort(exp_host.begin(), exp_host.end());
         }
         chk.expect(host_axons(r) == exp_host, at + " host flits " + str(host_axons(r)) + " expected " + str(exp_host));
@@ -872,7 +876,8 @@ bool run_net(Model& md, const Net& net, const std::vector<std::vector<int64_t>>&
         chk.eq(md.peek(t, STEM_REGION_STATUS, STEM_STAT_SPIKES_OUT), spikes_out[l], ln + " spikes out");
         int64_t entries = 1;
         for (const IdleTile& it : idle) entries += it.source == l;
-        chk.eq(md.peek(t, STEM_REGION_STATUS, STEM_STAT_NI_SENT), spikes_out[l] * entries, ln + " NI flits sent");
+        const int64_t sent = l + 1 == L ? host_sent + spikes_out[l] * (entries - 1) : spikes_out[l] * entries;
+        chk.eq(md.peek(t, STEM_REGION_STATUS, STEM_STAT_NI_SENT), sent, ln + " NI flits sent");
         check_latency(md, t, spikes_in[l], ln);
         check_readback(md, net.layers[l], ln);
         check_fanout(md, t, writes, ln);
@@ -1022,19 +1027,26 @@ const uint32_t kFanDefined = uint32_t(stem_put_fan_valid(1) | stem_put_fan_host(
 ///    random bits with the valid bit clear; the core must send nothing for them;
 ///  - each neuron's entry 0 rewritten with random bits in the bits the layout leaves unused;
 ///    for the last layer also random x and y (a spike for the host is routed by the host bit
-///    alone) and a random 16-bit axon id, distinct per neuron (host_ids[j] for neuron j),
-///    which the host flits must carry.
-/// (The idle listeners' entries, written after these, replace entry 1 of their source.)
-std::vector<Write> fanout_junk(const Net& net, const stem_params& p, uint64_t seed, std::vector<uint32_t>& host_ids) {
+///    alone) and a random 16-bit axon id, distinct over the layer, which the host flits must
+///    carry; and one in four of its other entries is a second (third, ...) host entry of the
+///    neuron with an id of its own: one host flit per valid entry.
+/// host_slots[j][k]: the id entry k of neuron j of the last layer sends to the host, or
+/// kNoHost. (The idle listeners' entries, written after these, replace entry 1 of their
+/// source: run_random drops those ids.)
+constexpr uint32_t kNoHost = UINT32_MAX;
+std::vector<Write> fanout_junk(const Net& net, const stem_params& p, uint64_t seed,
+                               std::vector<std::vector<uint32_t>>& host_slots) {
     std::mt19937_64 rng(seed ^ 0x46414e4a554e4bull);
     std::vector<Write> w;
     const size_t L = net.layers.size();
-    host_ids.clear();
     std::set<uint32_t> used;
-    while (host_ids.size() < size_t(net.layers[L - 1].outputs)) {
-        const uint32_t id = uint32_t(rng() & STEM_FAN_AXON_MASK);
-        if (used.insert(id).second) host_ids.push_back(id);
-    }
+    auto fresh_id = [&] {
+        for (;;) {
+            const uint32_t id = uint32_t(rng() & STEM_FAN_AXON_MASK);
+            if (used.insert(id).second) return id;
+        }
+    };
+    host_slots.assign(size_t(net.layers[L - 1].outputs), std::vector<uint32_t>(p.max_fanout, kNoHost));
     for (size_t l = 0; l < L; ++l) {
         const Layer& ly = net.layers[l];
         const uint32_t t = uint32_t(ly.tile);
@@ -1042,14 +1054,17 @@ std::vector<Write> fanout_junk(const Net& net, const stem_params& p, uint64_t se
             for (uint32_t k = 0; k < p.max_fanout; ++k) {
                 const uint32_t junk = uint32_t(rng());
                 const uint32_t a = addr(STEM_REGION_FANOUT, j * p.max_fanout + k);
-                if (int(j) >= ly.outputs || k > 0) {
+                const bool last = l + 1 == L && int(j) < ly.outputs;
+                if (last && (k == 0 || rng() % 4 == 0)) {
+                    const uint32_t id = fresh_id();
+                    host_slots[j][k] = id;
+                    w.push_back({t, a, fanout_entry(true, uint32_t(stem_get_fan_x(junk)), uint32_t(stem_get_fan_y(junk)), id) |
+                                           (junk & ~kFanDefined)});
+                } else if (int(j) >= ly.outputs || k > 0) {
                     w.push_back({t, a, junk & ~uint32_t(stem_put_fan_valid(1))});
-                } else if (l + 1 < L) {
+                } else {
                     const uint32_t nt = uint32_t(net.layers[l + 1].tile);
                     w.push_back({t, a, fanout_entry(false, nt % p.mesh_x, nt / p.mesh_x, j) | (junk & ~kFanDefined)});
-                } else {
-                    w.push_back({t, a, fanout_entry(true, uint32_t(stem_get_fan_x(junk)), uint32_t(stem_get_fan_y(junk)), host_ids[j]) |
-                                           (junk & ~kFanDefined)});
                 }
             }
         }
@@ -1103,10 +1118,17 @@ bool run_random(const ShimLib& lib, uint64_t seed, int max_layers, bool backdoor
                   ", S=" + std::to_string(S) + ")";
     if (host_bp) must(md.api, md.m, md.api->set_host_backpressure(md.m, host_bp, seed), "backpressure");
     std::vector<Write> stray = stray_writes(net, p, seed);
-    std::vector<uint32_t> host_ids;
-    const std::vector<Write> fan = fanout_junk(net, p, seed, host_ids);
+    std::vector<std::vector<uint32_t>> host_slots;
+    const std::vector<Write> fan = fanout_junk(net, p, seed, host_slots);
     stray.insert(stray.end(), fan.begin(), fan.end());
     const std::vector<IdleTile> idle = idle_listeners(net, p, seed, stray);
+    std::vector<std::vector<uint32_t>> host_ids(host_slots.size());
+    for (size_t j = 0; j < host_slots.size(); ++j) {
+        for (uint32_t k = 0; k < p.max_fanout; ++k) {
+            const bool replaced = k == 1 && !idle.empty() && idle[0].source + 1 == net.layers.size();
+            if (host_slots[j][k] != kNoHost && !replaced) host_ids[j].push_back(host_slots[j][k]);
+        }
+    }
     // One run in four also rewrites configuration words while the cores are busy.
     const bool ok = run_net(md, net, samples, backdoor, stray, idle, seed % 4 == 1 ? seed : 0, host_ids);
     if (!ok || !run_alone(lib, seed)) return false;
