@@ -742,25 +742,34 @@ void test_config_paths(const ShimLib& lib, uint64_t seed) {
         for (uint32_t r = 0; r < kNumRegs; ++r) writes.push_back({t, addr(STEM_REGION_REG, r), uint32_t(rng() % 7)});
     }
     std::shuffle(writes.begin(), writes.end(), rng);
-    a.configure(writes, false);
-    b.configure(writes, true);
-    const uint32_t regions[] = {STEM_REGION_WEIGHT, STEM_REGION_BIAS, STEM_REGION_FANOUT, STEM_REGION_REG,
-                                STEM_REGION_MULT, STEM_REGION_N_SHIFT};
-    const uint32_t sizes[] = {p.num_axons * p.num_neurons, p.num_neurons, p.num_neurons * p.max_fanout, kNumRegs,
-                              p.num_neurons, p.num_neurons};
-    int differ = 0, nonzero = 0;
-    for (uint32_t t = 0; t < tiles; ++t) {
-        for (int k = 0; k < 6; ++k) {
-            std::vector<int64_t> va(sizes[k]), vb(sizes[k]);
-            must(a.api, a.m, a.api->peek(a.m, t, addr(regions[k], 0), sizes[k], va.data()), "peek a");
-            must(b.api, b.m, b.api->peek(b.m, t, addr(regions[k], 0), sizes[k], vb.data()), "peek b");
-            for (uint32_t i = 0; i < sizes[k]; ++i) {
-                differ += va[i] != vb[i];
-                nonzero += va[i] != 0;
+    // Twice: the random words, then their complements (every bit of the memories set and
+    // cleared through both paths).
+    int nonzero = 0;
+    for (int round = 0; round < 2; ++round) {
+        if (round == 1) {
+            for (Write& w : writes) w.data = ~w.data;
+        }
+        a.configure(writes, false);
+        b.configure(writes, true);
+        const uint32_t regions[] = {STEM_REGION_WEIGHT, STEM_REGION_BIAS, STEM_REGION_FANOUT, STEM_REGION_REG,
+                                    STEM_REGION_MULT, STEM_REGION_N_SHIFT};
+        const uint32_t sizes[] = {p.num_axons * p.num_neurons, p.num_neurons, p.num_neurons * p.max_fanout, kNumRegs,
+                                  p.num_neurons, p.num_neurons};
+        int differ = 0;
+        nonzero = 0;
+        for (uint32_t t = 0; t < tiles; ++t) {
+            for (int k = 0; k < 6; ++k) {
+                std::vector<int64_t> va(sizes[k]), vb(sizes[k]);
+                must(a.api, a.m, a.api->peek(a.m, t, addr(regions[k], 0), sizes[k], va.data()), "peek a");
+                must(b.api, b.m, b.api->peek(b.m, t, addr(regions[k], 0), sizes[k], vb.data()), "peek b");
+                for (uint32_t i = 0; i < sizes[k]; ++i) {
+                    differ += va[i] != vb[i];
+                    nonzero += va[i] != 0;
+                }
             }
         }
+        chk.eq(differ, 0, "words that differ" + std::string(round ? " (complements)" : ""));
     }
-    chk.eq(differ, 0, "words that differ");
     chk.expect(nonzero > int(tiles * p.num_axons * p.num_neurons / 2), "the configuration arrived");
     // A write that is really different shows up.
     b.configure({{0, addr(STEM_REGION_BIAS, 0), 12345}}, true);
@@ -1073,13 +1082,13 @@ std::vector<Write> fanout_junk(const Net& net, const stem_params& p, uint64_t se
 }
 
 /// On cores with more neurons than axons, half the time the last layer (which feeds only the
-/// host) gets more outputs than a core has axons, up to NumNeurons (own generator), so that
+/// host) gets every neuron of its core, more than a core has axons (own generator), so that
 /// the neurons beyond NumAxons send too (random_net keeps every layer within NumAxons).
 void widen_last_layer(Net& net, const stem_params& p, uint64_t seed) {
     std::mt19937_64 rng(seed ^ 0x574944454eull);
     if (p.num_neurons <= p.num_axons || rng() % 2 == 0) return;
     Layer& ly = net.layers.back();
-    const int outputs = int(p.num_axons + 1 + rng() % (p.num_neurons - p.num_axons));
+    const int outputs = int(p.num_neurons);
     const int wmax = (1 << (p.weight_bits - 1)) - 1, wmin = -(1 << (p.weight_bits - 1));
     for (int j = ly.outputs; j < outputs; ++j) {
         // A copy of a random neuron's requantization and bias, random weights.
