@@ -24,8 +24,9 @@
 # Exit status 1 if a test fails or a functional cover point is never hit; 2 on bad arguments.
 # stemsim: $STEMSIM, else .build/debug/stemsim (built with `swift build --product stemsim`).
 # Time: the five coverage builds took 5-16 minutes of wall time each on the shared 2-core
-# machine (cached by content after that); the --quick runs 2.7 minutes (tb_stem 31 s, tb_noc
-# 122 s, digits 9 s); the full mode runs five times as many networks and samples.
+# machine (cached by content after that); the --quick runs about 3 minutes (tb_stem with the
+# digits library's random networks 83 s, tb_noc 91 s, digits 6 s); the full mode runs five
+# times as many networks and samples.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 out="$root/.build-coverage"
