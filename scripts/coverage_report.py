@@ -20,9 +20,9 @@ hit, or a figure is below --min-line / --min-toggle; 2 on bad arguments or an un
 --waivers FILE (scripts/coverage-waivers.json) names toggle bits that are left out of a second
 toggle figure, each with its class and reason: constant (cannot change in any build; if such a
 bit toggled, the waiver is wrong and the report fails), counter (upper bits of counters), tied
-(signals tied off at the mesh edges or driving nothing) and range (bits above what the coverage
-builds' parameters let the value reach). Only bits that never toggled are left
-out; a waived bit that toggled counts as covered. A waiver that matches no toggle bit at all
+(signals tied off at the mesh edges or driving nothing, bits tied to a tile's position) and
+range (bits above what the coverage builds' parameters let the value reach). Only bits that
+never toggled are left out; a waived bit that toggled counts as covered. A waiver that matches no toggle bit at all
 fails the report (it is stale). --min-toggle-waived applies to that figure.
 """
 import argparse

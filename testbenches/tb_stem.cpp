@@ -21,7 +21,8 @@
 //   huge      MeshX=2, MeshY=1, NumNeurons=256, NumAxons=1024 (the weight region's 2^18 words
 //             exactly), any other parameters: directed extremes and a few random networks
 //   vcd, fst  the tiny parameters built with --trace / --trace-fst
-// --coverage DIR: coverage builds (scripts/coverage.sh); every model writes its coverage there.
+// --coverage DIR: coverage builds (scripts/coverage.sh); every model writes its coverage there
+// (and starts from zeros, not from random state bits: see Model).
 //
 // Directed tests compare against values computed by hand from docs/stem-spec.md (the working
 // is in the comments). Randomized tests compare every spike, and I, V, Y of every neuron at
@@ -53,9 +54,13 @@ struct Model {
     stem_params p{};
 
     /// random_seed != 0: every state bit starts random (create_randomized), so that what
-    /// the reset and the clearing after it leave must be what a zeroed model holds.
+    /// the reset and the clearing after it leave must be what a zeroed model holds. Not in
+    /// coverage runs (--coverage): there every model starts from zeros, because a random start
+    /// toggles every state bit once, to its reset value, whatever the stimulus then does
+    /// (docs/verification.md "Coverage").
     explicit Model(const ShimLib& lib, uint64_t random_seed = 0) : api(lib.api) {
         if (!api) throw std::runtime_error(lib.path + " is not a stem_mesh library");
+        if (!Coverage::dir().empty()) random_seed = 0;
         const int st = random_seed != 0 ? api->create_randomized(&m, random_seed) : api->create(&m);
         if (st != STEM_OK) throw std::runtime_error(std::string("create: ") + api->create_error());
         must(api, m, api->get_params(m, &p), "get_params");
@@ -102,8 +107,10 @@ struct IdleTile {
 
 bool run_net(Model& md, const Net& net, const std::vector<std::vector<int64_t>>& samples, bool backdoor,
              const std::vector<Write>& stray = {}, const std::vector<IdleTile>& idle = {},
-             uint64_t rewrite_seed = 0);
+             uint64_t rewrite_seed = 0, const std::vector<std::vector<uint32_t>>& host_ids = {});
 void check_readback(Model& md, const Layer& ly, const std::string& ln);
+void check_fanout(Model& md, uint32_t t, const std::vector<Write>& writes, const std::string& ln);
+void check_beyond(Model& md, uint32_t t, const std::string& ln);
 void check_latency(Model& md, uint32_t t, int64_t delivered, const std::string& ln);
 std::string slurp(const std::string& path);
 
@@ -523,12 +530,21 @@ void test_registers(const ShimLib& lib) {
     chk.eq(md.peek(0, STEM_REGION_MULT, 4), 0, "m beyond NumNeurons");
     chk.eq(md.peek(0, STEM_REGION_N_SHIFT, 4), 0, "n beyond NumNeurons");
     chk.eq(md.peek(0, STEM_REGION_MULT, 1), 0, "an unwritten m reads 0");
+    // ROT and DRLO keep every bit of their fields, beyond the values a network uses (r < B,
+    // K <= B): all ones in, all ones of RotW and DrloW bits back; NUM_SAMPLES the complement
+    // of the value above (every one of its 32 bits has now been set and cleared).
+    md.configure({{0, addr(STEM_REGION_REG, STEM_REG_ROT), 0xFFFFFFFFu}, {0, addr(STEM_REGION_REG, STEM_REG_DRLO), 0xFFFFFFFFu},
+                  {0, addr(STEM_REGION_REG, STEM_REG_NUM_SAMPLES), ~0x12345678u}}, false);
+    chk.eq(md.peek(0, STEM_REGION_REG, STEM_REG_ROT), (1 << STEM_ROT_W) - 1, "ROT keeps RotW bits");
+    chk.eq(md.peek(0, STEM_REGION_REG, STEM_REG_DRLO), (1 << STEM_DRLO_W) - 1, "DRLO keeps DrloW bits");
+    chk.eq(md.peek(0, STEM_REGION_REG, STEM_REG_NUM_SAMPLES), int64_t(~0x12345678u), "NUM_SAMPLES, every bit");
     // reset() clears the configuration.
     must(md.api, md.m, md.api->reset(md.m), "reset");
     chk.eq(md.peek(0, STEM_REGION_WEIGHT, 5), 0, "weight after reset");
     chk.eq(md.peek(0, STEM_REGION_BIAS, 3), 0, "bias after reset");
     chk.eq(md.peek(0, STEM_REGION_REG, STEM_REG_MULTIPLIER), 0, "multiplier after reset");
     chk.eq(md.peek(0, STEM_REGION_REG, STEM_REG_SIGNED_AXONS), 0, "SIGNED_AXONS after reset");
+    chk.eq(md.peek(0, STEM_REGION_REG, STEM_REG_DRLO), 0, "DRLO after reset");
     chk.eq(md.peek(0, STEM_REGION_MULT, 3), 0, "per-neuron m after reset");
     chk.eq(md.peek(0, STEM_REGION_N_SHIFT, 1), 0, "per-neuron n after reset");
 }
@@ -726,25 +742,34 @@ void test_config_paths(const ShimLib& lib, uint64_t seed) {
         for (uint32_t r = 0; r < kNumRegs; ++r) writes.push_back({t, addr(STEM_REGION_REG, r), uint32_t(rng() % 7)});
     }
     std::shuffle(writes.begin(), writes.end(), rng);
-    a.configure(writes, false);
-    b.configure(writes, true);
-    const uint32_t regions[] = {STEM_REGION_WEIGHT, STEM_REGION_BIAS, STEM_REGION_FANOUT, STEM_REGION_REG,
-                                STEM_REGION_MULT, STEM_REGION_N_SHIFT};
-    const uint32_t sizes[] = {p.num_axons * p.num_neurons, p.num_neurons, p.num_neurons * p.max_fanout, kNumRegs,
-                              p.num_neurons, p.num_neurons};
-    int differ = 0, nonzero = 0;
-    for (uint32_t t = 0; t < tiles; ++t) {
-        for (int k = 0; k < 6; ++k) {
-            std::vector<int64_t> va(sizes[k]), vb(sizes[k]);
-            must(a.api, a.m, a.api->peek(a.m, t, addr(regions[k], 0), sizes[k], va.data()), "peek a");
-            must(b.api, b.m, b.api->peek(b.m, t, addr(regions[k], 0), sizes[k], vb.data()), "peek b");
-            for (uint32_t i = 0; i < sizes[k]; ++i) {
-                differ += va[i] != vb[i];
-                nonzero += va[i] != 0;
+    // Twice: the random words, then their complements (every bit of the memories set and
+    // cleared through both paths).
+    int nonzero = 0;
+    for (int round = 0; round < 2; ++round) {
+        if (round == 1) {
+            for (Write& w : writes) w.data = ~w.data;
+        }
+        a.configure(writes, false);
+        b.configure(writes, true);
+        const uint32_t regions[] = {STEM_REGION_WEIGHT, STEM_REGION_BIAS, STEM_REGION_FANOUT, STEM_REGION_REG,
+                                    STEM_REGION_MULT, STEM_REGION_N_SHIFT};
+        const uint32_t sizes[] = {p.num_axons * p.num_neurons, p.num_neurons, p.num_neurons * p.max_fanout, kNumRegs,
+                                  p.num_neurons, p.num_neurons};
+        int differ = 0;
+        nonzero = 0;
+        for (uint32_t t = 0; t < tiles; ++t) {
+            for (int k = 0; k < 6; ++k) {
+                std::vector<int64_t> va(sizes[k]), vb(sizes[k]);
+                must(a.api, a.m, a.api->peek(a.m, t, addr(regions[k], 0), sizes[k], va.data()), "peek a");
+                must(b.api, b.m, b.api->peek(b.m, t, addr(regions[k], 0), sizes[k], vb.data()), "peek b");
+                for (uint32_t i = 0; i < sizes[k]; ++i) {
+                    differ += va[i] != vb[i];
+                    nonzero += va[i] != 0;
+                }
             }
         }
+        chk.eq(differ, 0, "words that differ" + std::string(round ? " (complements)" : ""));
     }
-    chk.eq(differ, 0, "words that differ");
     chk.expect(nonzero > int(tiles * p.num_axons * p.num_neurons / 2), "the configuration arrived");
     // A write that is really different shows up.
     b.configure({{0, addr(STEM_REGION_BIAS, 0), 12345}}, true);
@@ -764,8 +789,11 @@ void test_config_paths(const ShimLib& lib, uint64_t seed) {
 /// cores with the value it already holds goes in first, so it reaches the core while the step
 /// pulse has it integrating or sending (a configuration write while busy,
 /// docs/verification.md "Coverage"); nothing the reference computes may change.
+/// host_ids: the axon ids the last layer's host entries carry (host_ids[j]: every id neuron j
+/// sends to the host, one flit each; empty: j itself); the host flits must carry them.
 bool run_net(Model& md, const Net& net, const std::vector<std::vector<int64_t>>& samples, bool backdoor,
-             const std::vector<Write>& stray, const std::vector<IdleTile>& idle, uint64_t rewrite_seed) {
+             const std::vector<Write>& stray, const std::vector<IdleTile>& idle, uint64_t rewrite_seed,
+             const std::vector<std::vector<uint32_t>>& host_ids) {
     const stem_params& p = md.p;
     const std::vector<Write> config = config_writes(net, p, uint32_t(samples.size()));
     std::vector<Write> writes = config;
@@ -782,7 +810,7 @@ bool run_net(Model& md, const Net& net, const std::vector<std::vector<int64_t>>&
     const int before = chk.failures;
     const size_t L = net.layers.size();
     std::vector<int64_t> spikes_in(L, 0), spikes_out(L, 0);
-    int64_t idle_in = 0;
+    int64_t idle_in = 0, host_sent = 0;  // host_sent: the last layer's host flits
     for (uint64_t tau = 0; tau < ref.total_steps() && chk.failures == before; ++tau) {
         const StepState st = ref.step(tau);
         for (size_t l = 0; l < L; ++l) {
@@ -790,6 +818,7 @@ bool run_net(Model& md, const Net& net, const std::vector<std::vector<int64_t>>&
             spikes_out[l] += int64_t(st.spikes[l].size());
         }
         for (const IdleTile& it : idle) idle_in += int64_t(st.spikes[it.source].size());
+        for (int j : st.spikes[L - 1]) host_sent += host_ids.empty() ? 1 : int64_t(host_ids[size_t(j)].size());
         std::vector<uint64_t> in = host_flits_for(net, p, st.input_spikes);
         if (rewrite_seed != 0 && !in.empty() && !rewrites.empty()) {
             const std::vector<uint64_t> f = as_flits({rewrites[size_t(rewrite_rng() % rewrites.size())]}, p);
@@ -813,7 +842,15 @@ bool run_net(Model& md, const Net& net, const std::vector<std::vector<int64_t>>&
                 chk.eq(y[size_t(j)], st.Y[l][size_t(j)], nj + " Y");
             }
         }
-        chk.expect(host_axons(r) == st.spikes[L - 1], at + " host flits " + str(host_axons(r)));
+        std::vector<int> exp_host = st.spikes[L - 1];
+        if (!host_ids.empty()) {
+            exp_host.clear();
+            for (int j : st.spikes[L - 1]) {
+                for (uint32_t id : host_ids[size_t(j)]) exp_host.push_back(int(id));
+            }
+            std::sort(exp_host.begin(), exp_host.end());
+        }
+        chk.expect(host_axons(r) == exp_host, at + " host flits " + str(host_axons(r)) + " expected " + str(exp_host));
         for (size_t k = 0; k < r.num_host_flits; ++k) {
             // A host flit's stamp is the mesh cycle it left its tile: a latency of at least one
             // cycle, and far below the stamp's range (16 bits) even under host backpressure.
@@ -848,9 +885,12 @@ bool run_net(Model& md, const Net& net, const std::vector<std::vector<int64_t>>&
         chk.eq(md.peek(t, STEM_REGION_STATUS, STEM_STAT_SPIKES_OUT), spikes_out[l], ln + " spikes out");
         int64_t entries = 1;
         for (const IdleTile& it : idle) entries += it.source == l;
-        chk.eq(md.peek(t, STEM_REGION_STATUS, STEM_STAT_NI_SENT), spikes_out[l] * entries, ln + " NI flits sent");
+        const int64_t sent = l + 1 == L ? host_sent + spikes_out[l] * (entries - 1) : spikes_out[l] * entries;
+        chk.eq(md.peek(t, STEM_REGION_STATUS, STEM_STAT_NI_SENT), sent, ln + " NI flits sent");
         check_latency(md, t, spikes_in[l], ln);
         check_readback(md, net.layers[l], ln);
+        check_fanout(md, t, writes, ln);
+        check_beyond(md, t, ln);
     }
     for (const IdleTile& it : idle) {
         check_latency(md, it.tile, idle_in, "idle tile");
@@ -938,9 +978,130 @@ void check_readback(Model& md, const Layer& ly, const std::string& ln) {
     chk.eq(md.peek(t, STEM_REGION_REG, STEM_REG_NUM_NEURONS), int64_t(ly.outputs), ln + " NUM_NEURONS read back");
 }
 
+/// The fan-out table of tile t as the debug port reads it: every entry of the core's
+/// NumNeurons x MaxFanout, all 32 bits (the bits the entry layout leaves unused too), the last
+/// of `writes` to it (in order, as configure() applied them) or 0; and 0 for the entries after.
+void check_fanout(Model& md, uint32_t t, const std::vector<Write>& writes, const std::string& ln) {
+    const uint32_t n = md.p.num_neurons * md.p.max_fanout;
+    std::vector<int64_t> exp(n + 2, 0), got(n + 2, 0);
+    for (const Write& w : writes) {
+        const uint32_t i = uint32_t(stem_get_addr_index(w.address));
+        if (w.tile == t && stem_get_addr_region(w.address) == STEM_REGION_FANOUT && i < n) exp[i] = int64_t(w.data);
+    }
+    must(md.api, md.m, md.api->peek(md.m, t, addr(STEM_REGION_FANOUT, 0), n + 2, got.data()), "peek");
+    for (uint32_t k = 0; k < n + 2; ++k) {
+        if (got[k] != exp[k]) {
+            chk.eq(got[k], exp[k], ln + " fan-out entry " + std::to_string(k) + " read back");
+            return;
+        }
+    }
+}
+
+/// Debug reads anywhere in the 18-bit index space beyond what the core holds read 0: weights
+/// beyond NumAxons x NumNeurons, per-neuron words beyond NumNeurons, fan-out entries beyond
+/// NumNeurons x MaxFanout, registers beyond the last, and every word of the unknown regions
+/// (random indices over the full width, so that every address bit of the read path moves).
+void check_beyond(Model& md, uint32_t t, const std::string& ln) {
+    const stem_params& p = md.p;
+    std::mt19937_64 rng(0x4245594f4e44ull ^ (uint64_t(t) << 32) ^ uint64_t(chk.checks));
+    const uint32_t limit = 1u << STEM_ADDR_INDEX_W;
+    auto beyond = [&](uint32_t first) { return first >= limit ? limit : first + uint32_t(rng() % (limit - first)); };
+    struct Probe { uint32_t region, first; };
+    const Probe probes[] = {{STEM_REGION_WEIGHT, p.num_axons * p.num_neurons}, {STEM_REGION_BIAS, p.num_neurons},
+                            {STEM_REGION_FANOUT, p.num_neurons * p.max_fanout}, {STEM_REGION_REG, kNumRegs},
+                            {STEM_REGION_V, p.num_neurons}, {STEM_REGION_I, p.num_neurons},
+                            {STEM_REGION_Y, p.num_neurons}, {STEM_REGION_MULT, p.num_neurons},
+                            {STEM_REGION_N_SHIFT, p.num_neurons}, {STEM_REGION_N_SHIFT + 1 + uint32_t(rng() % (15 - STEM_REGION_N_SHIFT)), 0}};
+    for (const Probe& pr : probes) {
+        if (pr.first >= limit) continue;
+        const uint32_t i = beyond(pr.first);
+        chk.eq(md.peek(t, pr.region, i), 0, ln + " region " + std::to_string(pr.region) + " word " + std::to_string(i) + " (beyond)");
+    }
+}
+
 std::vector<Write> stray_writes(const Net& net, const stem_params& p, uint64_t seed);
 std::vector<IdleTile> idle_listeners(const Net& net, const stem_params& p, uint64_t seed, std::vector<Write>& w);
 bool run_alone(const ShimLib& lib, uint64_t seed);
+
+/// The bits of a fan-out entry its layout defines (valid, host, x, y, axon); the others are
+/// unused and must not matter.
+const uint32_t kFanDefined = uint32_t(stem_put_fan_valid(1) | stem_put_fan_host(1) | stem_put_fan_x(STEM_FAN_X_MASK) |
+                                          stem_put_fan_y(STEM_FAN_Y_MASK) | stem_put_fan_axon(STEM_FAN_AXON_MASK));
+
+/// Fan-out entries over their full width (own generator; docs/verification.md "Coverage"),
+/// written after the network's configuration, so that every bit of the fan-out table and of
+/// the flits it makes moves:
+///  - every entry of every neuron of each layer's core that the network leaves unused (the
+///    other MaxFanout - 1 entries of its neurons, all entries of the neurons beyond the layer):
+///    random bits with the valid bit clear; the core must send nothing for them;
+///  - each neuron's entry 0 rewritten with random bits in the bits the layout leaves unused;
+///    for the last layer also random x and y (a spike for the host is routed by the host bit
+///    alone) and a random 16-bit axon id, distinct over the layer, which the host flits must
+///    carry; and one in four of its other entries is a second (third, ...) host entry of the
+///    neuron with an id of its own: one host flit per valid entry.
+/// host_slots[j][k]: the id entry k of neuron j of the last layer sends to the host, or
+/// kNoHost. (The idle listeners' entries, written after these, replace entry 1 of their
+/// source: run_random drops those ids.)
+constexpr uint32_t kNoHost = UINT32_MAX;
+std::vector<Write> fanout_junk(const Net& net, const stem_params& p, uint64_t seed,
+                               std::vector<std::vector<uint32_t>>& host_slots) {
+    std::mt19937_64 rng(seed ^ 0x46414e4a554e4bull);
+    std::vector<Write> w;
+    const size_t L = net.layers.size();
+    std::set<uint32_t> used;
+    auto fresh_id = [&] {
+        for (;;) {
+            const uint32_t id = uint32_t(rng() & STEM_FAN_AXON_MASK);
+            if (used.insert(id).second) return id;
+        }
+    };
+    host_slots.assign(size_t(net.layers[L - 1].outputs), std::vector<uint32_t>(p.max_fanout, kNoHost));
+    for (size_t l = 0; l < L; ++l) {
+        const Layer& ly = net.layers[l];
+        const uint32_t t = uint32_t(ly.tile);
+        for (uint32_t j = 0; j < p.num_neurons; ++j) {
+            for (uint32_t k = 0; k < p.max_fanout; ++k) {
+                const uint32_t junk = uint32_t(rng());
+                const uint32_t a = addr(STEM_REGION_FANOUT, j * p.max_fanout + k);
+                const bool last = l + 1 == L && int(j) < ly.outputs;
+                if (last && (k == 0 || rng() % 4 == 0)) {
+                    const uint32_t id = fresh_id();
+                    host_slots[j][k] = id;
+                    w.push_back({t, a, fanout_entry(true, uint32_t(stem_get_fan_x(junk)), uint32_t(stem_get_fan_y(junk)), id) |
+                                           (junk & ~kFanDefined)});
+                } else if (int(j) >= ly.outputs || k > 0) {
+                    w.push_back({t, a, junk & ~uint32_t(stem_put_fan_valid(1))});
+                } else {
+                    const uint32_t nt = uint32_t(net.layers[l + 1].tile);
+                    w.push_back({t, a, fanout_entry(false, nt % p.mesh_x, nt / p.mesh_x, j) | (junk & ~kFanDefined)});
+                }
+            }
+        }
+    }
+    return w;
+}
+
+/// On cores with more neurons than axons, half the time the last layer (which feeds only the
+/// host) gets every neuron of its core, more than a core has axons (own generator), so that
+/// the neurons beyond NumAxons send too (random_net keeps every layer within NumAxons).
+void widen_last_layer(Net& net, const stem_params& p, uint64_t seed) {
+    std::mt19937_64 rng(seed ^ 0x574944454eull);
+    if (p.num_neurons <= p.num_axons || rng() % 2 == 0) return;
+    Layer& ly = net.layers.back();
+    const int outputs = int(p.num_neurons);
+    const int wmax = (1 << (p.weight_bits - 1)) - 1, wmin = -(1 << (p.weight_bits - 1));
+    for (int j = ly.outputs; j < outputs; ++j) {
+        // A copy of a random neuron's requantization and bias, random weights.
+        const size_t src = size_t(rng() % uint64_t(ly.outputs));
+        std::vector<int32_t> row(size_t(ly.inputs));
+        for (auto& x : row) x = rng() % 2 ? int32_t(wmin + int64_t(rng() % uint64_t(wmax - wmin + 1))) : 0;
+        ly.w.push_back(row);
+        ly.bias.push_back(ly.bias[src]);
+        ly.nmult.push_back(ly.nmult[src]);
+        ly.nshift.push_back(ly.nshift[src]);
+    }
+    ly.outputs = outputs;
+}
 
 /// Runs a random network on the RTL and the reference (with stray configuration writes the
 /// core must drop, stray_writes); compares everything every step.
@@ -951,7 +1112,8 @@ bool run_random(const ShimLib& lib, uint64_t seed, int max_layers, bool backdoor
     // uncleared survived the random test on zeroed models).
     Model md(lib, seed % 2 == 1 ? seed : 0);
     const stem_params& p = md.p;
-    const Net net = random_net(p, rng, max_layers);
+    Net net = random_net(p, rng, max_layers);
+    widen_last_layer(net, p, seed);
     const int S = int(1 + rng() % 3);
     std::vector<std::vector<int64_t>> samples(static_cast<size_t>(S));
     const unsigned B = p.time_steps;
@@ -965,9 +1127,19 @@ bool run_random(const ShimLib& lib, uint64_t seed, int max_layers, bool backdoor
                   ", S=" + std::to_string(S) + ")";
     if (host_bp) must(md.api, md.m, md.api->set_host_backpressure(md.m, host_bp, seed), "backpressure");
     std::vector<Write> stray = stray_writes(net, p, seed);
+    std::vector<std::vector<uint32_t>> host_slots;
+    const std::vector<Write> fan = fanout_junk(net, p, seed, host_slots);
+    stray.insert(stray.end(), fan.begin(), fan.end());
     const std::vector<IdleTile> idle = idle_listeners(net, p, seed, stray);
+    std::vector<std::vector<uint32_t>> host_ids(host_slots.size());
+    for (size_t j = 0; j < host_slots.size(); ++j) {
+        for (uint32_t k = 0; k < p.max_fanout; ++k) {
+            const bool replaced = k == 1 && !idle.empty() && idle[0].source + 1 == net.layers.size();
+            if (host_slots[j][k] != kNoHost && !replaced) host_ids[j].push_back(host_slots[j][k]);
+        }
+    }
     // One run in four also rewrites configuration words while the cores are busy.
-    const bool ok = run_net(md, net, samples, backdoor, stray, idle, seed % 4 == 1 ? seed : 0);
+    const bool ok = run_net(md, net, samples, backdoor, stray, idle, seed % 4 == 1 ? seed : 0, host_ids);
     if (!ok || !run_alone(lib, seed)) return false;
     // Last, a spike for a tile beyond the mesh's east (even seeds) or south edge (odd): the
     // edge router holds it (an edge port is never ready), so the step cannot finish.
@@ -975,7 +1147,11 @@ bool run_random(const ShimLib& lib, uint64_t seed, int max_layers, bool backdoor
     const bool south = seed % 2 == 1;
     if ((south ? p.mesh_y : p.mesh_x) < limit) {
         const int before = chk.failures;
-        const uint64_t bad = south ? spike_flit(false, 0, p.mesh_y, 0) : spike_flit(false, p.mesh_x, 0, 0);
+        // (Any coordinate from the edge to the largest, so that every coordinate bit of the
+        // host's input path and the routers moves.)
+        std::mt19937_64 edge_rng(seed ^ 0x45444745ull);
+        const uint32_t c = (south ? p.mesh_y : p.mesh_x) + uint32_t(edge_rng() % (limit - (south ? p.mesh_y : p.mesh_x)));
+        const uint64_t bad = south ? spike_flit(false, 0, c, 0) : spike_flit(false, c, 0, 0);
         must(md.api, md.m, md.api->set_cycle_limit(md.m, 2000), "cycle limit");
         stem_step_result r;
         chk.eq(md.api->step(md.m, &bad, 1, &r), STEM_E_TIMEOUT,
@@ -1094,6 +1270,21 @@ std::vector<Write> stray_writes(const Net& net, const stem_params& p, uint64_t s
             w.push_back({t, addr(STEM_REGION_MULT, ni), uint32_t(rng())});
             w.push_back({t, addr(STEM_REGION_N_SHIFT, ni), uint32_t(rng())});
             w.push_back({t, addr(STEM_REGION_REG, kNumRegs + uint32_t(rng() % 6)), uint32_t(rng())});
+        }
+    }
+    // And anywhere in the 18-bit index space beyond what the core holds, in every region
+    // (the read-only and the unknown ones too), with random data (own generator, so that the
+    // writes above stay what they were): every address and data bit of the configuration path
+    // moves, and none of these writes may change anything.
+    std::mt19937_64 wide(seed ^ 0x57494445ull);
+    for (const Layer& ly : net.layers) {
+        const uint32_t t = uint32_t(ly.tile);
+        const uint32_t first[16] = {p.num_axons * p.num_neurons, p.num_neurons, p.num_neurons * p.max_fanout, kNumRegs,
+                                    0, 0, 0, 0, p.num_neurons, p.num_neurons, 0, 0, 0, 0, 0, 0};
+        for (uint32_t region = 0; region < 16; ++region) {
+            if (first[region] >= index_limit) continue;
+            const uint32_t i = first[region] + uint32_t(wide() % (index_limit - first[region]));
+            w.push_back({t, addr(region, i), uint32_t(wide())});
         }
     }
     return w;
@@ -1340,6 +1531,7 @@ int main(int argc, char** argv) {
             test_errors(tiny);
             test_debug_edges(tiny);
             test_two_libraries(tiny, sat);
+            test_config_paths(tiny, 6);
             for (int s = 0; s < seeds; ++s) run_random(tiny, 1000 + uint64_t(s), 1, s % 2 == 0, 0);
             for (int s = 0; s < seeds; ++s) run_random(sat, 2000 + uint64_t(s), 1, s % 2 == 1, 0);
             std::printf("tiny libraries: done\n");
