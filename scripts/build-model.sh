@@ -57,10 +57,14 @@ if [ -n "${VERILATOR_EXTRA:-}" ]; then
     cmd+=("${extra[@]}")
 fi
 
-# The compiler cache as ModelBuilder uses it (ModelBuilder.compileEnvironment): ccache when it
-# is installed and OBJCACHE is not set at all; set OBJCACHE (even to nothing) to choose.
+# The compiler cache by ModelBuilder.compileEnvironment's rule: ccache when it is installed, its
+# cache folder can be made and written (else every compile would fail), and OBJCACHE is not set
+# at all; set OBJCACHE (even to nothing) to choose.
 if [ -z "${OBJCACHE+set}" ] && command -v ccache >/dev/null 2>&1; then
-    export OBJCACHE=ccache
+    ccache_dir="$(ccache -k cache_dir 2>/dev/null || true)"
+    if [ "${ccache_dir#/}" != "$ccache_dir" ] && mkdir -p "$ccache_dir" 2>/dev/null && [ -w "$ccache_dir" ]; then
+        export OBJCACHE=ccache
+    fi
 fi
 
 mkdir -p "$out"
