@@ -34,7 +34,8 @@ Score = killed / (killed + survived).
 Options: --jobs N (mutants at once, 1..8; default 2), --seeds N (random seeds per stage,
 1..1000; default 20), --timeout S (per test run, 10..3600 s; default 300), --out DIR (default
 .build-mutation; results.json there, resumable: mutants already judged are not rerun),
---report FILE (the JSON report; default DIR/report.json), --only ID (one mutant by id, repeatable),
+--report FILE (the JSON report; default DIR/report.json), --only ID (one mutant by id or key,
+repeatable; with --sample, judged besides the drawn ones),
 --no-formal (leave out stage 4). Builds use ccache when it is installed (OBJCACHE).
 Exit codes: 0 done (benchmark) or every sampled mutant killed (sample), 1 a sampled mutant
 survived, 2 bad usage, 3 a tool failure (stemsim, a testbench or the reference build failed).
@@ -552,6 +553,7 @@ def main():
         print("%d sites" % len(all_sites))
         return 0
     equivalent = load_equivalent()
+    chosen = []
     if args.only:
         by_id = {m.id: m for m in all_sites}
         by_id.update({m.key: m for m in all_sites})
@@ -560,13 +562,16 @@ def main():
             sys.stderr.write("mutate.py: --only %s is not a mutant id or key (see --list)\n" % missing[0])
             return 2
         chosen = [by_id[i] for i in args.only]
-    elif args.sample is not None:
+    if args.sample is not None:
+        # --sample with --only: the drawn mutants and the named ones.
         pool = all_sites  # (a listed equivalent may be drawn: reported, not a failure)
         if args.sample > len(pool):
             sys.stderr.write("mutate.py: --sample %d is more than the %d mutants\n" % (args.sample, len(pool)))
             return 2
-        chosen = sorted(random.Random(args.seed).sample(pool, args.sample), key=lambda m: (m.file, m.line, m.col))
-    else:
+        drawn = random.Random(args.seed).sample(pool, args.sample)
+        named = {m.key for m in chosen}
+        chosen = sorted(chosen + [m for m in drawn if m.key not in named], key=lambda m: (m.file, m.line, m.col))
+    elif not args.only:
         chosen = choose(all_sites, args.count, args.seed)
 
     if not os.path.exists(args.stemsim):

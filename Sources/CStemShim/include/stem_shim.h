@@ -41,8 +41,9 @@ typedef enum stem_status {
     STEM_E_TIMEOUT = 4,     /* the mesh did not reach quiescence within the cycle limit */
     STEM_E_IO = 5,          /* a trace file could not be opened or written */
     STEM_E_INTERNAL = 6,    /* anything else (an exception inside the model) */
-    STEM_E_ASSERTION = 7    /* an RTL assertion failed (libraries built with --assert); the
-                               message names the instance, the time and the assertion's text.
+    STEM_E_ASSERTION = 7    /* an RTL assertion failed (libraries built with --assert), or the
+                               shim's own check of the mesh's step counter step_o (every build);
+                               the message names the instance, the time and the assertion's text.
                                The model then refuses to run until reset(). */
 } stem_status;
 

@@ -168,6 +168,21 @@ int refuse_after_assertion(stem_model* m, const char* what) {
                                          m->assertion);
 }
 
+/// The mesh's step counter (step_o) must show the step the shim runs: 0 once start() has
+/// settled, tau once step tau has. No hardware reads step_o (only a trace's window does), so the
+/// shim checks it in every build, untraced too: a counter that counts the wrong cycles would
+/// otherwise only show as a trace that holds the wrong steps. A mismatch stops the model like an
+/// RTL assertion (STEM_E_ASSERTION until reset()).
+int check_step_counter(stem_model* m, const char* what) {
+    const uint32_t want = static_cast<uint32_t>(m->tau);
+    const uint32_t got = m->top->step_o;
+    if (got == want) return STEM_OK;
+    m->assertion = strprintf("%s: the mesh's step counter step_o reads %u in mesh cycle %llu, expected %u "
+                             "(stem_mesh: cleared by start_i, one up per step_i pulse)",
+                             what, got, static_cast<unsigned long long>(m->mesh_cycle), want);
+    return fail(m, STEM_E_ASSERTION, m->assertion);
+}
+
 uint64_t peek1(stem_model* m, uint32_t tile, uint32_t addr) {
     m->top->dbg_req_i = 1;
     m->top->dbg_we_i = 0;
@@ -489,7 +504,8 @@ int api_start(stem_model* m) {
     m->spikes.clear();
     m->host_flits.clear();
     m->host_cycles.clear();
-    const int st = pulse_and_settle(m, m->top->start_i, false, "start");
+    int st = pulse_and_settle(m, m->top->start_i, false, "start");
+    if (st == STEM_OK) st = check_step_counter(m, "start");
     if (st != STEM_OK) return st;
     m->started = true;
     m->first_step = true;
@@ -536,6 +552,7 @@ int api_step(stem_model* m, const uint64_t* host_flits, size_t count, stem_step_
     }
     m->first_step = false;
     st = run_until_quiescent(m, host_flits, count, true, what);
+    if (st == STEM_OK) st = check_step_counter(m, what);
     m->in_step = false;
     const uint64_t cycles = m->cycle - c0;
     m->ctr.run_cycles += cycles;
