@@ -47,8 +47,8 @@ enum EngineFactory {
                             announce: Bool = true) throws -> EngineSet {
         if let cut {
             // --rtl-layers: the chosen layers on the RTL inside a golden model of the rest.
-            let rtl = try cut.mapped { try makeRTLEngine(network: cut.cut.subNetwork, mesh: mesh, trace: trace, assertions: assertions,
-                                                         announce: announce) }
+            let rtl = try cut.mapped { try makeRTLEngine(network: network, onMesh: cut.cut.layers, mesh: mesh, trace: trace,
+                                                         assertions: assertions, announce: announce) }
             let mixed = try MixedEngine(cut: cut.cut, device: rtl)
             switch choice {
             case .rtl: return EngineSet(reference: mixed, device: nil)
@@ -79,11 +79,12 @@ enum EngineFactory {
         }
     }
 
-    /// The RTL engine: the network mapped onto the Verilated mesh, its model library built
-    /// (or taken from the cache) for this parameter set; build progress goes to stderr.
-    static func makeRTLEngine(network: Network, mesh: MeshArguments, trace: ModelParameters.Trace,
-                              assertions: Bool = false, announce: Bool = true) throws -> RTLEngine {
-        let mapping = try map(network, mesh: mesh, announce: announce)
+    /// The RTL engine: the network (its layers `layers`, when given) mapped onto the Verilated
+    /// mesh, its model library built (or taken from the cache) for this parameter set; build
+    /// progress goes to stderr.
+    static func makeRTLEngine(network: Network, onMesh layers: [Int]? = nil, mesh: MeshArguments,
+                              trace: ModelParameters.Trace, assertions: Bool = false, announce: Bool = true) throws -> RTLEngine {
+        let mapping = try map(network, onMesh: layers, mesh: mesh, announce: announce)
         return try RTLEngine.make(mapping: mapping, configurationPath: mesh.configPath,
                                   trace: trace, assertions: assertions, progress: { printToStandardError("stemsim: \($0)\n") })
     }
@@ -91,8 +92,8 @@ enum EngineFactory {
     /// Maps `network` onto the mesh the options name; when the mapper chose the core size for
     /// a graph network, says which on stderr (once per run: `announce` is false for the
     /// second and later shards of `--jobs`).
-    static func map(_ network: Network, mesh: MeshArguments, announce: Bool) throws -> MeshMapping {
-        let mapping = try mesh.map(network)
+    static func map(_ network: Network, onMesh layers: [Int]? = nil, mesh: MeshArguments, announce: Bool) throws -> MeshMapping {
+        let mapping = try mesh.map(network, onMesh: layers)
         if announce && mesh.chooser.choosesSomething && !network.isDenseChain {
             printToStandardError("stemsim: \(MeshArguments.summary(of: mapping, chosen: true))\n")
         }

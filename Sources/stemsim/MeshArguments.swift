@@ -44,9 +44,10 @@ struct MeshArguments: ParsableArguments {
                     meshSize: mesh.map { ($0.x, $0.y) })
     }
 
-    /// Maps `network` onto the mesh the options name, choosing what they leave out.
-    func map(_ network: Network) throws(MappingError) -> MeshMapping {
-        try chooser.map(network)
+    /// Maps `network` (only `layers`, when given: `--rtl-layers`) onto the mesh the options
+    /// name, choosing what they leave out.
+    func map(_ network: Network, onMesh layers: [Int]? = nil) throws(MappingError) -> MeshMapping {
+        try chooser.map(network, onMesh: layers)
     }
 
     /// `mesh 3x3, cores of 256 neurons x 1024 axons, 16 fan-out entries (chosen)`: what a run

@@ -6,7 +6,7 @@ import StemRTL
 struct RTLLayerChoice {
     /// The option's text, for messages.
     var text: String
-    /// The chosen layers and their sub-network.
+    /// The chosen layers and the layers that feed them.
     var cut: LayerCut
 
     /// The layers `text` names in `network`, cut out of it.
@@ -24,24 +24,29 @@ struct RTLLayerChoice {
     /// what runs where, for the summary.
     var summary: String {
         let network = cut.network
-        let layers = cut.layers.map { l in
+        func label(_ l: Int) -> String {
+            guard l > 0 else { return "the input" }
             let name = network.layers[l - 1].name
             return "\(l)" + (name.isEmpty ? "" : " \"\(name)\"")
         }
-        let sourceName = cut.source == 0 ? "" : network.layers[cut.source - 1].name
-        let source = cut.source == 0 ? "the input" : "layer \(cut.source)" + (sourceName.isEmpty ? "" : " \"\(sourceName)\"")
-        return layers.joined(separator: ", ") + " on the RTL, fed by the golden spikes of \(source); the rest golden"
+        let sources = cut.sources.map { $0 == 0 ? label($0) : "layer " + label($0) }
+        let fed = sources.count == 1 ? sources[0]
+            : sources.dropLast().joined(separator: ", ") + " and " + sources.last!
+        return cut.layers.map(label).joined(separator: ", ") + " on the RTL, fed by the golden spikes of \(fed); the rest golden"
     }
 
-    /// Runs `make` (which maps the sub-network), saying in a mapping error that its layer
-    /// numbers are the sub-network's.
+    /// Runs `make` (which maps the chosen layers), naming the option in a mapping error.
     func mapped<T>(_ make: () throws -> T) throws -> T {
         do {
             return try make()
         } catch let error as MappingError {
-            let numbering = cut.layers.enumerated().map { "\($0.offset + 1) = layer \($0.element)" }.joined(separator: ", ")
-            throw CommandFailure(.badInput, "--rtl-layers \(text): the chosen layers as a network of their own "
-                + "(its layer \(numbering)) do not fit the mesh: \(error)")
+            switch error {
+            case let .meshTooSmall(cores, meshX, meshY):
+                throw CommandFailure(.badInput, "--rtl-layers \(text): the chosen layers need \(cores) cores (with the relays "
+                    + "of their shortcuts), but a \(meshX)x\(meshY) mesh has \(meshX * meshY) tiles")
+            default:
+                throw CommandFailure(.badInput, "--rtl-layers \(text): the chosen layers do not fit the mesh: \(error)")
+            }
         }
     }
 }

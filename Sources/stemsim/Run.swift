@@ -54,7 +54,7 @@ struct Run: ParsableCommand {
         valueName: "N"), transform: OptionBounds.runJobs.parse)
     var jobs = OptionBounds.runJobs.defaultValue
 
-    @Option(help: ArgumentHelp("Run only these layers on the RTL mesh and the rest on the golden model, which feeds the RTL the golden spikes of the layer that feeds them: layer numbers 1...L or names, comma-separated (e.g. 2,3). Every connection entering them must come from one layer. Needs --engine both or rtl.",
+    @Option(help: ArgumentHelp("Run only these layers on the RTL mesh and the rest on the golden model, which feeds the RTL, through the host port, the golden spikes of every layer that feeds them: layer numbers 1...L or names, comma-separated (e.g. 2,3; any set, consecutive or not). Needs --engine both or rtl.",
                                valueName: "layers"))
     var rtlLayers: String?
 

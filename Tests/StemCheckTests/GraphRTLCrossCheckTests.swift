@@ -75,7 +75,8 @@ struct GraphRTLCrossCheckTests {
                 }
                 return core
             }
-            let bad = MeshMapping(network: network, options: good.options, meshX: good.meshX, meshY: good.meshY, cores: planted)
+            let bad = MeshMapping(network: network, options: good.options, meshX: good.meshX, meshY: good.meshY, cores: planted,
+                                  meshLayers: good.meshLayers)
             var generator = SplitMix64(seed: seed)
             let samples = InputSet.random(for: network, count: 3, using: &generator)
             var lockstep = Lockstep(network: network, samples: samples.samples, reference: try GoldenModel(network: network),

@@ -18,6 +18,9 @@ import Testing
             (["--rtl-layers", "1,"], "--rtl-layers 1,: has an empty item"),
             (["--rtl-layers", "hidden"], "--rtl-layers hidden: \"hidden\" is no layer (the network's layers are numbered 1...2 and have no names)"),
             (["--rtl-layers", "2", "--trace", "rtl.vcd"], "--trace cannot be used with --rtl-layers 2"),
+            // Mapped before any build: layer 1's 6 neurons take 2 cores of 4, layer 2 one more.
+            (["--rtl-layers", "1,2", "--mesh", "1x1", "--neurons", "4"],
+             "--rtl-layers 1,2: the chosen layers need 3 cores (with the relays of their shortcuts), but a 1x1 mesh has 1 tiles"),
         ]
         for (arguments, message) in cases {
             let outcome = try StemSimRunner.run(ioArguments + arguments, in: folder)
@@ -27,24 +30,6 @@ import Testing
         }
     }
 
-    /// A graph cut fed from two layers outside it is refused, naming both; before any model
-    /// is built.
-    @Test func aGraphCutWithTwoSourcesIsRefused() throws {
-        let folder = try StemSimRunner.temporaryFolder()
-        defer { StemSimRunner.remove(folder) }
-        let network = Network(timeSteps: 4, weightBits: 4, accumulatorBits: 32, inputShape: Shape(flat: 2), layers: [
-            Layer(name: "a", shape: Shape(flat: 2), inputs: [.dense([[1, 2], [3, -1]], from: 0)]),
-            Layer(name: "b", shape: Shape(flat: 2), inputs: [.identity([1, 1], from: 0)]),
-            Layer(name: "out", shape: Shape(flat: 3), inputs: [.dense([[1, 0], [0, 1], [1, 1]], from: 1),
-                                                             .dense([[1, 1], [0, 2], [-1, 0]], from: 2)]),
-        ])
-        try network.write(to: folder + "/network.json")
-        try InputSet.random(for: network, count: 2, seed: 3).write(to: folder + "/inputs.json")
-        let outcome = try StemSimRunner.run(ioArguments + ["--rtl-layers", "b,out"], in: folder)
-        #expect(outcome.status == 2, "\(outcome.stderr)")
-        #expect(outcome.stderr.contains("--rtl-layers b,out: layer 2 \"b\" is fed by layer 0 (the input) and layer 3 \"out\" "
-            + "by layer 1 \"a\", both outside the chosen layers"), "\(outcome.stderr)")
-    }
 }
 
 /// `stemsim run --rtl-layers` on the Verilated mesh: chosen layers of the digits MLP agree
@@ -92,5 +77,35 @@ struct RTLLayersCommandTests {
                 "\(outcome.stderr)")
         #expect(outcome.stderr.contains("golden:") && outcome.stderr.contains("rtl:"), "\(outcome.stderr)")
         #expect(!FileManager.default.fileExists(atPath: folder + "/spikes.jsonl"))
+    }
+
+    /// A residual-style join run alone: "out" reads layer "a" (dense) and layer "b" (identity
+    /// of the input), both on the golden model, so the host sends both layers' spikes; the
+    /// run agrees with the golden one byte for byte and says what fed it. The mesh and width
+    /// are GraphRTLCrossCheckTests' (its assertion library), so no new model is built.
+    @Test func aLayerFedByTwoGoldenLayersAgreesWithTheGoldenRun() throws {
+        let folder = try StemSimRunner.temporaryFolder()
+        defer { StemSimRunner.remove(folder) }
+        let network = Network(timeSteps: 6, weightBits: 6, accumulatorBits: 16, inputShape: Shape(flat: 4), layers: [
+            Layer(name: "a", shape: Shape(flat: 3), inputs: [.dense([[9, -4, 7, 3], [5, 8, -6, 2], [-3, 6, 9, 11]], from: 0)]),
+            Layer(name: "b", shape: Shape(flat: 4), inputs: [.identity([13, 7, 11, 9], from: 0)]),
+            Layer(name: "out", shape: Shape(flat: 3), inputs: [.dense([[7, 0, 5], [0, 9, -2], [4, 4, 4]], from: 1),
+                                                             .dense([[3, 1, 0, 2], [0, 5, 1, 1], [-6, 2, 3, 4]], from: 2)]),
+        ])
+        try network.write(to: folder + "/network.json")
+        try InputSet.random(for: network, count: 6, seed: 5).write(to: folder + "/inputs.json")
+        let common = ["run", "--network", "network.json", "--inputs", "inputs.json", "--spikes", "spikes.jsonl",
+                      "--report", "report.json"]
+        let golden = try StemSimRunner.run(common + ["--engine", "golden"], in: folder)
+        #expect(golden.status == 0, "\(golden.stderr)")
+        let goldenSpikes = try String(contentsOfFile: folder + "/spikes.jsonl", encoding: .utf8)
+        let outcome = try StemSimRunner.run(common + ["--engine", "both", "--rtl-layers", "out", "--check-state", "--assertions",
+                                                      "--mesh", "4x4", "--neurons", "32", "--axons", "256",
+                                                      "--max-fanout", "8"], in: folder)
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(try String(contentsOfFile: folder + "/spikes.jsonl", encoding: .utf8) == goldenSpikes)
+        #expect(outcome.stdout.contains("3 \"out\" on the RTL, fed by the golden spikes of layer 1 \"a\" and layer 2 \"b\""),
+                "\(outcome.stdout)")
+        #expect(goldenSpikes.contains("[3,"), "the output layer spikes (so the check is not vacuous)")
     }
 }

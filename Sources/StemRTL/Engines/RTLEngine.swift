@@ -4,7 +4,10 @@ import StemModel
 /// The Verilated STEM mesh as a ``SpikingEngine``: configures the mesh from a
 /// ``MeshMapping``, turns each step's input spikes into host flits, runs the step with one
 /// C call, and turns the spike monitor's (tile, neuron) events back into (layer, neuron).
-public final class RTLEngine: SpikingEngine {
+/// On a partial mapping (`stemsim run --rtl-layers`) it is a ``LayerFedEngine``: the host
+/// also sends the spikes of the layers the mesh does not hold, from
+/// ``step(layerSpikes:)``.
+public final class RTLEngine: LayerFedEngine {
     /// How the configuration reaches the tiles.
     public enum ConfigurationPath: String, Sendable, CaseIterable {
         /// As configuration flits through the mesh, as on a real chip.
@@ -59,7 +62,7 @@ public final class RTLEngine: SpikingEngine {
     private let depth: Int
     private let tileLayer: [Int]        // per tile: its layer (0 = unused, -1 = a relay)
     private let tileNeurons: [[Int32]]  // per tile: the layer's index of each local neuron
-    private let inputFlits: [[UInt64]]  // per input neuron: the host's flits
+    private let hostLayerFlits: [(layer: Int, flits: [[UInt64]])]  // per host layer and neuron: the host's flits
     private var hostFlits: [UInt64] = []
     private var result = MeshModel.StepResult()
     private var hostLatencySum = 0, hostLatencyMax = 0, hostFlitCount = 0, maxStepCycles = 0
@@ -86,7 +89,9 @@ public final class RTLEngine: SpikingEngine {
         }
         self.tileLayer = layer
         self.tileNeurons = neurons
-        self.inputFlits = (0..<mapping.network.inputSize).map { mapping.inputFlits(input: $0).map(\.bits) }
+        self.hostLayerFlits = mapping.hostLayers.map { l in
+            (l, (0..<mapping.network.width(ofLayer: l)).map { mapping.hostFlits(layer: l, neuron: $0).map(\.bits) })
+        }
         let built = try model.parameters()
         let wanted = mapping.modelParameters(trace: built.trace)
         guard built == wanted else {
@@ -124,9 +129,34 @@ public final class RTLEngine: SpikingEngine {
         try model.start()
     }
 
+    /// The layers whose neurons are on the mesh.
+    public var runsLayers: [Int] { mapping.meshLayers }
+
     public func step(inputSpikes: [Int32]) throws -> [[Int32]] {
+        guard mapping.hostLayers == [0] else {
+            throw EngineError(engine: name, message: "the mapping has layers \(mapping.hostLayers.filter { $0 > 0 }) sent by the "
+                + "host: step(layerSpikes:) must give their spikes")
+        }
+        return try step(layerSpikes: [inputSpikes])
+    }
+
+    /// One step in which the host sends, besides the inputs `layerSpikes[0]`, the spikes
+    /// `layerSpikes[l]` of every layer `l` the mapping does not hold but reads
+    /// (``MeshMapping/hostLayers``), all before the step runs. Returns every layer's spikes,
+    /// empty for the layers not on the mesh.
+    public func step(layerSpikes: [[Int32]]) throws -> [[Int32]] {
         hostFlits.removeAll(keepingCapacity: true)
-        for input in inputSpikes { hostFlits.append(contentsOf: inputFlits[Int(input)]) }
+        for (layer, flits) in hostLayerFlits {
+            guard layer < layerSpikes.count else {
+                throw EngineError(engine: name, message: "no spikes given for layer \(layer), which the host sends")
+            }
+            for neuron in layerSpikes[layer] {
+                guard neuron >= 0, Int(neuron) < flits.count else {
+                    throw EngineError(engine: name, message: "neuron \(neuron) of layer \(layer) is out of range 0..<\(flits.count)")
+                }
+                hostFlits.append(contentsOf: flits[Int(neuron)])
+            }
+        }
         do {
             try model.step(hostFlits: hostFlits, into: &result)
         } catch {

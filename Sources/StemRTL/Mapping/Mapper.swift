@@ -13,6 +13,10 @@ import StemModel
 ///   the target's axons for the signed input are signed however late they arrive.
 /// - Cores go on tiles in row-major order from tile (0, 0), where the host is attached: layer
 ///   by layer in file order, each source's relays after it.
+/// - A partial mapping (``map(_:onMesh:)``, for `stemsim run --rtl-layers`) places only the
+///   chosen layers' cores, and the relays their shortcuts read; the host sends the spikes of
+///   every other layer that feeds them, as it sends the inputs (docs/stem-spec.md section 7,
+///   "Mixed-level runs").
 public struct Mapper: Sendable {
     /// The core's capacity and the mesh size.
     public var options: MeshOptions
@@ -24,13 +28,24 @@ public struct Mapper: Sendable {
 
     /// Maps `network`, or says which layer does not fit which limit.
     public func map(_ network: Network) throws(MappingError) -> MeshMapping {
+        try map(network, onMesh: Array(stride(from: 1, through: network.depth, by: 1)))
+    }
+
+    /// Maps the layers `layers` (numbers `1...L`, ascending, no duplicates) of `network`: their
+    /// cores at full-network stages, the relays of their shortcuts, and the host as the sender
+    /// of every other layer's spikes they read (the layers' numbers stay the full network's).
+    public func map(_ network: Network, onMesh layers: [Int]) throws(MappingError) -> MeshMapping {
         try options.validate()
-        if network.isDenseChain { try checkChain(network) }
+        precondition(layers == Array(Set(layers)).sorted() && layers.allSatisfy { (1...network.depth).contains($0) },
+                     "map(_:onMesh:) takes ascending layer numbers 1...L")
+        var onMesh = Array(repeating: false, count: network.depth + 1)
+        for l in layers { onMesh[l] = true }
+        if network.isDenseChain { try checkChain(network, onMesh: onMesh) }
         let n = options.numNeurons, a = options.numAxons
         let stages = network.stages
         // The relay hops each source needs, and the refusals that go with them.
         var hops = Array(repeating: 0, count: network.depth + 1)
-        for (index, layer) in network.layers.enumerated() {
+        for (index, layer) in network.layers.enumerated() where onMesh[index + 1] {
             for connection in layer.inputs {
                 let source = network.source(of: connection, inLayer: index + 1)
                 let delay = stages[index + 1] - 1 - stages[source]
@@ -59,6 +74,10 @@ public struct Mapper: Sendable {
         }
         addRelays(of: 0)
         for l in stride(from: 1, through: network.depth, by: 1) {
+            guard onMesh[l] else {
+                addRelays(of: l)  // a shortcut from a layer the host sends reads relays on the mesh
+                continue
+            }
             let layer = network.layers[l - 1]
             let senders = layer.inputs.map { connection -> SpikeSender in
                 let source = network.source(of: connection, inLayer: l)
@@ -107,9 +126,11 @@ public struct Mapper: Sendable {
             cores[tile].x = tile % meshX
             cores[tile].y = tile / meshX
         }
-        let mapping = MeshMapping(network: network, options: options, meshX: meshX, meshY: meshY, cores: cores)
-        // Every neuron's spike must reach its axons through its fan-out table.
-        for (sender, lists) in mapping.destinations where sender != .layer(0) {
+        let mapping = MeshMapping(network: network, options: options, meshX: meshX, meshY: meshY, cores: cores,
+                                  meshLayers: layers)
+        // Every neuron's spike must reach its axons through its fan-out table (the host sends
+        // one flit per axon instead).
+        for (sender, lists) in mapping.destinations where !mapping.isSentByHost(sender) {
             for (neuron, list) in lists.enumerated() where list.count > options.maxFanout {
                 throw .fanOutTooLarge(sender: sender.description, neuron: neuron, destinations: list.count,
                                       maxFanout: options.maxFanout)
@@ -119,16 +140,16 @@ public struct Mapper: Sendable {
     }
 
     /// The checks of a chain of dense layers, with the messages they have always had.
-    private func checkChain(_ network: Network) throws(MappingError) {
+    private func checkChain(_ network: Network, onMesh: [Bool]) throws(MappingError) {
         let n = options.numNeurons, a = options.numAxons, fanout = options.maxFanout
-        for (index, layer) in network.layers.enumerated() {
+        for (index, layer) in network.layers.enumerated() where onMesh[index + 1] {
             let l = index + 1
             let fanIn = network.width(ofLayer: l - 1)
             guard fanIn <= a else { throw .fanInTooLarge(layer: l, fanIn: fanIn, numAxons: a) }
             let count = (layer.width + n - 1) / n
             // Every neuron of the layer before sends one flit to each of these cores; the host
-            // feeds layer 1 and has no fan-out table.
-            if l > 1, count > fanout {
+            // (the inputs, and a layer before that is not on the mesh) has no fan-out table.
+            if l > 1, onMesh[l - 1], count > fanout {
                 throw .tooManyCores(layer: l, width: layer.width, cores: count, numNeurons: n, maxFanout: fanout)
             }
         }

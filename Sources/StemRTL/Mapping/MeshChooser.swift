@@ -30,9 +30,12 @@ public struct MeshChooser: Sendable {
     /// Whether anything is left to choose.
     public var choosesSomething: Bool { numNeurons == nil || numAxons == nil || maxFanout == nil }
 
-    /// Maps `network` with the given options and the first candidate that fits the rest; the
-    /// error of the first candidate tried when none fits (or of the given options).
-    public func map(_ network: Network) throws(MappingError) -> MeshMapping {
+    /// Maps `network` (only the layers `layers` with the host sending the others' spikes,
+    /// when given: ``Mapper/map(_:onMesh:)``) with the given options and the first candidate
+    /// that fits the rest; the error of the first candidate tried when none fits (or of the
+    /// given options).
+    public func map(_ network: Network, onMesh layers: [Int]? = nil) throws(MappingError) -> MeshMapping {
+        let layers = layers ?? Array(stride(from: 1, through: network.depth, by: 1))
         let cores: [(neurons: Int, axons: Int)]
         switch (numNeurons, numAxons) {
         case let (n?, a?): cores = [(n, a)]
@@ -43,7 +46,7 @@ public struct MeshChooser: Sendable {
         var firstError: MappingError?
         for core in cores {
             do {
-                return try map(network, neurons: core.neurons, axons: core.axons)
+                return try map(network, layers: layers, neurons: core.neurons, axons: core.axons)
             } catch {
                 if firstError == nil { firstError = error }
             }
@@ -51,12 +54,12 @@ public struct MeshChooser: Sendable {
         throw firstError!
     }
 
-    private func map(_ network: Network, neurons: Int, axons: Int) throws(MappingError) -> MeshMapping {
+    private func map(_ network: Network, layers: [Int], neurons: Int, axons: Int) throws(MappingError) -> MeshMapping {
         var options = MeshOptions(numNeurons: neurons, numAxons: axons, maxFanout: maxFanout ?? 16,
                                   fifoDepth: fifoDepth, meshSize: meshSize)
-        let mapping = try Mapper(options: options).map(network)
+        let mapping = try Mapper(options: options).map(network, onMesh: layers)
         guard maxFanout == nil else { return mapping }
         options.maxFanout = max(4, mapping.largestFanout)
-        return try Mapper(options: options).map(network)
+        return try Mapper(options: options).map(network, onMesh: layers)
     }
 }

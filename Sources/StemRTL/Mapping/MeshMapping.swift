@@ -70,16 +70,24 @@ public struct MeshMapping: Sendable {
     /// `coresOfLayer[l]`: indices into `cores` of layer `l`'s own cores (index 0 is empty: the
     /// host); relays are not listed.
     public let coresOfLayer: [[Int]]
-    /// Per sender and sending neuron, the axons its spike reaches (layer 0: the host's flits).
+    /// Per sender and sending neuron, the axons its spike reaches (layer 0, and a layer not on
+    /// the mesh: the host's flits).
     public let destinations: [SpikeSender: [[Destination]]]
+    /// The layers (`1...L`, ascending) whose neurons are on the mesh: all of them, or those of a
+    /// partial mapping (``Mapper/map(_:onMesh:)``).
+    public let meshLayers: [Int]
+    /// The layers (0 = the inputs) whose spikes the host sends: the inputs, and in a partial
+    /// mapping every other layer the mesh's cores read (directly or through relays).
+    public let hostLayers: [Int]
 
     /// Per tile: the core on it, if any.
     private let coreOfTile: [Int?]
     /// Per layer `1...L` and neuron: `core index << 32 | local index`.
     private let placement: [[Int]]
 
-    init(network: Network, options: MeshOptions, meshX: Int, meshY: Int, cores: [Core]) {
+    init(network: Network, options: MeshOptions, meshX: Int, meshY: Int, cores: [Core], meshLayers: [Int]) {
         self.network = network
+        self.meshLayers = meshLayers
         var options = options
         options.meshSize = (meshX, meshY)
         self.options = options
@@ -107,6 +115,21 @@ public struct MeshMapping: Sendable {
         self.coreOfTile = byTile
         self.placement = placement
         self.destinations = destinations
+        let onMesh = Set(meshLayers)
+        self.hostLayers = Set(destinations.keys.compactMap { sender -> Int? in
+            guard case let .layer(l) = sender, !onMesh.contains(l) else { return nil }
+            return l
+        }).union([0]).sorted()
+    }
+
+    /// Whether the whole network is on the mesh (not a partial mapping).
+    public var isComplete: Bool { meshLayers.count == network.depth }
+
+    /// Whether the host sends `sender`'s spikes (the inputs, or a layer not on the mesh);
+    /// relays are always on the mesh.
+    public func isSentByHost(_ sender: SpikeSender) -> Bool {
+        guard case let .layer(l) = sender else { return false }
+        return l == 0 || !meshLayers.contains(l)
     }
 
     /// The number of tiles.
@@ -155,7 +178,13 @@ public struct MeshMapping: Sendable {
 
     /// The flits the host sends when input neuron `input` spikes: one per axon it feeds.
     public func inputFlits(input: Int) -> [Flit] {
-        destinations(of: .layer(0), neuron: input).map {
+        hostFlits(layer: 0, neuron: input)
+    }
+
+    /// The flits the host sends when neuron `neuron` of layer `layer` (one of ``hostLayers``)
+    /// spikes: one per axon it feeds.
+    public func hostFlits(layer: Int, neuron: Int) -> [Flit] {
+        destinations(of: .layer(layer), neuron: neuron).map {
             Flit.spike(toX: $0.tile % meshX, y: $0.tile / meshX, axon: $0.axon)
         }
     }
